@@ -1,0 +1,43 @@
+// One build for every surface: faker slice -> TypeScript library (dist/) -> k6 bundle
+// (dist/k6/) -> JMeter jar (dist/jmeter/, when a JDK and JMeter are present).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const want = (step) => only.length === 0 || only.includes(step);
+
+async function buildLibrary() {
+  if (await writeFakerSlice()) console.log('build: faker slice regenerated');
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const cli = join(root, 'dist', 'cli.js');
+  if (existsSync(cli)) {
+    const text = readFileSync(cli, 'utf8');
+    if (!text.startsWith('#!')) writeFileSync(cli, '#!/usr/bin/env node\n' + text);
+    chmodSync(cli, 0o755);
+  }
+  console.log('build: library -> dist/');
+}
+
+async function buildK6() {
+  const script = join(root, 'scripts', 'buildK6Bundle.mjs');
+  if (!existsSync(script)) return;
+  const { buildK6Bundle } = await import(script);
+  await buildK6Bundle();
+}
+
+async function buildJmeter(required) {
+  const script = join(root, 'scripts', 'buildJmeterJar.mjs');
+  if (!existsSync(script)) return;
+  const { buildJmeterJar } = await import(script);
+  await buildJmeterJar({ required });
+}
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+if (want('lib')) await buildLibrary();
+if (want('k6')) await buildK6();
+if (want('jmeter')) await buildJmeter(only.includes('jmeter'));

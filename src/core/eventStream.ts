@@ -1,0 +1,64 @@
+import { createGenerator } from './sessionGenerator.js';
+import { checkInteger, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
+import { MockjutsuError, describeValue } from './mockjutsuError.js';
+import type { Session, SessionEvent } from './sessionEvent.js';
+
+/** Options of {@link eventStream}. */
+export interface EventStreamOptions extends GeneratorOptions {
+  /** Stop after this many sessions (default: endless unless `events` is set). */
+  sessions?: number;
+  /** Stop after this many events (a session may be cut short at the end). */
+  events?: number;
+  partition?: PartitionKey;
+}
+
+/** A lazy, constant-memory iterator; `seed` is the seed used (random when none was given). */
+export interface EventIterator<T> extends IterableIterator<T> {
+  readonly seed: string;
+}
+
+function check(options: EventStreamOptions): { sessions: number; events: number } {
+  const sessions = options.sessions === undefined ? Infinity : checkInteger(options.sessions, 'sessions', 1, Number.MAX_SAFE_INTEGER, 'INVALID_COUNT');
+  const events = options.events === undefined ? Infinity : checkInteger(options.events, 'events', 1, Number.MAX_SAFE_INTEGER, 'INVALID_COUNT');
+  return { sessions, events };
+}
+
+function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
+  return Object.assign(it, { seed }) as unknown as EventIterator<T>;
+}
+
+/**
+ * Events of partition `partition` (default 0) one at a time, for millions of events in
+ * constant memory: the same events as `createSessionStream(options).next()`.
+ */
+export function eventStream(options: EventStreamOptions = {}): EventIterator<SessionEvent> {
+  if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected an object`, 'options');
+  const { sessions, events } = check(options);
+  const { partition, sessions: _s, events: _e, ...rest } = options;
+  const generator = createGenerator(rest);
+  const stream = generator.stream(partition ?? 0);
+  const model = generator.config.model;
+  const terminal = model.states[model.terminal]!.name;
+  function* run(): Generator<SessionEvent> {
+    let emitted = 0;
+    let done = 0;
+    while (done < sessions && emitted < events) {
+      const e = stream.next();
+      emitted++;
+      yield e;
+      if (e.event_type === terminal) done++;
+    }
+  }
+  return withSeed(run(), stream.seed);
+}
+
+/** Whole sessions of a partition, lazily: the same as `createSessionStream(options).nextSession()`. */
+export function sessionIterator(options: EventStreamOptions = {}): EventIterator<Session> {
+  const { sessions } = check(options);
+  const { partition, sessions: _s, events: _e, ...rest } = options;
+  const stream = createGenerator(rest).stream(partition ?? 0);
+  function* run(): Generator<Session> {
+    for (let done = 0; done < sessions; done++) yield stream.nextSession();
+  }
+  return withSeed(run(), stream.seed);
+}

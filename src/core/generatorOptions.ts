@@ -1,0 +1,158 @@
+import { MockjutsuError, describeValue } from './mockjutsuError.js';
+import { compileModel, type MarkovModel, type MarkovModelDefinition } from './markovModel.js';
+import { defaultModelDefinition } from './defaultModel.js';
+import { DEFAULT_START_MS, isRepresentableMs } from './timeModel.js';
+
+/** A seed: any non-empty string up to 256 characters or a safe integer. `42` and `"42"` are the same seed. */
+export type Seed = string | number;
+
+/** A partition key: a k6 VU id, a JMeter thread key... Keys compare by their string form. */
+export type PartitionKey = string | number;
+
+/** Options shared by every generator entry point. */
+export interface GeneratorOptions {
+  /** Determines every byte. Without it a random seed is chosen (see {@link resolveSeed}). */
+  seed?: Seed;
+  /** The Markov model (definition object or compiled); default: the e-commerce journey. */
+  model?: MarkovModelDefinition | MarkovModel;
+  /** Number of distinct users sessions are drawn from (1..10,000,000, default 1,000). Returning users keep id and profile. */
+  users?: number;
+  /**
+   * First session's start: ISO-8601 text, epoch ms, a Date, or "now".
+   * Default 2025-01-01T00:00:00.000Z, so that output does not depend on the clock.
+   */
+  start?: string | number | Date;
+  /** Session k of a partition starts within [k, k+1) x this interval after `start` (default 30 min). */
+  sessionIntervalMs?: number;
+  /** Spread session starts over this period instead, following `activity` (default: no spread). */
+  spreadMs?: number;
+  /** Activity curve used with `spreadMs`: "daily-weekly" (default) or "flat". */
+  activity?: 'daily-weekly' | 'flat';
+  /** Products in the seeded catalog (10..100,000, default 500). */
+  catalogSize?: number;
+  /** ISO 4217 code of every price (default "USD"). */
+  currency?: string;
+  /** Origin of page_view URLs (default "https://shop.example.com"). */
+  siteUrl?: string;
+}
+
+/** Options resolved and validated; what the simulator runs on. */
+export interface GeneratorConfig {
+  readonly seed: string;
+  readonly model: MarkovModel;
+  readonly users: number;
+  readonly startMs: number;
+  readonly sessionIntervalMs: number;
+  readonly spreadMs: number;
+  readonly activity: 'daily-weekly' | 'flat';
+  readonly catalogSize: number;
+  readonly currency: string;
+  readonly siteUrl: string;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl',
+  // entry-point specific options, validated where they are used
+  'count', 'partition', 'unit', 'sessions', 'events', 'session',
+]);
+
+let defaultModel: MarkovModel | undefined;
+
+/** The compiled default model (compiled once). */
+export function getDefaultModel(): MarkovModel {
+  return (defaultModel ??= compileModel(defaultModelDefinition));
+}
+
+/** Validates a seed and returns its canonical string form. */
+export function normalizeSeed(seed: unknown, path = 'seed'): string {
+  if (typeof seed === 'number') {
+    if (!Number.isSafeInteger(seed)) throw new MockjutsuError('INVALID_SEED', `${path} is ${describeValue(seed)}; allowed: a safe integer or a non-empty string of at most 256 characters`, path);
+    return String(seed);
+  }
+  if (typeof seed === 'string' && seed.length > 0 && seed.length <= 256) return seed;
+  throw new MockjutsuError('INVALID_SEED', `${path} is ${describeValue(seed)}; allowed: a safe integer or a non-empty string of at most 256 characters`, path);
+}
+
+/** A fresh random seed (uses Math.random: only for runs without a seed, which report it). */
+export function randomSeed(): string {
+  return String(Math.floor(Math.random() * 0x100000000) * 0x100000 + Math.floor(Math.random() * 0x100000));
+}
+
+/** The seed a run will use: the one given (validated) or a fresh random one. */
+export function resolveSeed(seed: Seed | undefined): string {
+  return seed === undefined ? randomSeed() : normalizeSeed(seed);
+}
+
+/** Validates a partition key and returns its canonical string form. */
+export function normalizePartition(partition: unknown, path = 'partition'): string {
+  if (typeof partition === 'number' && Number.isSafeInteger(partition)) return String(partition);
+  if (typeof partition === 'string' && partition.length > 0 && partition.length <= 512) return partition;
+  throw new MockjutsuError('INVALID_OPTION', `${path} is ${describeValue(partition)}; allowed: a safe integer or a non-empty string of at most 512 characters`, path);
+}
+
+function integerIn(value: unknown, path: string, min: number, max: number, code: 'INVALID_OPTION' | 'INVALID_COUNT' = 'INVALID_OPTION'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new MockjutsuError(code, `${path} is ${describeValue(value)}; allowed: an integer from ${min} to ${max}`, path);
+  }
+  return value;
+}
+
+/** Validates an integer option (used for counts by every surface). */
+export function checkInteger(value: unknown, path: string, min: number, max: number, code: 'INVALID_OPTION' | 'INVALID_COUNT' = 'INVALID_OPTION'): number {
+  return integerIn(value, path, min, max, code);
+}
+
+function parseStart(start: unknown): number {
+  if (start === undefined) return DEFAULT_START_MS;
+  let ms: number;
+  if (start === 'now') ms = Date.now();
+  else if (start instanceof Date) ms = start.getTime();
+  else if (typeof start === 'number') ms = start;
+  else if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(start)) ms = Date.parse(start);
+  else ms = NaN;
+  if (!isRepresentableMs(ms)) {
+    throw new MockjutsuError('INVALID_OPTION', `start is ${describeValue(start)}; allowed: "now", an ISO-8601 instant such as "2025-01-01T00:00:00Z" (UTC or with an offset), epoch milliseconds, or a Date, between 1970 and 9999`, 'start');
+  }
+  return ms;
+}
+
+/** Resolves and validates options; throws {@link MockjutsuError} naming the bad value. */
+export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: string): GeneratorConfig {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected an object`, 'options');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new MockjutsuError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; allowed: ${[...KNOWN_OPTIONS].join(', ')}`, key);
+    }
+  }
+  const model = options.model === undefined ? getDefaultModel() : compileModel(options.model);
+  const users = options.users === undefined ? 1000 : integerIn(options.users, 'users', 1, 10_000_000);
+  const sessionIntervalMs = options.sessionIntervalMs === undefined ? 1_800_000 : integerIn(options.sessionIntervalMs, 'sessionIntervalMs', 1, 365 * 86_400_000);
+  const spreadMs = options.spreadMs === undefined ? 0 : integerIn(options.spreadMs, 'spreadMs', 1, 10 * 365 * 86_400_000);
+  const activity = options.activity ?? 'daily-weekly';
+  if (activity !== 'daily-weekly' && activity !== 'flat') {
+    throw new MockjutsuError('INVALID_OPTION', `activity is ${describeValue(activity)}; allowed: "daily-weekly" or "flat"`, 'activity');
+  }
+  const catalogSize = options.catalogSize === undefined ? 500 : integerIn(options.catalogSize, 'catalogSize', 10, 100_000);
+  const currency = options.currency ?? 'USD';
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+    throw new MockjutsuError('INVALID_OPTION', `currency is ${describeValue(currency)}; allowed: a three-letter ISO 4217 code such as "USD"`, 'currency');
+  }
+  const siteUrl = options.siteUrl ?? 'https://shop.example.com';
+  if (typeof siteUrl !== 'string' || !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(siteUrl)) {
+    throw new MockjutsuError('INVALID_OPTION', `siteUrl is ${describeValue(siteUrl)}; allowed: an origin such as "https://shop.example.com" (no path, no trailing slash)`, 'siteUrl');
+  }
+  return Object.freeze({
+    seed: seed ?? resolveSeed(options.seed),
+    model,
+    users,
+    startMs: parseStart(options.start),
+    sessionIntervalMs,
+    spreadMs,
+    activity,
+    catalogSize,
+    currency,
+    siteUrl,
+  });
+}

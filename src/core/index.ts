@@ -1,0 +1,26 @@
+// The pure core: no Node and no k6 imports, so the library, CLI, sidecar and k6 bundle all
+// run this same code and the same seed gives the same bytes everywhere.
+export { MockjutsuError, type MockjutsuErrorCode } from './mockjutsuError.js';
+export {
+  type Seed, type PartitionKey, type GeneratorOptions, type GeneratorConfig,
+  resolveGeneratorConfig, resolveSeed, normalizeSeed, normalizePartition, randomSeed, getDefaultModel, checkInteger,
+} from './generatorOptions.js';
+export {
+  type MarkovModelDefinition, type MarkovModel, type StateDefinition, type OutcomeDefinition, type ThinkTimeDefinition,
+  compileModel, parseModel,
+} from './markovModel.js';
+export { defaultModelDefinition } from './defaultModel.js';
+export { modelStatistics, type ModelStatistics } from './modelStatistics.js';
+export * from './sessionEvent.js';
+export { serializeEvent, serializeSession } from './eventSerializer.js';
+export {
+  createGenerator, createSessionStream,
+  type SessionGenerator, type SessionStream, type SessionStreamOptions, type SessionStreamState,
+} from './sessionGenerator.js';
+export { eventStream, sessionIterator, type EventStreamOptions, type EventIterator } from './eventStream.js';
+export { jutsu, MAX_IN_MEMORY_COUNT, type GenerateOptions, type BulkOptions, type TypeMap, type TypeName } from './jutsu.js';
+export { DATA_TYPES, getDataType, typeNames, type DataType } from './dataTypes.js';
+export { buildUserProfile, type UserProfile } from './userPool.js';
+export { buildCatalog, type Product } from './productCatalog.js';
+export { formatCents } from './sessionSimulator.js';
+export { derivePrng, type Prng } from './prng.js';

@@ -1,0 +1,99 @@
+import { createGenerator, type SessionGenerator } from './sessionGenerator.js';
+import { checkInteger, normalizePartition, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
+import { getDataType, typeNames } from './dataTypes.js';
+import { MockjutsuError, describeValue } from './mockjutsuError.js';
+import type { Session, SessionEvent } from './sessionEvent.js';
+import type { UserProfile } from './userPool.js';
+
+/** Most items `bulk` and `template` build in memory; stream with `eventStream` beyond it. */
+export const MAX_IN_MEMORY_COUNT = 1_000_000;
+
+/** What each type name yields. */
+export interface TypeMap {
+  event_stream: Session;
+  user: UserProfile;
+}
+export type TypeName = keyof TypeMap;
+
+/** Options of `generate`: generator options plus which session of which partition. */
+export interface GenerateOptions extends GeneratorOptions {
+  partition?: PartitionKey;
+  /** Index of the item in the partition's sequence (default 0). */
+  session?: number;
+}
+
+/** Options of `bulk` and `template`. */
+export interface BulkOptions extends GeneratorOptions {
+  /** Number of items, 1..1,000,000. */
+  count: number;
+  partition?: PartitionKey;
+}
+
+function generatorFor(options: GeneratorOptions & { count?: unknown; partition?: unknown; session?: unknown }): { g: SessionGenerator; partition: string } {
+  const g = createGenerator(options);
+  return { g, partition: normalizePartition(options.partition ?? 0) };
+}
+
+/** Items 0..count-1 of a partition; event streams get consecutive global positions. */
+function items(typeName: string, options: BulkOptions): unknown[] {
+  const type = getDataType(typeName);
+  if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected { count, seed?, ... }`, 'options');
+  const count = checkInteger(options.count, 'count', 1, MAX_IN_MEMORY_COUNT, 'INVALID_COUNT');
+  const { g, partition } = generatorFor(options);
+  const out: unknown[] = [];
+  let position = 1;
+  for (let i = 0; i < count; i++) {
+    const item = type.item(g, partition, i, position);
+    position += type.positions(item);
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * The library facade, named after mock-jutsu's API so its users feel at home.
+ * Every call is deterministic for a given `seed`; without one a random seed is used.
+ */
+export const jutsu = {
+  /** One item of a type; for `event_stream`, one session (an array of events). */
+  generate<T extends string>(type: T, options: GenerateOptions = {}): T extends TypeName ? TypeMap[T] : unknown {
+    const t = getDataType(type);
+    const k = options.session === undefined ? 0 : checkInteger(options.session, 'session', 0, Number.MAX_SAFE_INTEGER);
+    const { g, partition } = generatorFor(options);
+    return t.item(g, partition, k, 1) as any;
+  },
+
+  /** `count` items of a type (items 0..count-1 of the partition). */
+  bulk<T extends string>(type: T, options: BulkOptions): Array<T extends TypeName ? TypeMap[T] : unknown> {
+    return items(type, options) as any;
+  },
+
+  /** `count` records, each with one field per requested type (record i holds item i of each). */
+  template(types: readonly string[], options: BulkOptions): Array<Record<string, unknown>> {
+    if (!Array.isArray(types) || types.length === 0) {
+      throw new MockjutsuError('INVALID_OPTION', `types is ${describeValue(types)}; expected a non-empty array of type names (known: ${typeNames().join(', ')})`, 'types');
+    }
+    const seen = new Set<string>();
+    for (const t of types) {
+      getDataType(t);
+      if (seen.has(t)) throw new MockjutsuError('INVALID_OPTION', `types lists ${JSON.stringify(t)} twice; each type can appear once`, 'types');
+      seen.add(t);
+    }
+    const columns = types.map((t) => items(t, options));
+    const count = columns[0]!.length;
+    const out: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < count; i++) {
+      const record: Record<string, unknown> = {};
+      types.forEach((t, c) => (record[t] = columns[c]![i]));
+      out.push(record);
+    }
+    return out;
+  },
+
+  /** Names of the types served. */
+  types(): string[] {
+    return typeNames();
+  },
+};
+
+export type { SessionEvent };

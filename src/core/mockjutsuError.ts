@@ -1,0 +1,32 @@
+/** Stable machine-readable codes carried by every {@link MockjutsuError}. */
+export type MockjutsuErrorCode =
+  | 'UNKNOWN_TYPE'
+  | 'INVALID_OPTION'
+  | 'INVALID_SEED'
+  | 'INVALID_COUNT'
+  | 'INVALID_MODEL';
+
+/**
+ * The one error class every surface throws for bad input. `code` is stable across versions;
+ * `message` names the bad value and what is allowed.
+ */
+export class MockjutsuError extends Error {
+  readonly code: MockjutsuErrorCode;
+  /** Where the bad value was found, e.g. `options.count` or `model.states.login.transitions`. */
+  readonly path: string | undefined;
+
+  constructor(code: MockjutsuErrorCode, message: string, path?: string) {
+    super(message);
+    this.name = 'MockjutsuError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** Renders a bad value for an error message without dumping huge objects. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,126 @@
+import { resolveGeneratorConfig, normalizePartition, type GeneratorConfig, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
+import { SessionSimulator } from './sessionSimulator.js';
+import { MockjutsuError, describeValue } from './mockjutsuError.js';
+import type { Session, SessionEvent } from './sessionEvent.js';
+
+/**
+ * Where a session stream stands: the next event is event `event` (0-based) of session
+ * `session` of the partition, and gets global position `position`. Save it with
+ * `getState()`, resume with `stream(partition, state)`: the output continues byte for byte.
+ */
+export interface SessionStreamState {
+  session: number;
+  event: number;
+  position: number;
+}
+
+/** One partition's endless stream: session 0, 1, 2 ... of (seed, partition), event by event. */
+export interface SessionStream extends Iterable<SessionEvent> {
+  readonly seed: string;
+  readonly partition: string;
+  /** This partition's next event; a new session starts after each logout. */
+  next(): SessionEvent;
+  /** The next whole session; mid-session, the rest of the current one (no event is ever skipped). */
+  nextSession(): Session;
+  /** The next `n` events. */
+  take(n: number): SessionEvent[];
+  getState(): SessionStreamState;
+}
+
+/** A configured generator: resolve options once, then make any number of partition streams. */
+export interface SessionGenerator {
+  readonly config: GeneratorConfig;
+  readonly seed: string;
+  /** Session k of a partition, its events numbered from `firstPosition`. Pure. */
+  session(partition: PartitionKey, k: number, firstPosition?: number): Session;
+  stream(partition?: PartitionKey, state?: SessionStreamState): SessionStream;
+}
+
+function checkState(state: unknown): SessionStreamState {
+  const s = state as SessionStreamState;
+  const ok = typeof s === 'object' && s !== null &&
+    Number.isSafeInteger(s.session) && s.session >= 0 &&
+    Number.isSafeInteger(s.event) && s.event >= 0 &&
+    Number.isSafeInteger(s.position) && s.position >= 1 + s.event;
+  if (!ok) throw new MockjutsuError('INVALID_OPTION', `state is ${describeValue(state)}; expected { session, event, position } from getState()`, 'state');
+  return { session: s.session, event: s.event, position: s.position };
+}
+
+class PartitionStream implements SessionStream {
+  private current: Session;
+  private k: number;
+  private i: number;
+
+  constructor(private readonly simulator: SessionSimulator, readonly seed: string, readonly partition: string, state: SessionStreamState) {
+    this.k = state.session;
+    this.i = state.event;
+    this.current = simulator.simulate(partition, this.k, state.position - state.event);
+    if (this.i >= this.current.length) throw new MockjutsuError('INVALID_OPTION', `state.event is ${this.i} but session ${this.k} has ${this.current.length} events`, 'state.event');
+  }
+
+  next(): SessionEvent {
+    const e = this.current[this.i++]!;
+    if (this.i === this.current.length) this.advance();
+    return e;
+  }
+
+  nextSession(): Session {
+    const rest = this.i === 0 ? this.current : this.current.slice(this.i);
+    this.advance();
+    return rest;
+  }
+
+  take(n: number): SessionEvent[] {
+    const out: SessionEvent[] = [];
+    for (let j = 0; j < n; j++) out.push(this.next());
+    return out;
+  }
+
+  getState(): SessionStreamState {
+    return { session: this.k, event: this.i, position: this.current[this.i]!.global_position };
+  }
+
+  private advance(): void {
+    const nextPosition = this.current[this.current.length - 1]!.global_position + 1;
+    this.k++;
+    this.i = 0;
+    this.current = this.simulator.simulate(this.partition, this.k, nextPosition);
+  }
+
+  *[Symbol.iterator](): Iterator<SessionEvent> {
+    for (;;) yield this.next();
+  }
+}
+
+/** Resolves options once; the returned generator is cheap to make streams from. */
+export function createGenerator(options: GeneratorOptions = {}): SessionGenerator {
+  const config = resolveGeneratorConfig(options);
+  const simulator = new SessionSimulator(config);
+  return {
+    config,
+    seed: config.seed,
+    session(partition, k, firstPosition = 1) {
+      return simulator.simulate(normalizePartition(partition), k, firstPosition);
+    },
+    stream(partition = 0, state) {
+      return new PartitionStream(simulator, config.seed, normalizePartition(partition), state === undefined ? { session: 0, event: 0, position: 1 } : checkState(state));
+    },
+  };
+}
+
+/** Options of {@link createSessionStream}. */
+export interface SessionStreamOptions extends GeneratorOptions {
+  /** The partition (k6 VU id, JMeter thread key...); default 0. */
+  partition?: PartitionKey;
+  /** Resume where a previous stream's `getState()` stood. */
+  state?: SessionStreamState;
+}
+
+/**
+ * A partition's session stream: `.next()` returns its next event, `.nextSession()` its next
+ * whole session. Session k of partition p depends on (seed, p, k) alone.
+ */
+export function createSessionStream(options: SessionStreamOptions = {}): SessionStream {
+  const { partition, state, ...rest } = options;
+  return createGenerator(rest).stream(partition ?? 0, state);
+}

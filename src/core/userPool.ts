@@ -1,0 +1,60 @@
+import { derivePrng, pick, type Prng } from './prng.js';
+import { uuidV4 } from './uuid.js';
+import { firstNames, lastNames, freeEmailDomains, cities, countries, userAgents } from './data/fakerSlice.generated.js';
+
+/** A user of the pool: the same index always has the same id and profile for a seed. */
+export interface UserProfile {
+  user_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  city: string;
+  country: string;
+  user_agent: string;
+  preferred_auth: string;
+  preferred_payment: string;
+}
+
+const AUTH_METHODS = ['password', 'password', 'password', 'oauth_google', 'oauth_apple', 'magic_link', 'sso'];
+const PAYMENT_METHODS = ['card', 'card', 'card', 'card', 'paypal', 'apple_pay', 'google_pay', 'bank_transfer'];
+
+function emailLocal(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Profile of user `index` of the pool, a pure function of (seed, index). */
+export function buildUserProfile(seed: string, index: number): UserProfile {
+  const r: Prng = derivePrng(seed, 'user', index);
+  const user_id = uuidV4(r);
+  const first_name = pick(r, firstNames);
+  const last_name = pick(r, lastNames);
+  const n = Math.floor(r() * 100);
+  const email = emailLocal(first_name) + '.' + emailLocal(last_name) + (r() < 0.5 ? String(n) : '') + '@' + pick(r, freeEmailDomains);
+  return {
+    user_id,
+    first_name,
+    last_name,
+    email,
+    city: pick(r, cities),
+    country: pick(r, countries),
+    user_agent: pick(r, userAgents),
+    preferred_auth: pick(r, AUTH_METHODS),
+    preferred_payment: pick(r, PAYMENT_METHODS),
+  };
+}
+
+/** A bounded cache of profiles (returning users are common; the pool may be millions). */
+export class UserPool {
+  private readonly cache = new Map<number, UserProfile>();
+  constructor(readonly seed: string, readonly size: number, private readonly cacheLimit = 4096) {}
+
+  get(index: number): UserProfile {
+    let p = this.cache.get(index);
+    if (p === undefined) {
+      if (this.cache.size >= this.cacheLimit) this.cache.clear();
+      p = buildUserProfile(this.seed, index);
+      this.cache.set(index, p);
+    }
+    return p;
+  }
+}
