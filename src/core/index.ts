@@ -24,3 +24,4 @@ export { buildUserProfile, type UserProfile } from './userPool.js';
 export { buildCatalog, type Product } from './productCatalog.js';
 export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
+export { ndjsonChunks, DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';

@@ -1,0 +1,15 @@
+// `npm run bench`: runs every bench/*.bench.ts in turn (each prints its own table), in one
+// process run so ratios compare figures measured on the same machine at the same time.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort()
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+for (const f of files) {
+  console.log(`\n=== ${f} ===`);
+  const mod = await import(pathToFileURL(join(here, f)).href);
+  await mod.default();
+}
