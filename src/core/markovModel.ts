@@ -167,6 +167,7 @@ export function compileModel(input: MarkovModelDefinition | MarkovModel): Markov
       for (const [oname, od] of Object.entries(sd.outcomes)) {
         if (!NAME_RE.test(oname)) fail(`${path}.outcomes.${oname}`, `outcome name ${JSON.stringify(oname)} is not allowed; use letters, digits, "_", "." or "-"`);
         if (!isObject(od)) fail(`${path}.outcomes.${oname}`, `expected { weight, transitions }, got ${describeValue(od)}`);
+        if (role === 'payment' && oname !== 'success' && oname !== 'failed') fail(`${path}.outcomes.${oname}`, `payment outcomes are its status; allowed: "success", "failed"`);
         outcomeDefs.push([oname, positiveWeight(`${path}.outcomes.${oname}.weight`, od.weight), od.transitions, `${path}.outcomes.${oname}.transitions`]);
       }
     } else {

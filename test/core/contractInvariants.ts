@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import type { Session, SessionEvent } from '../../src/index.js';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function cents(money: string): number {
+  assert.match(money, /^\d+\.\d{2}$/, `money ${money} must have two decimals`);
+  const [w, f] = money.split('.');
+  return Number(w) * 100 + Number(f);
+}
+
+/**
+ * Checks every rule of the event contract on one session (shared by the core, CLI, sidecar,
+ * k6 and JMeter tests). `seenEventIds` collects ids across sessions to assert uniqueness.
+ */
+export function assertSessionContract(session: Session, seenEventIds?: Set<string>, start = 'login', terminal = 'logout'): void {
+  assert.ok(session.length >= 2, 'a session has at least login and logout');
+  assert.equal(session[0]!.event_type, start, 'first event is the start state');
+  assert.equal(session[session.length - 1]!.event_type, terminal, 'last event is the terminal state');
+  assert.equal(session.filter((e) => e.event_type === start).length, 1, 'exactly one login');
+  assert.equal(session.filter((e) => e.event_type === terminal).length, 1, 'exactly one logout');
+  const first = session[0]!;
+  const cart = new Map<string, number>(); // sku -> quantity
+  const prices = new Map<string, number>();
+  let order: { id: string; total: number } | null = null;
+  let previous: SessionEvent | null = null;
+  for (let i = 0; i < session.length; i++) {
+    const e = session[i]!;
+    assert.deepEqual(Object.keys(e), ['event_id', 'event_type', 'stream_id', 'aggregate_type', 'aggregate_id', 'stream_version', 'global_position', 'correlation_id', 'causation_id', 'session_id', 'user_id', 'timestamp', 'schema_version', 'payload']);
+    assert.match(e.event_id, UUID_V4);
+    if (seenEventIds) {
+      assert.ok(!seenEventIds.has(e.event_id), `duplicate event_id ${e.event_id}`);
+      seenEventIds.add(e.event_id);
+    }
+    assert.equal(e.stream_version, i + 1, 'stream versions run 1..n');
+    assert.equal(e.global_position, first.global_position + i, 'global positions are consecutive within a session');
+    assert.equal(e.stream_id, first.stream_id);
+    assert.equal(e.stream_id, `${e.aggregate_type}-${e.aggregate_id}`);
+    assert.equal(e.correlation_id, first.correlation_id);
+    assert.equal(e.session_id, first.session_id);
+    assert.equal(e.user_id, first.user_id);
+    assert.equal(e.schema_version, 1);
+    assert.match(e.timestamp, ISO_MS);
+    assert.equal(e.causation_id, previous === null ? null : previous.event_id, 'causation chain');
+    if (previous !== null) assert.ok(Date.parse(e.timestamp) > Date.parse(previous.timestamp), 'timestamps strictly increase');
+    const p = e.payload as any;
+    switch (e.event_type) {
+      case 'login':
+        assert.ok(typeof p.auth_method === 'string' && typeof p.ip === 'string' && typeof p.user_agent === 'string');
+        break;
+      case 'add_to_cart': {
+        assert.ok(Number.isInteger(p.quantity) && p.quantity >= 1);
+        const price = cents(p.unit_price);
+        if (prices.has(p.sku)) assert.equal(prices.get(p.sku), price, 'a sku keeps its price');
+        prices.set(p.sku, price);
+        cart.set(p.sku, (cart.get(p.sku) ?? 0) + p.quantity);
+        order = null;
+        break;
+      }
+      case 'remove_from_cart': {
+        const held = cart.get(p.sku);
+        assert.ok(held !== undefined, `removed sku ${p.sku} is in the cart`);
+        assert.ok(p.quantity >= 1 && p.quantity <= held!, 'removes no more than the cart holds');
+        if (held === p.quantity) cart.delete(p.sku);
+        else cart.set(p.sku, held! - p.quantity);
+        order = null;
+        break;
+      }
+      case 'checkout': {
+        assert.ok(cart.size > 0, 'checkout only with a non-empty cart');
+        let total = 0;
+        assert.equal(p.items.length, cart.size);
+        for (const it of p.items) {
+          assert.equal(cart.get(it.sku), it.quantity, 'checkout items are the cart lines');
+          assert.equal(prices.get(it.sku), cents(it.unit_price));
+          total += it.quantity * cents(it.unit_price);
+        }
+        assert.equal(cents(p.total), total, 'total = sum of quantity x unit_price');
+        order = { id: p.order_id, total };
+        break;
+      }
+      case 'payment': {
+        assert.ok(order !== null, 'payment follows a checkout');
+        assert.equal(p.order_id, order!.id);
+        assert.equal(cents(p.amount), order!.total, 'amount = checkout total');
+        assert.ok(p.status === 'success' || p.status === 'failed');
+        if (p.status === 'success') {
+          cart.clear();
+          order = null;
+        } else {
+          const next = session[i + 1]!;
+          assert.ok(next.event_type === 'payment' || next.event_type === 'logout', 'a failed payment is followed by a retry or by leaving');
+        }
+        break;
+      }
+    }
+    previous = e;
+  }
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createGenerator, ndjsonChunks, eventStream, type MarkovModelDefinition } from '../../src/index.js';
+
+// Golden files pin the exact bytes of a few seeds. A change that moves them changes what every
+// surface emits: a breaking change, to be made on purpose (UPDATE_GOLDEN=1 npx mocha ...) and
+// announced with a schema_version bump or a note in the README.
+const dir = new URL('../golden/', import.meta.url);
+
+const tiny: MarkovModelDefinition = {
+  name: 'tiny', start: 'login', terminal: 'logout', aggregate_type: 'Visit', max_steps: 6,
+  states: {
+    login: { think_time: { median_ms: 1000, sigma: 0.2 }, transitions: { browse: 1 } },
+    browse: { outcomes: { liked: { weight: 1, transitions: { browse: 1, logout: 1 } }, bored: { weight: 1, transitions: { logout: 1 } } } },
+    logout: {},
+  },
+};
+
+const cases: Array<{ file: string; produce: () => string }> = [
+  { file: 'seed-42.ndjson', produce: () => [...ndjsonChunks(eventStream({ seed: 42, sessions: 5 }))].join('') },
+  { file: 'seed-alpha-vu-3.ndjson', produce: () => [...ndjsonChunks(createGenerator({ seed: 'alpha', users: 10 }).stream('vu-3').take(40))].join('') },
+  { file: 'seed-7-spread-tiny.ndjson', produce: () => [...ndjsonChunks(eventStream({ seed: 7, sessions: 4, model: tiny, spreadMs: 7 * 86_400_000, start: '2026-03-02T00:00:00Z' }))].join('') },
+];
+
+describe('core: golden files', () => {
+  for (const c of cases) {
+    it(`${c.file} is unchanged`, () => {
+      const path = fileURLToPath(new URL(c.file, dir));
+      const actual = c.produce();
+      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+      assert.equal(actual, readFileSync(path, 'utf8'));
+    });
+  }
+});

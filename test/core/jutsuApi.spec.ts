@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { jutsu, MockjutsuError, createSessionStream, eventStream, sessionIterator } from '../../src/index.js';
+
+function code(fn: () => unknown, expected: string, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => e instanceof MockjutsuError && e.code === expected && pattern.test(e.message));
+}
+
+describe('library API: jutsu', () => {
+  it('generate returns one session; bulk returns count sessions with consecutive positions', () => {
+    const one = jutsu.generate('event_stream', { seed: 5 });
+    assert.equal(one[0]!.event_type, 'login');
+    const many = jutsu.bulk('event_stream', { seed: 5, count: 10 });
+    assert.equal(many.length, 10);
+    assert.equal(JSON.stringify(many[0]), JSON.stringify(one));
+    assert.equal(many[1]![0]!.global_position, many[0]!.length + 1);
+  });
+
+  it('template returns count records with one field per type', () => {
+    const recs = jutsu.template(['event_stream', 'user'], { seed: 5, count: 3 });
+    assert.equal(recs.length, 3);
+    assert.deepEqual(Object.keys(recs[0]!), ['event_stream', 'user']);
+    assert.match((recs[2]!.user as any).email, /@/);
+    assert.deepEqual(jutsu.types(), ['event_stream', 'user']);
+  });
+
+  it('eventStream and sessionIterator report the seed they used and stop where told', () => {
+    const it = eventStream({ events: 25 });
+    assert.match(it.seed, /^\d+$/);
+    assert.equal([...it].length, 25);
+    const sessions = [...sessionIterator({ seed: it.seed, sessions: 4 })];
+    assert.equal(sessions.length, 4);
+    assert.equal(JSON.stringify([...eventStream({ seed: it.seed, sessions: 4 })]), JSON.stringify(sessions.flat()));
+  });
+
+  it('bad input throws MockjutsuError naming the value and what is allowed', () => {
+    code(() => jutsu.generate('event_strem'), 'UNKNOWN_TYPE', /unknown type "event_strem"; known types: event_stream, user/);
+    code(() => jutsu.bulk('event_stream', { count: 0 }), 'INVALID_COUNT', /count is 0; allowed: an integer from 1 to 1000000/);
+    code(() => jutsu.bulk('event_stream', { count: 2.5 }), 'INVALID_COUNT', /count is 2.5/);
+    code(() => jutsu.generate('event_stream', { seed: 1.5 }), 'INVALID_SEED', /seed is 1.5; allowed: a safe integer or a non-empty string/);
+    code(() => jutsu.generate('event_stream', { seed: '' }), 'INVALID_SEED', /seed is ""/);
+    code(() => jutsu.generate('event_stream', { users: 0 }), 'INVALID_OPTION', /users is 0; allowed: an integer from 1 to 10000000/);
+    code(() => jutsu.generate('event_stream', { start: 'yesterday' }), 'INVALID_OPTION', /start is "yesterday"; allowed: "now", an ISO-8601 instant/);
+    code(() => jutsu.generate('event_stream', { colour: 'red' } as any), 'INVALID_OPTION', /unknown option "colour"; allowed: seed, model/);
+    code(() => createSessionStream({ partition: {} as any }), 'INVALID_OPTION', /partition is an object/);
+    code(() => jutsu.template([], { count: 1 }), 'INVALID_OPTION', /expected a non-empty array of type names/);
+  });
+});
