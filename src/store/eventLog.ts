@@ -1,6 +1,6 @@
 import { ConcurrencyConflict } from './concurrencyConflict.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION, type ExpectedStreamVersion } from './expectedVersion.js';
-import { deepFreeze, frozenJsonCopy } from './frozenJson.js';
+import { deepFreeze, frozenJsonCopy } from './jsonCopy.js';
 import { IdempotencyConflict } from './idempotencyConflict.js';
 import { idempotencyKeyOf } from './idempotencyKey.js';
 import type { EventToAppend, StoredEvent } from './storedEvent.js';

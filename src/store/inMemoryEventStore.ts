@@ -13,7 +13,7 @@ import type {
   ReadStreamResult,
   Unsubscribe,
 } from './eventStore.js';
-import { frozenJsonCopy } from './frozenJson.js';
+import { frozenJsonCopy } from './jsonCopy.js';
 import type { EventToAppend, StoredEvent } from './storedEvent.js';
 
 /** Options of {@link InMemoryEventStore}. */

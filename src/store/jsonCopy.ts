@@ -1,13 +1,17 @@
 /**
- * A deep-frozen copy of `value` as JSON sees it (`JSON.parse(JSON.stringify(value))`).
+ * Copies of values as JSON sees them (`JSON.parse(JSON.stringify(value))`).
  *
  * Every store keeps exactly what a JSON file would give back, so an in-memory store and a
- * persisted one return the same records, and nobody can change a record after the fact.
+ * persisted one return the same records and snapshots.
+ */
+
+/**
+ * A mutable JSON copy of `value`.
  *
  * @throws TypeError naming `what` when `value` has no JSON form (undefined, a function,
  *   a BigInt, a cycle).
  */
-export function frozenJsonCopy<T>(value: T, what: string): T {
+export function jsonCopy<T>(value: T, what: string): T {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -15,10 +19,15 @@ export function frozenJsonCopy<T>(value: T, what: string): T {
     throw new TypeError(`${what} is not JSON-serialisable: ${(error as Error).message}`, { cause: error });
   }
   if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable (got ${typeof value})`);
-  return deepFreeze(JSON.parse(text) as T);
+  return JSON.parse(text) as T;
 }
 
-/** Freezes a freshly parsed JSON value in place and returns it. */
+/** A deep-frozen JSON copy of `value`, so nobody can change what the store holds. */
+export function frozenJsonCopy<T>(value: T, what: string): T {
+  return deepFreeze(jsonCopy(value, what));
+}
+
+/** Freezes a freshly parsed JSON value in place (no cycles possible) and returns it. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
