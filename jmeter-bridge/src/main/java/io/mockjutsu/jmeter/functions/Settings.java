@@ -1,0 +1,61 @@
+package io.mockjutsu.jmeter.functions;
+
+import org.apache.jmeter.util.JMeterUtils;
+
+/**
+ * The {@code mockjutsu.*} JMeter properties ({@code -Jname=value}, {@code -Gname=value} for
+ * remote engines), read once per thread when the thread first calls the function.
+ */
+final class Settings {
+
+    static final String DEFAULT_URL = "http://127.0.0.1:8099";
+    static final int DEFAULT_BATCH = 64;
+    static final int MAX_BATCH = 10000;
+    static final int DEFAULT_TIMEOUT_MS = 5000;
+    static final int DEFAULT_BACKOFF_MAX_MS = 1000;
+
+    final String url;
+    final String seed;
+    final int batch;
+    final int timeoutMs;
+    final String token;
+    final int backoffMaxMs;
+
+    Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs) {
+        String u = url == null ? "" : url.trim();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        this.url = u.length() == 0 ? DEFAULT_URL : u;
+        this.seed = seed == null ? "" : seed.trim();
+        this.batch = Math.max(1, Math.min(MAX_BATCH, batch));
+        this.timeoutMs = Math.max(1, timeoutMs);
+        this.token = token == null ? "" : token.trim();
+        this.backoffMaxMs = Math.max(0, backoffMaxMs);
+    }
+
+    static Settings fromProperties() {
+        return new Settings(
+                JMeterUtils.getPropDefault("mockjutsu.url", DEFAULT_URL),
+                JMeterUtils.getPropDefault("mockjutsu.seed", ""),
+                JMeterUtils.getPropDefault("mockjutsu.batch", DEFAULT_BATCH),
+                JMeterUtils.getPropDefault("mockjutsu.timeout_ms", DEFAULT_TIMEOUT_MS),
+                JMeterUtils.getPropDefault("mockjutsu.token", ""),
+                JMeterUtils.getPropDefault("mockjutsu.backoff_max_ms", DEFAULT_BACKOFF_MAX_MS));
+    }
+
+    /** The engine id of this JVM: {@code mockjutsu.engine}, else the host name. */
+    static String engineId() {
+        String id = JMeterUtils.getPropDefault("mockjutsu.engine", "").trim();
+        if (id.length() > 0) {
+            return id;
+        }
+        String host = null;
+        try {
+            host = JMeterUtils.getLocalHostName();
+        } catch (RuntimeException e) {
+            host = null;
+        }
+        return host == null || host.trim().length() == 0 ? "localhost" : host.trim();
+    }
+}

@@ -1,0 +1,240 @@
+package io.mockjutsu.jmeter.functions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Minimal HTTP client of the mockjutsu sidecar: JDK only ({@link HttpURLConnection}), explicit
+ * timeouts, bodies always drained and closed so that keep-alive reuses the connection. Stateless;
+ * safe to call from many threads at once.
+ */
+final class SidecarClient {
+
+    static final Charset UTF8 = Charset.forName("UTF-8");
+    private static final int BUFFER = 64 * 1024;
+
+    private SidecarClient() {
+    }
+
+    /** One successful batch. */
+    static final class Batch {
+        final List<String> items;
+        /** Value of X-Mockjutsu-Next, or -1 when absent. */
+        final long next;
+
+        Batch(List<String> items, long next) {
+            this.items = items;
+            this.next = next;
+        }
+    }
+
+    /**
+     * {@code GET /sessions/{key}/batch?n=..&unit=..&from=..&format=ndjson[&seed=..]}: items
+     * {@code from .. from+n-1} of the key's stream. Idempotent thanks to {@code from}: a batch
+     * that failed mid-transfer is simply asked again.
+     */
+    static Batch batch(Settings s, String key, String type, String unit, long from, int n)
+            throws SidecarException {
+        StringBuilder path = new StringBuilder(128);
+        path.append("/sessions/").append(encodePathSegment(key)).append("/batch");
+        String shownPath = path.toString();
+        path.append("?n=").append(n).append("&unit=").append(unit).append("&from=").append(from)
+                .append("&format=ndjson");
+        if (s.seed.length() > 0) {
+            path.append("&seed=").append(encodeQuery(s.seed));
+        }
+        if (!ThreadState.DEFAULT_TYPE.equals(type)) {
+            path.append("&type=").append(encodeQuery(type));
+        }
+        Response r = get(s, path.toString(), shownPath, "application/x-ndjson");
+        if (r.status != 200) {
+            throw httpError(s, r, shownPath);
+        }
+        if (r.contentType == null || r.contentType.indexOf("ndjson") < 0) {
+            throw new SidecarException(prefix(s) + "unexpected Content-Type '" + r.contentType
+                    + "' (expected application/x-ndjson; does mockjutsu.url point to a mockjutsu sidecar?)"
+                    + suffix(shownPath));
+        }
+        List<String> items = splitLines(r.body);
+        if (items.isEmpty()) {
+            throw new SidecarException(prefix(s) + "empty batch" + suffix(shownPath));
+        }
+        long next = -1;
+        if (r.next != null) {
+            try {
+                next = Long.parseLong(r.next.trim());
+            } catch (NumberFormatException e) {
+                next = -1;
+            }
+        }
+        return new Batch(items, next);
+    }
+
+    /** {@code GET /types}: the types the sidecar serves. */
+    static Set<String> types(Settings s) throws SidecarException {
+        Response r = get(s, "/types", "/types", "application/json");
+        if (r.status != 200) {
+            throw httpError(s, r, "/types");
+        }
+        String body = new String(r.body, UTF8);
+        List<String> types = MiniJson.stringArrayField(body, "types");
+        if (types == null) {
+            throw new SidecarException(prefix(s) + "GET /types answered without a \"types\" list: " + abbreviate(body));
+        }
+        return Collections.unmodifiableSet(new LinkedHashSet<String>(types));
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private static final class Response {
+        int status;
+        String contentType;
+        String next;
+        byte[] body;
+    }
+
+    private static Response get(Settings s, String pathAndQuery, String shownPath, String accept)
+            throws SidecarException {
+        HttpURLConnection conn = null;
+        try {
+            URL url = new URL(s.url + pathAndQuery);
+            // The sidecar is part of the load generator, not of the system under test: JMeter's
+            // proxy settings (-H/-P) are not applied to it.
+            conn = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+            conn.setConnectTimeout(s.timeoutMs);
+            conn.setReadTimeout(s.timeoutMs);
+            conn.setUseCaches(false);
+            conn.setInstanceFollowRedirects(false);
+            conn.setRequestProperty("Accept", accept);
+            if (s.token.length() > 0) {
+                conn.setRequestProperty("Authorization", "Bearer " + s.token);
+            }
+            Response r = new Response();
+            r.status = conn.getResponseCode();
+            r.contentType = conn.getContentType();
+            r.next = conn.getHeaderField("X-Mockjutsu-Next");
+            InputStream in = r.status >= 400 ? conn.getErrorStream() : conn.getInputStream();
+            r.body = in == null ? new byte[0] : drain(in);
+            return r;
+        } catch (SocketTimeoutException e) {
+            disconnect(conn);
+            throw new SidecarException(prefix(s) + "no answer within " + s.timeoutMs
+                    + " ms (mockjutsu.timeout_ms)" + suffix(shownPath), e);
+        } catch (ConnectException e) {
+            disconnect(conn);
+            throw new SidecarException(prefix(s) + "cannot connect (" + e.getMessage()
+                    + "); is `mockjutsu serve` running there?" + suffix(shownPath), e);
+        } catch (UnknownHostException e) {
+            disconnect(conn);
+            throw new SidecarException(prefix(s) + "unknown host " + e.getMessage() + suffix(shownPath), e);
+        } catch (IOException e) {
+            disconnect(conn);
+            throw new SidecarException(prefix(s) + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + suffix(shownPath), e);
+        } catch (RuntimeException e) { // e.g. malformed mockjutsu.url
+            disconnect(conn);
+            throw new SidecarException(prefix(s) + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + suffix(shownPath), e);
+        }
+    }
+
+    private static byte[] drain(InputStream in) throws IOException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+
+    private static void disconnect(HttpURLConnection conn) {
+        if (conn != null) {
+            conn.disconnect();
+        }
+    }
+
+    private static SidecarException httpError(Settings s, Response r, String shownPath) {
+        String body = new String(r.body == null ? new byte[0] : r.body, UTF8);
+        String message = MiniJson.stringField(body, "message");
+        String code = MiniJson.stringField(body, "code");
+        StringBuilder m = new StringBuilder(prefix(s)).append("HTTP ").append(r.status);
+        if (code != null) {
+            m.append(' ').append(code);
+        }
+        if (message != null) {
+            m.append(": ").append(message);
+        } else if (body.trim().length() > 0) {
+            m.append(": ").append(abbreviate(body));
+        }
+        if (r.status == 401) {
+            m.append(" (set -Jmockjutsu.token to the sidecar's --token)");
+        }
+        return new SidecarException(m.append(suffix(shownPath)).toString());
+    }
+
+    private static String prefix(Settings s) {
+        return "mockjutsu sidecar " + s.url + ": ";
+    }
+
+    private static String suffix(String shownPath) {
+        return " [GET " + shownPath + "]";
+    }
+
+    private static String abbreviate(String body) {
+        String b = body.replace('\n', ' ').replace('\r', ' ').trim();
+        return b.length() > 200 ? b.substring(0, 200) + "..." : b;
+    }
+
+    static List<String> splitLines(byte[] body) {
+        String text = new String(body, UTF8);
+        List<String> lines = new ArrayList<String>(64);
+        int start = 0;
+        int len = text.length();
+        while (start < len) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? len : nl;
+            int e = end;
+            if (e > start && text.charAt(e - 1) == '\r') {
+                e--;
+            }
+            if (e > start) {
+                lines.add(text.substring(start, e));
+            }
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    /** Percent-encoding of one path segment (a space is %20, a slash %2F). */
+    static String encodePathSegment(String s) {
+        return encodeQuery(s).replace("+", "%20");
+    }
+
+    static String encodeQuery(String s) {
+        try {
+            return URLEncoder.encode(s, "UTF-8");
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
