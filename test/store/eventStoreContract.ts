@@ -546,6 +546,21 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.deepEqual(seen, ['a@1', 'b@1,b@2']);
       });
 
+      it('subscribing one function twice gives two independent subscriptions', () => {
+        let calls = 0;
+        const listener = () => {
+          calls += 1;
+        };
+        const first = store.subscribe(listener);
+        store.subscribe(listener);
+
+        store.append('a', opened());
+        first();
+        store.append('a', deposited(1));
+
+        assert.equal(calls, 3);
+      });
+
       it('a handler that appends does not make a live projection apply an event twice', () => {
         const log: number[] = [];
         const projection = new Projection<{ count: number }>(store, { name: 'echo', initialState: () => ({ count: 0 }) })
