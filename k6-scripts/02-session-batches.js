@@ -1,0 +1,45 @@
+// 02 - Whole sessions as batches: one request per iteration carries a session's events.
+//
+// Each iteration takes this VU's next whole session (login ... logout) and appends it to its
+// stream in one request: POST ${TARGET_URL}/streams/${stream_id} with a JSON array body and the
+// expected version of the first event in the `If-Match` header (0 for a new stream).
+//
+// Run (after `npm run build`, with the sidecar or another event store listening):
+//   k6 run -e SEED=42 -e TARGET_URL=http://127.0.0.1:8099 k6-scripts/02-session-batches.js
+// SEED is required (or -e MOCKJUTSU_SEED=...): every VU runs in its own VM, so only an explicit
+// seed gives all VUs one user pool and catalog, and makes the run replayable. Running the same
+// SEED twice against the same store answers 409 by design (the streams already exist): use a
+// fresh store or another SEED.
+import http from 'k6/http';
+import { check } from 'k6';
+import { Counter, Trend } from 'k6/metrics';
+import { sessionStream, serializeSession } from '../dist/k6/mockjutsu.js';
+
+export const options = {
+  vus: 5,
+  iterations: 100,
+  thresholds: { checks: ['rate>0.99'] },
+};
+
+const TARGET_URL = __ENV.TARGET_URL || 'http://127.0.0.1:8099';
+
+const stream = sessionStream({ seed: __ENV.SEED, users: Number(__ENV.USERS || 1000) });
+const eventsSent = new Counter('mockjutsu_events_sent');
+const sessionsSent = new Counter('mockjutsu_sessions_sent');
+const sessionLength = new Trend('mockjutsu_session_events');
+
+export default function () {
+  const session = stream.nextSession();
+  const first = session[0];
+  const res = http.post(`${TARGET_URL}/streams/${encodeURIComponent(first.stream_id)}`, serializeSession(session), {
+    headers: { 'Content-Type': 'application/json', 'If-Match': String(first.stream_version - 1) },
+    tags: { name: 'POST /streams/:id (batch)' },
+  });
+  eventsSent.add(session.length);
+  sessionsSent.add(1);
+  sessionLength.add(session.length);
+  check(res, {
+    'session appended (201)': (r) => r.status === 201,
+    'no version conflict (409)': (r) => r.status !== 409,
+  });
+}

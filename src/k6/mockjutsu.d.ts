@@ -1,0 +1,68 @@
+// Type declarations of dist/k6/mockjutsu.js (copied there by scripts/buildK6Bundle.mjs). They
+// reuse the core's declarations (dist/core) and need no Node types. test/k6/typings.spec.ts
+// checks that src/k6/index.ts implements exactly this.
+import type {
+  BulkOptions, GenerateOptions, GeneratorOptions, PartitionKey, Session, SessionEvent, SessionStreamState, TypeMap, TypeName,
+} from '../core/index.js';
+
+export type {
+  AddToCartPayload, BulkOptions, CheckoutPayload, CustomPayload, EventPayload, GenerateOptions, GeneratorOptions,
+  LoginPayload, LogoutPayload, MarkovModel, MarkovModelDefinition, MockjutsuErrorCode, ModelStatistics, OrderItem,
+  OutcomeDefinition, PageViewPayload, PartitionKey, PaymentPayload, RemoveFromCartPayload, SearchPayload, Seed, Session,
+  SessionEvent, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
+} from '../core/index.js';
+export {
+  MockjutsuError, SCHEMA_VERSION, defaultModelDefinition, modelStatistics, parseModel, serializeEvent, serializeSession,
+} from '../core/index.js';
+
+/** Options of {@link sessionStream}: the generator options plus an optional fixed partition. */
+export interface K6SessionStreamOptions extends GeneratorOptions {
+  /**
+   * Overrides the partition, which is otherwise this VU's `exec.vu.idInTest` (unique across
+   * every instance of a distributed run).
+   */
+  partition?: PartitionKey;
+}
+
+/** This VU's session stream; it binds to the VU on the first pull, never in the init context. */
+export interface VuSessionStream {
+  readonly seed: string;
+  /** The partition: `exec.vu.idInTest` as text, or the `partition` option. Reading it binds the stream. */
+  readonly partition: string;
+  /** This VU's next event; a new session starts after each logout. */
+  next(): SessionEvent;
+  /** The next whole session; mid-session, the rest of the current one. */
+  nextSession(): Session;
+  /** The next `n` events. */
+  take(n: number): SessionEvent[];
+  /** Where the stream stands: `session` is the index of the session the next event belongs to. */
+  getState(): SessionStreamState;
+}
+
+/** Name of the `__ENV` variable used as the seed when a call gives none: `MOCKJUTSU_SEED`. */
+export declare const SEED_ENV_VAR: 'MOCKJUTSU_SEED';
+
+/**
+ * This VU's deterministic session stream. Call it in the init context: options are validated
+ * there (bad ones throw a `MockjutsuError`); the VU id is read on the first `next()` /
+ * `nextSession()`. Session k of VU v is the library's `createSessionStream({ seed, partition: v })`
+ * session k, byte for byte. A seed is required (`seed` or `-e MOCKJUTSU_SEED=...`).
+ * `start: "now"` is read when each VU initialises, so VUs then differ; use a fixed start to replay.
+ *
+ * @example
+ * const stream = sessionStream({ seed: __ENV.SEED });
+ * export default function () { const event = stream.next(); }
+ */
+export declare function sessionStream(options?: K6SessionStreamOptions): VuSessionStream;
+
+/**
+ * One item of a type, as `jutsu.generate` in the library: for `event_stream`, session
+ * `options.session` (default 0) of `options.partition` (default 0, not the VU).
+ */
+export declare function generate<T extends string>(type: T, options?: GenerateOptions): T extends TypeName ? TypeMap[T] : unknown;
+
+/** `count` items of a type (items 0..count-1 of the partition), as `jutsu.bulk` in the library. */
+export declare function bulk<T extends string>(type: T, options: BulkOptions): Array<T extends TypeName ? TypeMap[T] : unknown>;
+
+/** Names of the types `generate` and `bulk` serve. */
+export declare function types(): string[];
