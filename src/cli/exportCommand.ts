@@ -1,0 +1,138 @@
+import { extname } from 'node:path';
+import { jutsu } from '../core/index.js';
+import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../core/sqlSerializer.js';
+import { UsageError, type CliCommand, type CliIo } from './cliCommand.js';
+import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from './commandArgs.js';
+import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from './generatorFlags.js';
+import { EXPORT_FORMATS, exportChunks, type ExportFormat } from './exportChunks.js';
+import { progressBarFor } from './progressBar.js';
+import { writeOutput } from './writeOutput.js';
+
+/** Most items one export may write (the streams are endless; this keeps numbers exact). */
+export const MAX_EXPORT_COUNT = 1_000_000_000_000;
+
+const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = { '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.csv': 'csv', '.sql': 'sql' };
+
+const EXPORT_FLAGS = {
+  ...GENERATOR_FLAGS,
+  count: { type: 'string', short: 'n' },
+  format: { type: 'string', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  pretty: { type: 'boolean' },
+  dialect: { type: 'string' },
+  table: { type: 'string' },
+} as const;
+
+/** The type positional: required, and one of the known types. */
+export function typeArgument(positionals: string[]): string {
+  const type = positionals[0];
+  if (type === undefined) throw new UsageError(`missing <type>; known types: ${jutsu.types().join(', ')}`);
+  if (!jutsu.types().includes(type)) throw new UsageError(`unknown type ${JSON.stringify(type)}; known types: ${jutsu.types().join(', ')}`);
+  return type;
+}
+
+/** `--count` (required). */
+export function countFlag(value: string | undefined): number {
+  if (value === undefined) throw new UsageError(`missing --count; give the number of items (sessions for event_stream), 1 to ${MAX_EXPORT_COUNT}`);
+  return parseIntegerFlag(value, '--count', 1, MAX_EXPORT_COUNT);
+}
+
+/** Shared by `export` and `bulk`: validate everything, report the seed, then stream. */
+async function runExport(type: string, format: ExportFormat, values: FlagValues<typeof EXPORT_FLAGS>, io: CliIo): Promise<number> {
+  const count = countFlag(values.count);
+  if (format !== 'json') rejectFlags(values, ['pretty'], 'applies to --format json only');
+  if (format !== 'sql') rejectFlags(values, ['dialect', 'table'], 'applies to --format sql only');
+  const dialect: SqlDialect | undefined = values.dialect === undefined ? undefined : parseChoiceFlag(values.dialect, '--dialect', SQL_DIALECTS);
+  if (values.table !== undefined) {
+    try {
+      checkTableName(values.table);
+    } catch {
+      throw new UsageError(`--table is ${JSON.stringify(values.table)}; allowed: a name of 1-63 letters, digits and "_" not starting with a digit, optionally schema-qualified as schema.table`);
+    }
+  }
+  const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
+  const progress = progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items');
+  const chunks = await withFlagNames(async () => exportChunks({
+    type, format, count, options: resolved.options, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
+  }));
+  reportSeed(resolved, io);
+  await writeOutput(chunks, { out: values.out, io, progress });
+  return 0;
+}
+
+/** `mockjutsu export`: N items of a type as json, ndjson, csv or sql, streamed. */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'write N sessions (or items) as json, ndjson, csv or sql, streamed to stdout or a file',
+  help: `Usage: mockjutsu export <type> --count N [--format json|ndjson|csv|sql] [--out FILE] [options]
+
+Writes items 0..N-1 of <type> (for event_stream: N sessions) in constant memory, at the core's
+speed. Types: ${jutsu.types().join(', ')}.
+
+Options:
+  -n, --count N        items to write (sessions for event_stream), 1..${MAX_EXPORT_COUNT} (required)
+  -f, --format FMT     json    one JSON array of sessions (the bytes of jutsu.bulk)
+                       ndjson  one event per line (one item per line for other types)
+                       csv     RFC 4180 (CRLF), header row, one row per event: the envelope
+                               as columns, the payload as a JSON column
+                       sql     CREATE TABLE IF NOT EXISTS, then INSERTs of 500 rows in one
+                               transaction (primary key event_id, unique (stream_id,
+                               stream_version))
+                       default: from the --out extension (.json .ndjson .jsonl .csv .sql),
+                       else ndjson
+  -o, --out FILE       write FILE atomically: a temp file in the same directory, fsync,
+                       rename; on error or Ctrl-C nothing appears under FILE (default stdout)
+      --pretty         indent the JSON (--format json only)
+      --dialect D      SQL dialect: postgres (default; uuid, timestamptz, jsonb), sqlite
+                       (TEXT, INTEGER), mysql (CHAR(36), DATETIME(3) in UTC, JSON; MariaDB too)
+      --table NAME     SQL table, optionally schema.table (default: events; users for user)
+
+The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
+profiles repeat once N exceeds --users, and the SQL skips the repeats).
+
+${GENERATOR_FLAGS_HELP}
+
+A progress bar (count, rate, ETA) is drawn on stderr when it is a terminal.
+Exit status: 0 done, 1 runtime error, 2 usage error, 130/143 interrupted (SIGINT/SIGTERM).`,
+
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, EXPORT_FLAGS, 1);
+    const type = typeArgument(positionals);
+    let format: ExportFormat;
+    if (values.format !== undefined) format = parseChoiceFlag(values.format, '--format', EXPORT_FORMATS);
+    else format = (values.out !== undefined && FORMAT_BY_EXTENSION[extname(values.out).toLowerCase()]) || 'ndjson';
+    return runExport(type, format, values, io);
+  },
+};
+
+const BULK_FLAGS = {
+  ...GENERATOR_FLAGS,
+  count: { type: 'string', short: 'n' },
+  out: { type: 'string', short: 'o' },
+  pretty: { type: 'boolean' },
+} as const;
+
+/** `mockjutsu bulk`: N items as one JSON array (streamed). */
+export const bulkCommand: CliCommand = {
+  name: 'bulk',
+  summary: 'print N sessions (or items) as one JSON array',
+  help: `Usage: mockjutsu bulk <type> --count N [--pretty] [--out FILE] [options]
+
+Prints items 0..N-1 of <type> (for event_stream: N sessions) as one JSON array: the same
+bytes as JSON.stringify(jutsu.bulk(type, { count: N, ... })), streamed in constant memory.
+Types: ${jutsu.types().join(', ')}. The same as: mockjutsu export <type> --format json.
+
+Options:
+  -n, --count N        items to print, 1..${MAX_EXPORT_COUNT} (required)
+      --pretty         indent the JSON (2 spaces)
+  -o, --out FILE       write FILE atomically instead of stdout
+
+${GENERATOR_FLAGS_HELP}
+
+Exit status: 0 done, 1 runtime error, 2 usage error, 130/143 interrupted.`,
+
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, BULK_FLAGS, 1);
+    return runExport(typeArgument(positionals), 'json', values, io);
+  },
+};

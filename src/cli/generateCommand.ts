@@ -1,0 +1,46 @@
+import { jutsu, serializeSession, type Session } from '../core/index.js';
+import type { CliCommand, CliIo } from './cliCommand.js';
+import { parseCommandArgs, parseIntegerFlag } from './commandArgs.js';
+import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from './generatorFlags.js';
+import { typeArgument } from './exportCommand.js';
+import { writeOutput } from './writeOutput.js';
+
+const GENERATE_FLAGS = {
+  ...GENERATOR_FLAGS,
+  session: { type: 'string' },
+  pretty: { type: 'boolean' },
+  out: { type: 'string', short: 'o' },
+} as const;
+
+/** `mockjutsu generate`: one item as JSON. */
+export const generateCommand: CliCommand = {
+  name: 'generate',
+  summary: 'print one session (or one item of another type) as JSON',
+  help: `Usage: mockjutsu generate <type> [--session K] [--pretty] [options]
+
+Prints one item of <type> as JSON, the bytes of JSON.stringify(jutsu.generate(type, ...)):
+for event_stream one session, an array of events from login to logout.
+Types: ${jutsu.types().join(', ')}.
+
+Options:
+      --session K      which item of the partition's sequence, 0.. (default 0); with --seed
+                       and --partition it replays any one session
+      --pretty         indent the JSON (2 spaces)
+  -o, --out FILE       write FILE atomically instead of stdout
+
+${GENERATOR_FLAGS_HELP}
+
+Exit status: 0 done, 1 runtime error, 2 usage error.`,
+
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, GENERATE_FLAGS, 1);
+    const type = typeArgument(positionals);
+    const session = values.session === undefined ? undefined : parseIntegerFlag(values.session, '--session', 0, Number.MAX_SAFE_INTEGER);
+    const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
+    const item = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session }));
+    const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' ? serializeSession(item as Session) : JSON.stringify(item);
+    reportSeed(resolved, io);
+    await writeOutput([text + '\n'], { out: values.out, io });
+    return 0;
+  },
+};

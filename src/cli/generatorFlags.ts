@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import {
+  MockjutsuError, compileModel, getDefaultModel, parseModel, resolveSeed,
+  type GeneratorOptions, type MarkovModel,
+} from '../core/index.js';
+import { UsageError, type CliIo } from './cliCommand.js';
+import { parseIntegerFlag, type FlagValues } from './commandArgs.js';
+
+/** Flags every generating command takes. */
+export const GENERATOR_FLAGS = {
+  seed: { type: 'string' },
+  users: { type: 'string' },
+  start: { type: 'string' },
+  model: { type: 'string' },
+  partition: { type: 'string' },
+} as const;
+
+/** Help lines of {@link GENERATOR_FLAGS}. */
+export const GENERATOR_FLAGS_HELP = `Generator options:
+  --seed SEED        any string (1-256 chars) or integer; same seed => same bytes. Without it a
+                     random seed is used and printed on stderr so the run can be replayed
+  --users N          users sessions are drawn from, 1..10000000 (default 1000)
+  --start TIME       first session's start: ISO-8601 ("2025-01-01T00:00:00Z"), epoch ms or
+                     "now" (default 2025-01-01T00:00:00.000Z)
+  --model FILE       a Markov model JSON file instead of the built-in e-commerce journey
+  --partition KEY    partition to draw from (a k6 VU id, a JMeter thread key...; default 0)`;
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent is not a directory',
+};
+
+/** The model of `--model FILE` (validated), or the default model when the flag is absent. */
+export async function loadModelFlag(file: string | undefined): Promise<MarkovModel> {
+  if (file === undefined) return getDefaultModel();
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`--model ${JSON.stringify(file)}: cannot read the file: ${READ_ERRORS[code] ?? (e as Error).message}`);
+  }
+  try {
+    return parseModel(text);
+  } catch (e) {
+    if (e instanceof MockjutsuError) throw new MockjutsuError(e.code, `--model ${JSON.stringify(file)}: ${e.message}`, e.path);
+    throw e;
+  }
+}
+
+/** Generator options built from the flags, and the seed the run uses. */
+export interface ResolvedGeneratorFlags {
+  options: GeneratorOptions & { partition?: string };
+  /** Canonical seed string (the given one, or a fresh random one). */
+  seed: string;
+  /** True when no --seed was given: the caller reports the seed once the other flags are valid. */
+  randomSeed: boolean;
+}
+
+/** Turns the generator flags into options (model file loaded and validated, seed resolved). */
+export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_FLAGS>): Promise<ResolvedGeneratorFlags> {
+  const seed = resolveSeed(values.seed);
+  const options: GeneratorOptions & { partition?: string } = { seed };
+  if (values.users !== undefined) options.users = parseIntegerFlag(values.users, '--users', 1, 10_000_000);
+  if (values.start !== undefined) options.start = /^-?[0-9]+$/.test(values.start) ? Number(values.start) : values.start;
+  if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
+  if (values.partition !== undefined) options.partition = values.partition;
+  return { options, seed, randomSeed: values.seed === undefined };
+}
+
+/** Prints the replay hint for a run without --seed. */
+export function reportSeed(resolved: ResolvedGeneratorFlags, io: CliIo): void {
+  if (resolved.randomSeed) io.stderr.write(`mockjutsu: seed ${resolved.seed} (replay with --seed ${resolved.seed})\n`);
+}
+
+const FLAG_OF_PATH: Record<string, string> = { seed: '--seed', users: '--users', start: '--start', partition: '--partition', session: '--session' };
+
+/**
+ * Runs `fn`, rewording the core's errors about an option ("start is ...") to name the flag
+ * ("--start is ...") that carried it.
+ */
+export async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof MockjutsuError && e.path !== undefined && FLAG_OF_PATH[e.path] !== undefined && e.message.startsWith(e.path + ' ')) {
+      throw new MockjutsuError(e.code, FLAG_OF_PATH[e.path] + e.message.slice(e.path.length), e.path);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+import type { MarkovModel } from '../core/index.js';
+
+/** An edge of the drawn chain; `outcome` set for the edge into a state's outcome. */
+interface DrawnEdge { from: string; to: string; label: string; }
+
+/** The chain as drawable nodes and edges (ids still raw: state names and outcome keys). */
+interface DrawnChain {
+  states: string[];
+  /** Outcome nodes: `${state}::${outcome}`. */
+  outcomes: string[];
+  edges: DrawnEdge[];
+  start: string;
+  terminal: string;
+  guarded: boolean;
+}
+
+/** A probability for an edge label: 3 decimals, or scientific below 0.0005. */
+export function formatProbability(p: number): string {
+  return p >= 0.0005 || p === 0 ? p.toFixed(3) : p.toExponential(1);
+}
+
+function drawnChain(model: MarkovModel): DrawnChain {
+  const names = model.states.map((s) => s.name);
+  const edges: DrawnEdge[] = [];
+  const outcomes: string[] = [];
+  for (const s of model.states) {
+    const named = s.outcomes.length > 0 && s.outcomes[0]!.name !== '';
+    const outcomeTotal = s.outcomeCumulative[s.outcomeCumulative.length - 1] ?? 1;
+    s.outcomes.forEach((o, oi) => {
+      let from = s.name;
+      if (named) {
+        from = `${s.name}::${o.name}`;
+        outcomes.push(from);
+        const w = s.outcomeCumulative[oi]! - (oi === 0 ? 0 : s.outcomeCumulative[oi - 1]!);
+        edges.push({ from: s.name, to: from, label: `${o.name} ${formatProbability(w / outcomeTotal)}` });
+      }
+      const total = o.weights.reduce((a, b) => a + b, 0);
+      o.targets.forEach((t, ti) => edges.push({ from, to: names[t]!, label: formatProbability(o.weights[ti]! / total) }));
+    });
+  }
+  return {
+    states: names,
+    outcomes,
+    edges,
+    start: names[model.start]!,
+    terminal: names[model.terminal]!,
+    guarded: model.states.some((s) => s.requires !== 0),
+  };
+}
+
+const NOTE = 'edge labels: P(next state | state, outcome) from the model weights';
+const GUARD_NOTE = 'guards: remove_from_cart and checkout need a non-empty cart, payment an open order; a barred transition\'s weight goes to the others';
+
+const MERMAID_RESERVED = new Set(['state', 'note', 'end', 'direction', 'classDef', 'class', 'style', 'click', 'as', 'left', 'right', 'of', 'over']);
+
+/** The chain as a Mermaid `stateDiagram-v2`; outcomes are choice nodes entered by labelled edges. */
+export function modelToMermaid(model: MarkovModel): string {
+  const chain = drawnChain(model);
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  const declarations: string[] = [];
+  const idOf = (key: string, isOutcome: boolean): string => {
+    let id = ids.get(key);
+    if (id !== undefined) return id;
+    const base = key.replace(/::/g, '__').replace(/[^A-Za-z0-9_]/g, '_');
+    id = /^[A-Za-z]/.test(base) && !MERMAID_RESERVED.has(base) ? base : `s_${base}`;
+    for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+    used.add(id);
+    ids.set(key, id);
+    if (isOutcome) declarations.push(`  state ${id} <<choice>>`);
+    else if (id !== key) declarations.push(`  state "${key}" as ${id}`);
+    return id;
+  };
+  chain.states.forEach((s) => idOf(s, false));
+  chain.outcomes.forEach((o) => idOf(o, true));
+  const lines = [`%% mockjutsu model ${JSON.stringify(model.name)}; ${NOTE}`];
+  if (chain.guarded) lines.push(`%% ${GUARD_NOTE}`);
+  lines.push('stateDiagram-v2', '  direction LR', ...declarations, `  [*] --> ${ids.get(chain.start)}`);
+  for (const e of chain.edges) lines.push(`  ${ids.get(e.from)} --> ${ids.get(e.to)}: ${e.label}`);
+  lines.push(`  ${ids.get(chain.terminal)} --> [*]`);
+  return lines.join('\n') + '\n';
+}
+
+function dotId(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}
+
+/** The chain as Graphviz dot; edge labels are transition probabilities, outcomes small diamonds. */
+export function modelToDot(model: MarkovModel): string {
+  const chain = drawnChain(model);
+  const lines = [
+    `// mockjutsu model ${JSON.stringify(model.name)}; ${NOTE}`,
+    ...(chain.guarded ? [`// ${GUARD_NOTE}`] : []),
+    `digraph ${dotId(model.name)} {`,
+    '  rankdir=LR;',
+    '  node [shape=box, style=rounded, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+    '  "__start__" [shape=point, width=0.15, label=""];',
+    `  ${dotId(chain.terminal)} [shape=doublecircle, style=solid];`,
+  ];
+  for (const o of chain.outcomes) lines.push(`  ${dotId(o)} [shape=diamond, label="", width=0.25, height=0.25];`);
+  lines.push(`  "__start__" -> ${dotId(chain.start)};`);
+  for (const e of chain.edges) lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(e.label)}];`);
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,246 @@
+import type { SessionEvent } from './sessionEvent.js';
+import type { UserProfile } from './userPool.js';
+import { DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
+import { checkInteger } from './generatorOptions.js';
+import { MockjutsuError, describeValue } from './mockjutsuError.js';
+
+/** SQL dialects the exporter writes. */
+export type SqlDialect = 'postgres' | 'sqlite' | 'mysql';
+
+/** Every dialect, default first. */
+export const SQL_DIALECTS: readonly SqlDialect[] = ['postgres', 'sqlite', 'mysql'];
+
+/** Rows per multi-row INSERT unless told otherwise. */
+export const DEFAULT_SQL_BATCH_ROWS = 500;
+
+// A statement is also ended once it reaches this size, far below MySQL's default
+// max_allowed_packet (16 MiB) and SQLite's SQLITE_MAX_SQL_LENGTH (1 GB).
+const MAX_STATEMENT_CHARS = 1_000_000;
+
+/** Options of the SQL writers. */
+export interface SqlOptions {
+  /** Default "postgres". */
+  dialect?: SqlDialect;
+  /** Table name, optionally schema-qualified (`schema.table`); default "events" / "users". */
+  table?: string;
+  /** Rows per INSERT statement, 1..10,000 (default 500). */
+  batchRows?: number;
+  /** Approximate characters per chunk; default 64 Ki. */
+  chunkChars?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Validates a dialect name; throws INVALID_OPTION naming the allowed ones. */
+export function checkSqlDialect(dialect: unknown): SqlDialect {
+  if (typeof dialect === 'string' && (SQL_DIALECTS as readonly string[]).includes(dialect)) return dialect as SqlDialect;
+  throw new MockjutsuError('INVALID_OPTION', `dialect is ${describeValue(dialect)}; allowed: ${SQL_DIALECTS.join(', ')}`, 'dialect');
+}
+
+/**
+ * Validates a table name (`table` or `schema.table`, each part 1-63 letters, digits or `_`,
+ * not starting with a digit) and returns its parts. Names are always quoted in the output, so
+ * reserved words are fine and case is kept.
+ */
+export function checkTableName(table: unknown): string[] {
+  const parts = typeof table === 'string' ? table.split('.') : [];
+  if (parts.length < 1 || parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+    throw new MockjutsuError('INVALID_OPTION', `table is ${describeValue(table)}; allowed: a name of 1-63 letters, digits and "_" not starting with a digit, optionally schema-qualified as schema.table`, 'table');
+  }
+  return parts;
+}
+
+/** A (possibly qualified) identifier quoted for `dialect`: "x" for PostgreSQL and SQLite, `x` for MySQL. */
+export function quoteIdentifier(name: string, dialect: SqlDialect): string {
+  return name.split('.').map((p) => (dialect === 'mysql' ? '`' + p.replace(/`/g, '``') + '`' : '"' + p.replace(/"/g, '""') + '"')).join('.');
+}
+
+const SINGLE_QUOTE = /'/g;
+// MySQL treats backslash as an escape character (unless NO_BACKSLASH_ESCAPES, which the
+// script switches off): escape it and the characters mysqldump escapes.
+const MYSQL_SPECIAL = /[\0\n\r\x1a'\\]/g;
+const HAS_MYSQL_SPECIAL = /[\0\n\r\x1a'\\]/;
+const MYSQL_ESCAPES: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z', "'": "''", '\\': '\\\\' };
+
+/**
+ * A string literal for `dialect`. PostgreSQL (standard_conforming_strings on, set by the
+ * script) and SQLite only double the single quote; MySQL also escapes backslashes.
+ */
+export function sqlString(value: string, dialect: SqlDialect): string {
+  if (dialect === 'mysql') {
+    return HAS_MYSQL_SPECIAL.test(value) ? "'" + value.replace(MYSQL_SPECIAL, (c) => MYSQL_ESCAPES[c]!) + "'" : "'" + value + "'";
+  }
+  return value.includes("'") ? "'" + value.replace(SINGLE_QUOTE, "''") + "'" : "'" + value + "'";
+}
+
+/** A column of an exported table: its name and its type in each dialect. */
+interface SqlColumn {
+  name: string;
+  type: Record<SqlDialect, string>;
+}
+
+/** How one item type maps to a table. */
+interface SqlTable<T> {
+  defaultName: string;
+  columns: SqlColumn[];
+  primaryKey: string;
+  unique: string[][];
+  /** Skip rows whose primary key is already there (user profiles repeat once the pool is exhausted). */
+  ignoreDuplicates: boolean;
+  /** `(v1,v2,...)` for one item. */
+  values(item: T, dialect: SqlDialect): string;
+}
+
+const t = (postgres: string, sqlite: string, mysql: string): Record<SqlDialect, string> => ({ postgres, sqlite, mysql });
+const UUID = t('uuid NOT NULL', 'TEXT NOT NULL', 'CHAR(36) NOT NULL');
+const TEXT = t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(255) NOT NULL');
+const INT = t('integer NOT NULL', 'INTEGER NOT NULL', 'INT NOT NULL');
+
+function nullable(s: string | null, dialect: SqlDialect): string {
+  return s === null ? 'NULL' : sqlString(s, dialect);
+}
+
+/** Event timestamps for MySQL's DATETIME(3), which takes neither the "T" nor the "Z" (values are UTC). */
+function timestampLiteral(iso: string, dialect: SqlDialect): string {
+  if (dialect === 'mysql') {
+    const m = /^(\d{4,}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)Z$/.exec(iso);
+    if (m !== null) return "'" + m[1] + ' ' + m[2] + "'";
+  }
+  return sqlString(iso, dialect);
+}
+
+const EVENT_TABLE: SqlTable<SessionEvent> = {
+  defaultName: 'events',
+  columns: [
+    { name: 'event_id', type: UUID },
+    { name: 'event_type', type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL') },
+    { name: 'stream_id', type: TEXT },
+    { name: 'aggregate_type', type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL') },
+    { name: 'aggregate_id', type: TEXT },
+    { name: 'stream_version', type: INT },
+    { name: 'global_position', type: t('bigint NOT NULL', 'INTEGER NOT NULL', 'BIGINT NOT NULL') },
+    { name: 'correlation_id', type: UUID },
+    { name: 'causation_id', type: t('uuid', 'TEXT', 'CHAR(36)') },
+    { name: 'session_id', type: UUID },
+    { name: 'user_id', type: UUID },
+    { name: 'timestamp', type: t('timestamptz NOT NULL', 'TEXT NOT NULL', 'DATETIME(3) NOT NULL') },
+    { name: 'schema_version', type: INT },
+    { name: 'payload', type: t('jsonb NOT NULL', 'TEXT NOT NULL', 'JSON NOT NULL') },
+  ],
+  primaryKey: 'event_id',
+  unique: [['stream_id', 'stream_version']],
+  ignoreDuplicates: false,
+  values: (e, d) =>
+    '(' + sqlString(e.event_id, d) + ',' + sqlString(e.event_type, d) + ',' + sqlString(e.stream_id, d) + ',' +
+    sqlString(e.aggregate_type, d) + ',' + sqlString(e.aggregate_id, d) + ',' + e.stream_version + ',' +
+    e.global_position + ',' + sqlString(e.correlation_id, d) + ',' + nullable(e.causation_id, d) + ',' +
+    sqlString(e.session_id, d) + ',' + sqlString(e.user_id, d) + ',' + timestampLiteral(e.timestamp, d) + ',' +
+    e.schema_version + ',' + sqlString(JSON.stringify(e.payload), d) + ')',
+};
+
+const USER_TABLE: SqlTable<UserProfile> = {
+  defaultName: 'users',
+  columns: [
+    { name: 'user_id', type: UUID },
+    { name: 'first_name', type: TEXT },
+    { name: 'last_name', type: TEXT },
+    { name: 'email', type: TEXT },
+    { name: 'city', type: TEXT },
+    { name: 'country', type: TEXT },
+    { name: 'user_agent', type: t('text NOT NULL', 'TEXT NOT NULL', 'TEXT NOT NULL') },
+    { name: 'preferred_auth', type: TEXT },
+    { name: 'preferred_payment', type: TEXT },
+  ],
+  primaryKey: 'user_id',
+  unique: [],
+  ignoreDuplicates: true,
+  values: (u, d) =>
+    '(' + sqlString(u.user_id, d) + ',' + sqlString(u.first_name, d) + ',' + sqlString(u.last_name, d) + ',' +
+    sqlString(u.email, d) + ',' + sqlString(u.city, d) + ',' + sqlString(u.country, d) + ',' +
+    sqlString(u.user_agent, d) + ',' + sqlString(u.preferred_auth, d) + ',' + sqlString(u.preferred_payment, d) + ')',
+};
+
+interface Resolved { dialect: SqlDialect; table: string; batchRows: number; chunkChars: number; }
+
+function resolve(options: SqlOptions, spec: SqlTable<unknown>): Resolved {
+  if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected an object`, 'options');
+  const dialect = checkSqlDialect(options.dialect ?? 'postgres');
+  const table = options.table ?? spec.defaultName;
+  checkTableName(table);
+  const batchRows = options.batchRows === undefined ? DEFAULT_SQL_BATCH_ROWS : checkInteger(options.batchRows, 'batchRows', 1, 10_000);
+  const chunkChars = options.chunkChars === undefined ? DEFAULT_CHUNK_CHARS : checkInteger(options.chunkChars, 'chunkChars', 1, 1 << 28);
+  return { dialect, table: quoteIdentifier(table, dialect), batchRows, chunkChars };
+}
+
+function createTable(spec: SqlTable<unknown>, r: Resolved): string {
+  const q = (c: string) => quoteIdentifier(c, r.dialect);
+  const lines = spec.columns.map((c) => '  ' + q(c.name) + ' ' + c.type[r.dialect]);
+  lines.push('  PRIMARY KEY (' + q(spec.primaryKey) + ')');
+  for (const u of spec.unique) lines.push('  UNIQUE (' + u.map(q).join(', ') + ')');
+  const tail = r.dialect === 'mysql' ? ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n' : ');\n';
+  return 'CREATE TABLE IF NOT EXISTS ' + r.table + ' (\n' + lines.join(',\n') + '\n' + tail;
+}
+
+// Session settings that make the literals below mean what they say whatever the server's defaults.
+const PREAMBLE: Record<SqlDialect, string> = {
+  postgres: "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n",
+  sqlite: '',
+  mysql: "SET NAMES utf8mb4;\nSET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));\n",
+};
+
+function* sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOptions): Generator<string> {
+  const r = resolve(options, spec as SqlTable<unknown>);
+  const d = r.dialect;
+  const insert = 'INSERT INTO ' + r.table + ' (' + spec.columns.map((c) => quoteIdentifier(c.name, d)).join(', ') + ') VALUES\n';
+  const pk = quoteIdentifier(spec.primaryKey, d);
+  const end = !spec.ignoreDuplicates ? ';\n'
+    : d === 'mysql' ? '\nON DUPLICATE KEY UPDATE ' + pk + ' = ' + pk + ';\n'
+      : '\nON CONFLICT (' + pk + ') DO NOTHING;\n';
+  let chunk = PREAMBLE[d] + createTable(spec as SqlTable<unknown>, r) + (d === 'mysql' ? 'START TRANSACTION;\n' : 'BEGIN;\n');
+  let rows = 0;
+  let statementChars = 0;
+  for (const item of items) {
+    const row = spec.values(item, d);
+    if (rows === 0) {
+      chunk += insert + row;
+      statementChars = insert.length + row.length;
+    } else {
+      chunk += ',\n' + row;
+      statementChars += row.length + 2;
+    }
+    if (++rows >= r.batchRows || statementChars >= MAX_STATEMENT_CHARS) {
+      chunk += end;
+      rows = 0;
+    }
+    if (chunk.length >= r.chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (rows > 0) chunk += end;
+  yield chunk + 'COMMIT;\n';
+}
+
+/**
+ * A SQL script loading `events`: session settings, `CREATE TABLE IF NOT EXISTS` (primary key
+ * event_id, unique (stream_id, stream_version)), then multi-row INSERTs of `batchRows` rows
+ * in one transaction, so a script cut short loads nothing. Chunks of whole rows, constant memory.
+ */
+export function eventSqlChunks(events: Iterable<SessionEvent>, options: SqlOptions = {}): Generator<string> {
+  return sqlChunks(events, EVENT_TABLE, options);
+}
+
+/** Like {@link eventSqlChunks} for user profiles; a profile already in the table is skipped (the pool repeats). */
+export function userSqlChunks(users: Iterable<UserProfile>, options: SqlOptions = {}): Generator<string> {
+  return sqlChunks(users, USER_TABLE, options);
+}
+
+/** The `CREATE TABLE IF NOT EXISTS` statement of the event table (e.g. to load the CSV export into). */
+export function eventTableSql(options: Pick<SqlOptions, 'dialect' | 'table'> = {}): string {
+  return createTable(EVENT_TABLE as SqlTable<unknown>, resolve(options, EVENT_TABLE as SqlTable<unknown>));
+}
+
+/** The `CREATE TABLE IF NOT EXISTS` statement of the user table. */
+export function userTableSql(options: Pick<SqlOptions, 'dialect' | 'table'> = {}): string {
+  return createTable(USER_TABLE as SqlTable<unknown>, resolve(options, USER_TABLE as SqlTable<unknown>));
+}

@@ -1,0 +1,76 @@
+// Runs the built bin (`node dist/cli.js`) as a child process, rebuilding dist/ first if the
+// CLI or core sources changed since the last build.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return path.endsWith('.ts') ? st.mtimeMs : 0;
+  return Math.max(0, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
+}
+
+function isStale(): boolean {
+  if (!existsSync(CLI)) return true;
+  const built = statSync(CLI).mtimeMs;
+  const sources = ['src/cli.ts', 'src/cli', 'src/core'].map((p) => join(ROOT, p)).filter(existsSync);
+  return Math.max(...sources.map(newestMtime)) > built;
+}
+
+/** Builds dist/ (node build.mjs lib) when it is older than the CLI or core sources. */
+export function ensureBuilt(): void {
+  if (!isStale()) return;
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'build.mjs'), 'lib'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (e) {
+    // tsc still emits when another module of the checkout has a type error; only a stale
+    // CLI is fatal here.
+    if (isStale()) throw new Error(`build failed: ${(e as { stdout?: Buffer }).stdout?.toString() ?? e}`);
+  }
+}
+
+/** What a CLI run left behind. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  input?: string;
+}
+
+/** Starts `node dist/cli.js ...args` without waiting for it. */
+export function startCli(args: string[], options: RunOptions = {}): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Collects a started run's output and exit status. */
+export function finished(child: ChildProcess): Promise<CliResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => out.push(b));
+  child.stderr?.on('data', (b: Buffer) => err.push(b));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+/** Runs `node dist/cli.js ...args` to completion. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  child.stdin?.end(options.input ?? '');
+  return finished(child);
+}
