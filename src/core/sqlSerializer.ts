@@ -62,6 +62,11 @@ const MYSQL_SPECIAL = /[\0\n\r\x1a'\\]/g;
 const HAS_MYSQL_SPECIAL = /[\0\n\r\x1a'\\]/;
 const MYSQL_ESCAPES: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z', "'": "''", '\\': '\\\\' };
 
+// The sqlite3 shell drops a CR before each LF of its input, even inside a literal, and stops
+// a string at NUL: such characters are spliced in with char() instead.
+const SQLITE_SPLICED = /[\r\0]/g;
+const HAS_SQLITE_SPLICED = /[\r\0]/;
+
 /**
  * A string literal for `dialect`. PostgreSQL (standard_conforming_strings on, set by the
  * script) and SQLite only double the single quote; MySQL also escapes backslashes.
@@ -70,7 +75,11 @@ export function sqlString(value: string, dialect: SqlDialect): string {
   if (dialect === 'mysql') {
     return HAS_MYSQL_SPECIAL.test(value) ? "'" + value.replace(MYSQL_SPECIAL, (c) => MYSQL_ESCAPES[c]!) + "'" : "'" + value + "'";
   }
-  return value.includes("'") ? "'" + value.replace(SINGLE_QUOTE, "''") + "'" : "'" + value + "'";
+  const quoted = value.includes("'") ? "'" + value.replace(SINGLE_QUOTE, "''") + "'" : "'" + value + "'";
+  if (dialect === 'sqlite' && HAS_SQLITE_SPLICED.test(quoted)) {
+    return '(' + quoted.replace(SQLITE_SPLICED, (c) => "' || char(" + c.charCodeAt(0) + ") || '") + ')';
+  }
+  return quoted;
 }
 
 /** A column of an exported table: its name and its type in each dialect. */

@@ -20,6 +20,10 @@ describe('sqlSerializer (unit)', () => {
         assert.equal(sqlString('a\\b\nc', d), "'a\\b\nc'");
       }
     });
+    it('splices CR and NUL into SQLite literals with char(), which the sqlite3 shell would drop', () => {
+      assert.equal(sqlString("a\r\nb'\0", 'sqlite'), "('a' || char(13) || '\nb''' || char(0) || '')");
+      assert.equal(sqlString('a\r\nb', 'postgres'), "'a\r\nb'");
+    });
     it('escapes backslashes, quotes and control characters for MySQL', () => {
       assert.equal(sqlString("it's", 'mysql'), "'it''s'");
       assert.equal(sqlString('a\\b', 'mysql'), "'a\\\\b'");
