@@ -1,0 +1,116 @@
+// Sidecar throughput and latency against a bare node:http server returning a fixed 2 KB body,
+// both measured in the same run, each server in its own child process so that the load
+// generator (autocannon, in this process) never shares a server's event loop.
+// Goal: GET /generate/event_stream?seed=... at >= 0.8x the bare server's requests/s, p99 < 5 ms.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+interface AutocannonResult {
+  errors: number;
+  non2xx: number;
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  throughput: { average: number };
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CONNECTIONS = 64;
+const SECONDS = Number(process.env.SIDECAR_BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 2;
+
+const BARE_SERVER = `
+const http = require('node:http');
+const body = Buffer.from(JSON.stringify({ status: 'ok', result: 'x'.repeat(2000) }).slice(0, 2048));
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+  res.end(body);
+});
+server.keepAliveTimeout = 5000;
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+function start(name: string, command: string, args: string[]): Promise<Server> {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      const m = /(http:\/\/[\d.]+:\d+)/.exec(line);
+      if (m === null) reject(new Error(`${name}: unexpected output ${line}`));
+      else resolve({ name, url: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+/** The sidecar as users run it: the built CLI when it routes `serve`, else the source through tsx. */
+function startSidecar(): Promise<Server> {
+  const cli = join(root, 'dist', 'cli.js');
+  if (existsSync(join(root, 'dist', 'sidecar', 'serveCommand.js')) && existsSync(cli)) {
+    return start('sidecar (dist)', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1']);
+  }
+  return start('sidecar (tsx)', process.execPath, ['--import', 'tsx', join(root, 'test', 'sidecar', 'serveRunner.ts'), '--port', '0', '--seed', '1']);
+}
+
+function load(url: string, seconds: number, path: (i: number) => string): Promise<AutocannonResult> {
+  let i = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: path(i++) }) }],
+  });
+}
+
+interface Row {
+  what: string;
+  r: AutocannonResult;
+}
+
+export default async function sidecarBench(): Promise<void> {
+  const bare = await start('bare node:http', process.execPath, ['-e', BARE_SERVER]);
+  const sidecar = await startSidecar();
+  const rows: Row[] = [];
+  try {
+    const cases: Array<[string, Server, (i: number) => string]> = [
+      ['bare node:http, fixed 2 KB body', bare, () => '/'],
+      ['GET /generate/event_stream?seed=42', sidecar, () => '/generate/event_stream?seed=42'],
+      ['  ... ?seed=<1 of 100>', sidecar, (i) => `/generate/event_stream?seed=${i % 100}`],
+      ['  ... ?seed=42&session=<i> (never cached)', sidecar, (i) => `/generate/event_stream?seed=42&session=${i + 1_000_000}`],
+      ['GET /sessions/<1 of 1000>/next', sidecar, (i) => `/sessions/k${i % 1000}/next`],
+    ];
+    for (const [, server, path] of cases) await load(server.url, 1, path); // JIT warm-up
+    await load(bare.url, WARMUP_SECONDS, () => '/');
+    await load(sidecar.url, WARMUP_SECONDS, () => '/generate/event_stream?seed=42');
+    for (const [what, server, path] of cases) rows.push({ what: `${what} [${server.name}]`, r: await load(server.url, SECONDS, path) });
+  } finally {
+    bare.child.kill('SIGTERM');
+    sidecar.child.kill('SIGTERM');
+  }
+  const base = rows[0]!.r.requests.average;
+  const table = rows.map(({ what, r }) => ({
+    request: what,
+    'req/s': Math.round(r.requests.average),
+    'vs bare': (r.requests.average / base).toFixed(2) + 'x',
+    'p50 ms': r.latency.p50,
+    'p99 ms': r.latency.p99,
+    'MB/s': (r.throughput.average / 1e6).toFixed(1),
+    'errors+non2xx': r.errors + r.non2xx,
+  }));
+  console.log(`${CONNECTIONS} connections, ${SECONDS} s each after warm-up; autocannon runs in this process (one of the cores)`);
+  console.table(table);
+  const main = rows[1]!.r;
+  const ratio = main.requests.average / base;
+  console.log(`goal: >= 0.80x bare and p99 < 5 ms for GET /generate/event_stream?seed=42 -> ${ratio.toFixed(2)}x, p99 ${main.latency.p99} ms: ` +
+    (ratio >= 0.8 && main.latency.p99 < 5 ? 'met' : 'NOT met'));
+}

@@ -1,0 +1,118 @@
+import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** One complete HTTP answer. */
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  bytes: Buffer;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+  agent?: Agent | false;
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** GET (or any method) `base + path`, body read whole. */
+export function call(base: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(base + path, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** The parsed JSON error body of a 4xx/5xx answer. */
+export function errorOf(a: Answer): { code: string; message: string } {
+  const parsed = JSON.parse(a.body) as { status: string; error: { code: string; message: string } };
+  if (parsed.status !== 'error') throw new Error(`not an error body: ${a.body.slice(0, 200)}`);
+  return parsed.error;
+}
+
+/** A sidecar running as a child process. */
+export interface ChildSidecar {
+  child: ChildProcess;
+  url: string;
+  seed: string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Resolves to the exit code. */
+  exited: Promise<number | null>;
+}
+
+const LISTENING = /^mockjutsu sidecar listening on (http:\/\/\S+) \(seed (.+)\)$/;
+
+/**
+ * Starts `command args` and waits for the "listening" line; rejects if the process exits or
+ * prints something else first.
+ */
+export function spawnSidecar(command: string, args: string[], timeoutMs = 15_000): Promise<ChildSidecar> {
+  const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no listening line within ${timeoutMs} ms; stderr: ${err}`));
+    }, timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = LISTENING.exec(line);
+      if (m === null) {
+        child.kill('SIGKILL');
+        reject(new Error(`unexpected first stdout line: ${line.slice(0, 200)}`));
+        return;
+      }
+      resolve({ child, url: m[1]!, seed: m[2]!, stderr: () => err, exited });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening; stderr: ${err}`));
+    });
+  });
+}
+
+/** `serveCommand` in its own process through the test runner (always the current source). */
+export function spawnRunner(args: string[]): Promise<ChildSidecar> {
+  return spawnSidecar(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'sidecar', 'serveRunner.ts'), ...args]);
+}
+
+/** Resident set size of a process, bytes (Linux /proc). */
+export function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** Small seeded PRNG (mulberry32) so fuzz runs replay. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
