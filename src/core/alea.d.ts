@@ -6,6 +6,7 @@ declare module 'seedrandom/lib/alea.js' {
     double(): number;
     quick(): number;
   }
-  function alea(seed: string): AleaPrng;
+  interface AleaState { c: number; s0: number; s1: number; s2: number; }
+  function alea(seed: string, opts?: { state?: AleaState | boolean }): AleaPrng;
   export default alea;
 }

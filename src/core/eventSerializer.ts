@@ -3,16 +3,16 @@ import type {
   RemoveFromCartPayload, SearchPayload, SessionEvent,
 } from './sessionEvent.js';
 
-// Strings that need escaping go through JSON.stringify; the rest (ids, most faker data) are
-// wrapped in quotes directly. Output is byte-identical to JSON.stringify (tested).
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
+// Every string the core puts in an event is safe to wrap in quotes as is: ids are generated,
+// names are validated against /^[A-Za-z][A-Za-z0-9_.-]*$/, and the faker slice is checked at
+// build time to hold no character JSON would escape. So no per-string escape check (it cost
+// a quarter of the serializer's time); custom payloads go through JSON.stringify.
 function q(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+  return '"' + s + '"';
 }
 
 function qn(s: string | null): string {
-  return s === null ? 'null' : q(s);
+  return s === null ? 'null' : '"' + s + '"';
 }
 
 type PayloadWriter = (p: any) => string;
@@ -40,27 +40,53 @@ const PAYLOAD_WRITERS: Record<string, PayloadWriter> = {
 };
 
 /**
- * JSON text of one event, equal to `JSON.stringify(event)` for events the core built, several
- * times faster (schema-compiled by hand, as fast-json-stringify would).
+ * JSON text of one event the core built, equal to `JSON.stringify(event)` and several times
+ * faster (schema-compiled by hand, as fast-json-stringify would). For events changed or made
+ * elsewhere use `JSON.stringify`: this skips escaping on purpose.
  */
 export function serializeEvent(e: SessionEvent): string {
+  if (e.session_id !== cachedSession || e.stream_id !== cachedStream || e.user_id !== cachedUser || e.correlation_id !== cachedCorrelation || e.aggregate_type !== cachedAggregateType) {
+    cacheSession(e);
+  }
   const writer = PAYLOAD_WRITERS[e.event_type];
   return (
     '{"event_id":"' + e.event_id +
-    '","event_type":' + q(e.event_type) +
-    ',"stream_id":' + q(e.stream_id) +
-    ',"aggregate_type":' + q(e.aggregate_type) +
-    ',"aggregate_id":' + q(e.aggregate_id) +
-    ',"stream_version":' + e.stream_version +
+    '","event_type":"' + e.event_type +
+    streamSegment + e.stream_version +
     ',"global_position":' + e.global_position +
-    ',"correlation_id":' + q(e.correlation_id) +
-    ',"causation_id":' + qn(e.causation_id) +
-    ',"session_id":' + q(e.session_id) +
-    ',"user_id":' + q(e.user_id) +
-    ',"timestamp":"' + e.timestamp +
+    correlationSegment +
+    (e.causation_id === null ? 'null' : '"' + e.causation_id + '"') +
+    sessionSegment + e.timestamp +
     '","schema_version":' + e.schema_version +
     ',"payload":' + (writer === undefined ? JSON.stringify(e.payload) : writer(e.payload)) + '}'
   );
+}
+
+// The envelope fields that stay the same through a session are joined once per session into
+// flat segments, so an event is ~20 pieces instead of ~40 (fewer concatenations to flatten).
+let cachedSession: string | undefined;
+let cachedStream: string | undefined;
+let cachedUser: string | undefined;
+let cachedCorrelation: string | undefined;
+let cachedAggregateType: string | undefined;
+let streamSegment = '';
+let correlationSegment = '';
+let sessionSegment = '';
+
+function flat(s: string): string {
+  s.charCodeAt(0); // forces V8 to flatten the rope once, here, rather than on every write
+  return s;
+}
+
+function cacheSession(e: SessionEvent): void {
+  cachedSession = e.session_id;
+  cachedStream = e.stream_id;
+  cachedUser = e.user_id;
+  cachedCorrelation = e.correlation_id;
+  cachedAggregateType = e.aggregate_type;
+  streamSegment = flat('","stream_id":"' + e.stream_id + '","aggregate_type":"' + e.aggregate_type + '","aggregate_id":"' + e.aggregate_id + '","stream_version":');
+  correlationSegment = flat(',"correlation_id":"' + e.correlation_id + '","causation_id":');
+  sessionSegment = flat(',"session_id":"' + e.session_id + '","user_id":"' + e.user_id + '","timestamp":"');
 }
 
 /** JSON text of a session (an array of events), equal to `JSON.stringify(session)`. */

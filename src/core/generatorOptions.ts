@@ -34,6 +34,11 @@ export interface GeneratorOptions {
   currency?: string;
   /** Origin of page_view URLs (default "https://shop.example.com"). */
   siteUrl?: string;
+  /**
+   * Most user profiles kept in memory (0..1,000,000, default 4,096). Only memory and speed
+   * change, never the output: a k6 VU sets it low to stay small.
+   */
+  userCacheSize?: number;
 }
 
 /** Options resolved and validated; what the simulator runs on. */
@@ -48,10 +53,11 @@ export interface GeneratorConfig {
   readonly catalogSize: number;
   readonly currency: string;
   readonly siteUrl: string;
+  readonly userCacheSize: number;
 }
 
 const KNOWN_OPTIONS = new Set([
-  'seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl',
+  'seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize',
   // entry-point specific options, validated where they are used
   'count', 'partition', 'unit', 'sessions', 'events', 'session',
 ]);
@@ -143,6 +149,7 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   if (typeof siteUrl !== 'string' || !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(siteUrl)) {
     throw new MockjutsuError('INVALID_OPTION', `siteUrl is ${describeValue(siteUrl)}; allowed: an origin such as "https://shop.example.com" (no path, no trailing slash)`, 'siteUrl');
   }
+  const userCacheSize = options.userCacheSize === undefined ? 4096 : integerIn(options.userCacheSize, 'userCacheSize', 0, 1_000_000);
   return Object.freeze({
     seed: seed ?? resolveSeed(options.seed),
     model,
@@ -154,5 +161,6 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
     catalogSize,
     currency,
     siteUrl,
+    userCacheSize,
   });
 }

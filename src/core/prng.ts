@@ -25,6 +25,46 @@ export function derivePrng(...parts: ReadonlyArray<string | number>): Prng {
   return alea(key);
 }
 
+/** A partition's base: three 32-bit words drawn from alea seeded by (seed, partition). */
+export type PartitionBase = readonly [number, number, number];
+
+/** The base of a partition's sessions (one long-key seeding per partition, not per session). */
+export function partitionBase(seed: string, partition: string): PartitionBase {
+  const r = derivePrng(seed, 'partition', partition);
+  return [r.int32() >>> 0, r.int32() >>> 0, r.int32() >>> 0];
+}
+
+// murmur3's 32-bit finalizer: every input bit affects every output bit.
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const SEEDING = { state: { c: 1, s0: 0, s1: 0, s2: 0 } };
+
+/**
+ * The generator of session k of a partition: alea started from a state mixed from the
+ * partition's base and k. Seeding alea from a text key costs ~2.8 us per session (its Mash
+ * hash walks every character three times); this costs a fraction, with the same alea steps.
+ */
+export function sessionPrng(base: PartitionBase, k: number): Prng {
+  const lo = k >>> 0;
+  const hi = Math.floor(k / 0x100000000) >>> 0;
+  const st = SEEDING.state;
+  const a = fmix32(base[0] ^ fmix32(lo + 0x9e3779b9));
+  const b = fmix32(base[1] ^ fmix32(hi + Math.imul(lo, 0x85ebca6b) + 0x7f4a7c15));
+  const c = fmix32(base[2] ^ fmix32(a + b + 0x94d049bb));
+  st.s0 = a * 2.3283064365386963e-10;
+  st.s1 = b * 2.3283064365386963e-10;
+  st.s2 = c * 2.3283064365386963e-10;
+  st.c = 1;
+  return alea('', SEEDING);
+}
+
 /** Integer in [0, n). */
 export function randomInt(r: Prng, n: number): number {
   return Math.floor(r() * n);

@@ -1,4 +1,4 @@
-import { derivePrng, pick, pickCumulative, type Prng } from './prng.js';
+import { partitionBase, sessionPrng, pick, pickCumulative, type PartitionBase, type Prng } from './prng.js';
 import { uuidV4 } from './uuid.js';
 import { allowedTransitions, type CompiledState, type MarkovModel } from './markovModel.js';
 import type { GeneratorConfig } from './generatorOptions.js';
@@ -47,6 +47,7 @@ export class SessionSimulator {
   private readonly model: MarkovModel;
   private readonly users: UserPool;
   private catalogCache: Product[] | undefined;
+  private readonly bases = new Map<string, PartitionBase>();
   /** transitions[state][outcome][mask] */
   private readonly transitions: Array<Array<Array<{ targets: number[]; cumulative: number[] }>>>;
 
@@ -56,7 +57,7 @@ export class SessionSimulator {
     if (config.catalogSize < 2 * this.model.maxCartLines) {
       throw new MockjutsuError('INVALID_OPTION', `catalogSize is ${config.catalogSize}; with max_cart_lines ${this.model.maxCartLines} it must be at least ${2 * this.model.maxCartLines}`, 'catalogSize');
     }
-    this.users = new UserPool(config.seed, config.users);
+    this.users = new UserPool(config.seed, config.users, config.userCacheSize);
     this.transitions = this.model.states.map((s) => s.outcomes.map((o) => [0, 1, 2, 3].map((mask) => allowedTransitions(this.model, o, mask))));
   }
 
@@ -78,7 +79,13 @@ export class SessionSimulator {
     const c = this.config;
     const model = this.model;
     const states = model.states;
-    const r = derivePrng(c.seed, 's', partition, k);
+    let base = this.bases.get(partition);
+    if (base === undefined) {
+      if (this.bases.size >= 4096) this.bases.clear();
+      base = partitionBase(c.seed, partition);
+      this.bases.set(partition, base);
+    }
+    const r = sessionPrng(base, k);
     const sessionId = uuidV4(r);
     const correlationId = uuidV4(r);
     const user = this.users.get(Math.floor(r() * c.users));

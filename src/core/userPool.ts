@@ -51,8 +51,9 @@ export class UserPool {
   get(index: number): UserProfile {
     let p = this.cache.get(index);
     if (p === undefined) {
-      if (this.cache.size >= this.cacheLimit) this.cache.clear();
       p = buildUserProfile(this.seed, index);
+      if (this.cacheLimit === 0) return p;
+      if (this.cache.size >= this.cacheLimit) this.cache.clear();
       this.cache.set(index, p);
     }
     return p;

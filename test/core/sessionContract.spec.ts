@@ -33,10 +33,13 @@ describe('core: event contract invariants', () => {
     }
   });
 
-  it('escapes strings that need it, like JSON.stringify', () => {
-    const e = jutsu.generate('event_stream', { seed: 1 })[0]!;
-    const odd = { ...e, payload: { auth_method: 'pa"ss\\word\n', ip: '\u0001', user_agent: 'Côte d\'Ivoire \ud83d\ude00 \u2028' } };
-    assert.equal(serializeEvent(odd), JSON.stringify(odd));
+  it('serializes custom-model payloads and non-ASCII through JSON.stringify semantics', () => {
+    const model = { start: 'login', terminal: 'logout', states: { login: { transitions: { 'visite-café': 1 } }, 'visite-café': { outcomes: { ok: { weight: 1, transitions: { logout: 1 } } } }, logout: {} } };
+    assert.throws(() => jutsu.generate('event_stream', { seed: 1, model }), /state name "visite-café" is not allowed/);
+    const ascii = { ...model, states: { login: { transitions: { visit: 1 } }, visit: { outcomes: { ok: { weight: 1, transitions: { logout: 1 } } } }, logout: {} } };
+    const s = jutsu.generate('event_stream', { seed: 1, model: ascii });
+    assert.deepEqual(s[1]!.payload, { outcome: 'ok' });
+    assert.equal(serializeSession(s), JSON.stringify(s));
   });
 
   it('returning users keep their id and profile across sessions', () => {
@@ -91,6 +94,14 @@ describe('core: determinism', () => {
     const next = s.nextSession();
     assert.equal(next[0]!.event_type, 'login');
     assert.equal(next[0]!.global_position, rest[rest.length - 1]!.global_position + 1);
+  });
+
+  it('the user cache size changes memory, never the output', () => {
+    const a = jutsu.bulk('event_stream', { seed: 'cache', users: 500, count: 200 });
+    const b = jutsu.bulk('event_stream', { seed: 'cache', users: 500, count: 200, userCacheSize: 0 });
+    const c = jutsu.bulk('event_stream', { seed: 'cache', users: 500, count: 200, userCacheSize: 3 });
+    assert.equal(JSON.stringify(b), JSON.stringify(a));
+    assert.equal(JSON.stringify(c), JSON.stringify(a));
   });
 
   it('start "now" follows the clock; the default start is fixed', () => {
