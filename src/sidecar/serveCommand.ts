@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { normalizeSeed } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
 import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from './sidecarServer.js';
+import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from './routeModules.js';
 
 const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token T] [--max-streams 10000] [--shutdown-timeout 10]';
 
@@ -40,10 +41,14 @@ function integerFlag(name: string, value: string | undefined, min: number, max: 
 }
 
 /**
- * A `serve` command whose sidecar gets `extra` options as well (e.g. more routes); the flags
- * given on the command line win.
+ * A `serve` command whose sidecar gets `extra` options as well (e.g. more routes) plus the
+ * routes of every route module found (default: {@link OPTIONAL_ROUTE_MODULES}); the flags given
+ * on the command line win.
  */
-export function createServeCommand(extra: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'> = {}): CliCommand {
+export function createServeCommand(
+  extra: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'> = {},
+  routeModules: readonly RouteModule[] = OPTIONAL_ROUTE_MODULES,
+): CliCommand {
   return {
     name: 'serve',
     summary: 'run the HTTP sidecar (REST API, per-thread session streams for JMeter)',
@@ -91,10 +96,19 @@ export function createServeCommand(extra: Omit<SidecarOptions, 'port' | 'host' |
       const graceS = integerFlag('shutdown-timeout', values['shutdown-timeout'] as string | undefined, 0, 3600);
       const graceMs = graceS === undefined ? DEFAULT_TIMEOUTS.shutdownGraceMs : graceS * 1000;
 
+      let modules;
+      try {
+        modules = await loadRouteModules(routeModules);
+      } catch (err) {
+        io.stderr.write(`mockjutsu serve: cannot load extra routes: ${(err as Error).message}\n`);
+        return 1;
+      }
       let sidecar;
       try {
         sidecar = await startSidecar({
           ...extra,
+          routes: [...(extra.routes ?? []), ...modules.routes],
+          openapiSchemas: { ...extra.openapiSchemas, ...modules.schemas },
           port,
           host,
           seed,
