@@ -1,0 +1,45 @@
+/**
+ * One event as a store holds it, in the shape the comparison needs. A mockjutsu store record
+ * (`{ stream_id, stream_version, global_position, type, data }`) gives it directly; a bare
+ * generated event (an NDJSON export) is its own `data`, ordered as read.
+ */
+export interface FoundRecord {
+  readonly stream_id: string;
+  /** The store's version of the record in its stream; undefined: the stream's order is the input order. */
+  readonly stream_version?: number;
+  /** The store's global position, reported but never compared (see the verify notes). */
+  readonly global_position?: number;
+  /** The stored event: a generated event for a mockjutsu store. */
+  readonly data: unknown;
+}
+
+/** Thrown when what was read is not a store's records. */
+export class StoreReadError extends Error {
+  override readonly name = 'StoreReadError';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A store record or a bare generated event, as a {@link FoundRecord}.
+ *
+ * @param where names the value in the error (e.g. `line 12 of events.jsonl`).
+ * @throws StoreReadError when the value is neither.
+ */
+export function toFoundRecord(value: unknown, where: string): FoundRecord {
+  if (isObject(value) && typeof value['stream_id'] === 'string' && 'data' in value) {
+    const version = value['stream_version'];
+    const position = value['global_position'];
+    return {
+      stream_id: value['stream_id'],
+      stream_version: typeof version === 'number' && Number.isFinite(version) ? version : undefined,
+      global_position: typeof position === 'number' ? position : undefined,
+      data: value['data'],
+    };
+  }
+  if (isObject(value) && typeof value['stream_id'] === 'string' && typeof value['event_id'] === 'string') {
+    return { stream_id: value['stream_id'], data: value };
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  throw new StoreReadError(`${where} is neither a store record ({stream_id, stream_version, data}) nor a generated event ({event_id, stream_id, ...}): ${text.length > 120 ? text.slice(0, 117) + '...' : text}`);
+}

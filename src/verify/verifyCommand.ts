@@ -1,0 +1,145 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { MockjutsuError, parseModel, type GeneratorOptions } from '../core/index.js';
+import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
+import { StoreReadError } from './foundRecord.js';
+import { MAX_EXPECTED_SESSIONS } from './expectedStreams.js';
+import { formatVerifySummary } from './verifyReport.js';
+import { verifyStreams } from './verifyStreams.js';
+
+/** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
+export const EXIT_STORE_UNREADABLE = 3;
+
+const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N] [--start T] [--model FILE] [--token T]';
+
+const HELP = `Usage: ${USAGE}
+
+Regenerates the streams a load test sent (sessions 0..K-1 of every partition, from the seed) and
+compares them with what the event store holds: lost, duplicated, reordered, altered (the
+differing fields named), misplaced (stored in another stream) and unexpected events or streams.
+Events are matched by event_id, stream and order, and by data, not by global positions. A retried
+write the store answered idempotently left one record, so it is not a difference.
+
+Options:
+  --seed S            the seed of the run (required)
+  --partitions LIST   partitions that ran, comma-separated; A-B is the numeric range A..B:
+                      "1-10" (k6 VU ids), "0,2,5", "vu-1,vu-2" (JMeter thread keys)
+  --sessions K        sessions 0..K-1 of every partition were sent (1..${MAX_EXPECTED_SESSIONS} in all)
+  --against SRC       the store: the URL of a sidecar started with --store (read through GET /all),
+                      its JSONL file, or an NDJSON file of generated events
+  --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
+  --users N, --start T, --model FILE
+                      the generator options of the run, when it used other than the defaults
+  --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
+  -h, --help          this text
+
+Exit status: 0 no difference, 1 differences, 2 bad usage, ${EXIT_STORE_UNREADABLE} the store could not be read.
+
+Example:
+  mockjutsu serve --store events.jsonl --seed 42 &
+  k6 run -e SEED=42 --vus 10 --iterations 40 k6-scripts/02-session-batches.js
+  mockjutsu verify --seed 42 --partitions 1-10 --sessions 4 --against events.jsonl --report report.json
+`;
+
+function integerFlag(flag: string, value: string, min: number, max: number): number {
+  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} is ${JSON.stringify(value)}; allowed: an integer from ${min} to ${max}`);
+  return n;
+}
+
+async function loadModel(file: string): Promise<GeneratorOptions['model']> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--model ${JSON.stringify(file)}: cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return parseModel(text);
+  } catch (err) {
+    if (err instanceof MockjutsuError) throw new MockjutsuError(err.code, `--model ${JSON.stringify(file)}: ${err.message}`, err.path);
+    throw err;
+  }
+}
+
+/** Rewords the core's "sessions is ..." as "--sessions is ...". */
+function withFlagName(err: unknown): unknown {
+  if (err instanceof MockjutsuError && err.path !== undefined && /^(seed|sessions|partitions|users|start)$/.test(err.path) && err.message.startsWith(err.path)) {
+    return new UsageError('--' + err.message);
+  }
+  return err;
+}
+
+/** `mockjutsu verify`: checks a store against the regenerated run. */
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'check an event store (sidecar URL or JSONL file) against the regenerated run',
+  help: HELP,
+  async run(args: string[], io: CliIo): Promise<number> {
+    let values: Record<string, string | boolean | undefined>;
+    try {
+      ({ values } = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          seed: { type: 'string' },
+          partitions: { type: 'string' },
+          sessions: { type: 'string' },
+          against: { type: 'string' },
+          report: { type: 'string' },
+          users: { type: 'string' },
+          start: { type: 'string' },
+          model: { type: 'string' },
+          token: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values['help'] === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const str = (name: string): string | undefined => values[name] as string | undefined;
+    const missing = ['seed', 'partitions', 'sessions', 'against'].filter((n) => str(n) === undefined || str(n) === '');
+    if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
+    const sessions = integerFlag('--sessions', str('sessions')!, 1, MAX_EXPECTED_SESSIONS);
+    const generator: Omit<GeneratorOptions, 'seed'> = {};
+    if (str('users') !== undefined) generator.users = integerFlag('--users', str('users')!, 1, 10_000_000);
+    if (str('start') !== undefined) generator.start = /^[0-9]+$/.test(str('start')!) ? Number(str('start')) : str('start');
+    if (str('model') !== undefined) generator.model = await loadModel(str('model')!);
+    const reportFile = str('report');
+    const token = str('token') ?? (process.env['MOCKJUTSU_TOKEN'] || undefined);
+
+    let report;
+    try {
+      report = await verifyStreams({ seed: str('seed')!, partitions: str('partitions')!, sessions, against: str('against')!, generator, token });
+    } catch (err) {
+      if (err instanceof StoreReadError) {
+        io.stderr.write(`mockjutsu verify: ${err.message}\n`);
+        return EXIT_STORE_UNREADABLE;
+      }
+      throw withFlagName(err);
+    }
+    const json = JSON.stringify(report, null, 2) + '\n';
+    const summary = formatVerifySummary(report);
+    if (reportFile === '-') {
+      io.stdout.write(json);
+      io.stderr.write(summary);
+    } else {
+      if (reportFile !== undefined) {
+        try {
+          await writeFile(reportFile, json);
+        } catch (err) {
+          io.stderr.write(`mockjutsu verify: cannot write the report to ${reportFile}: ${(err as Error).message}\n`);
+          io.stdout.write(summary);
+          return 1;
+        }
+      }
+      io.stdout.write(summary + (reportFile === undefined ? '' : `report: ${reportFile}\n`));
+    }
+    return report.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,60 @@
+import { normalizeSeed, type GeneratorOptions, type PartitionKey, type Seed } from '../core/index.js';
+import { compareStreams } from './compareStreams.js';
+import { expectedStreams } from './expectedStreams.js';
+import { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.js';
+import { resolvePartitions } from './partitionList.js';
+import { readStoreFile, readStoreUrl } from './storeReaders.js';
+import type { VerifyReport } from './verifyReport.js';
+
+/** Options of {@link verifyStreams}. */
+export interface VerifyStreamsOptions {
+  /** The seed the run used. */
+  readonly seed: Seed;
+  /** Partitions (k6 VU ids, JMeter thread keys): keys, or text such as `"1-10"` or `"vu-1,vu-2"`. */
+  readonly partitions: string | readonly PartitionKey[];
+  /** Sessions 0..sessions-1 of every partition were sent. */
+  readonly sessions: number;
+  /**
+   * The store: an `http(s)://` URL of a sidecar started with `--store`, a JSONL file of its
+   * store (or an NDJSON file of generated events), or records already read.
+   */
+  readonly against: string | URL | Iterable<FoundRecord | unknown>;
+  /** The other generator options of the run (users, start, model...). */
+  readonly generator?: Omit<GeneratorOptions, 'seed'>;
+  /** Bearer token, for a URL. */
+  readonly token?: string;
+  /** Top-level event fields not compared; default `["global_position"]`. */
+  readonly ignoreFields?: readonly string[];
+}
+
+const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+
+/**
+ * Regenerates the run's streams from its seed and compares them with what the store holds.
+ * The report's `ok` is false when any event is lost, duplicated, reordered, altered,
+ * misplaced or unexpected.
+ *
+ * @throws MockjutsuError for bad options; StoreReadError when the store cannot be read.
+ */
+export async function verifyStreams(options: VerifyStreamsOptions): Promise<VerifyReport> {
+  const seed = normalizeSeed(options.seed);
+  const partitions = resolvePartitions(options.partitions);
+  const expected = expectedStreams({ generator: { ...options.generator, seed }, partitions, sessions: options.sessions });
+
+  let records: FoundRecord[];
+  let warnings: string[] = [];
+  let against: string;
+  const source = options.against;
+  if (typeof source === 'string' || source instanceof URL) {
+    against = String(source);
+    ({ records, warnings } = isUrl(against) ? await readStoreUrl(against, { token: options.token }) : await readStoreFile(against));
+  } else if (source !== null && typeof source === 'object' && Symbol.iterator in source) {
+    against = '(records given)';
+    records = [...source].map((value, i) => toFoundRecord(value, `record ${i + 1}`));
+  } else {
+    throw new StoreReadError('against must be a URL, a file path or an iterable of records');
+  }
+  const report = compareStreams(expected, records, { ignoreFields: options.ignoreFields, warnings });
+  const { ok, ...rest } = report;
+  return { ok, run: { seed, partitions, sessions: options.sessions, against }, ...rest };
+}
