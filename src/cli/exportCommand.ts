@@ -55,8 +55,7 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const chunks = await withFlagNames(async () => exportChunks({
     type, format, count, options: resolved.options, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
   }));
-  reportSeed(resolved, io);
-  await writeOutput(chunks, { out: values.out, io, progress });
+  await writeOutput(chunks, { out: values.out, io, progress, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }
 

@@ -39,8 +39,7 @@ Exit status: 0 done, 1 runtime error, 2 usage error.`,
     const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
     const item = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session }));
     const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' ? serializeSession(item as Session) : JSON.stringify(item);
-    reportSeed(resolved, io);
-    await writeOutput([text + '\n'], { out: values.out, io });
+    await writeOutput([text + '\n'], { out: values.out, io, onOpen: () => reportSeed(resolved, io) });
     return 0;
   },
 };

@@ -22,6 +22,8 @@ export interface WriteOutputOptions {
   out: string | undefined;
   io: CliIo;
   progress?: ProgressBar;
+  /** Called once the output is open, before anything is written (e.g. to report the seed). */
+  onOpen?: () => void;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface WriteOutputOptions {
  */
 export async function writeOutput(chunks: Iterable<string>, options: WriteOutputOptions): Promise<void> {
   const sink: OutputSink = await openOutput(options.out, options.io.stdout as Writable);
+  options.onOpen?.();
   const { progress } = options;
   const isFile = sink.name !== 'stdout';
   let caught: 'SIGINT' | 'SIGTERM' | undefined;

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { jutsu, serializeSession } from '../../src/core/index.js';
+import { findCommand, listCommands } from '../../src/cli/commands.js';
+import { parseCommandArgs, parseIntegerFlag } from '../../src/cli/commandArgs.js';
+import { UsageError } from '../../src/cli/cliCommand.js';
+import { runCli } from '../../src/cli/main.js';
+
+function captureIo() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  return { io: { stdout, stderr }, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
+}
+
+describe('CLI commands (unit)', () => {
+  describe('the registry', () => {
+    it('has the built-in commands', async () => {
+      const names = (await listCommands()).map((c) => c.name);
+      assert.deepEqual(names.slice(0, 4), ['generate', 'bulk', 'export', 'model']);
+      assert.equal(await findCommand('nope'), undefined);
+    });
+
+    for (const [name, path] of [['serve', '../../src/sidecar/serveCommand.ts'], ['verify', '../../src/verify/verifyCommand.ts']] as const) {
+      it(`routes ${name} to its module when that exists, and leaves it out otherwise`, async () => {
+        const present = existsSync(fileURLToPath(new URL(path, import.meta.url)));
+        const command = await findCommand(name);
+        assert.equal(command !== undefined, present);
+        if (command) assert.equal(command.name, name);
+      });
+    }
+  });
+
+  describe('parseCommandArgs (node:util parseArgs, strict)', () => {
+    const flags = { count: { type: 'string', short: 'n' }, pretty: { type: 'boolean' } } as const;
+    it('parses flags and positionals', () => {
+      const { values, positionals } = parseCommandArgs(['event_stream', '-n', '5', '--pretty'], flags, 1);
+      assert.deepEqual({ ...values }, { count: '5', pretty: true });
+      assert.deepEqual(positionals, ['event_stream']);
+    });
+    it('turns parse errors into usage errors naming the flag', () => {
+      assert.throws(() => parseCommandArgs(['--colour'], flags, 1), (e: Error) => e instanceof UsageError && e.message === 'unknown option --colour; allowed: --count, --pretty');
+      assert.throws(() => parseCommandArgs(['--count'], flags, 1), /^UsageError: --count needs a value$/);
+      assert.throws(() => parseCommandArgs(['--pretty=yes'], flags, 1), /^UsageError: --pretty takes no value$/);
+      assert.throws(() => parseCommandArgs(['a', 'b'], flags, 1), /unexpected argument "b"/);
+    });
+    it('accepts digits only for integers', () => {
+      assert.equal(parseIntegerFlag('007', '--count', 1, 10), 7);
+      for (const bad of ['', '1e3', '0x10', ' 5', '5 ', '+5', '11']) assert.throws(() => parseIntegerFlag(bad, '--count', 1, 10), UsageError);
+    });
+  });
+
+  describe('runCli in process', () => {
+    it('writes to the injected streams and resolves to the exit code', async () => {
+      const c = captureIo();
+      assert.equal(await runCli(['generate', 'event_stream', '--seed', '5'], c.io), 0);
+      assert.equal(c.out(), serializeSession(jutsu.generate('event_stream', { seed: 5 })) + '\n');
+      assert.equal(c.err(), '');
+    });
+    it('maps usage errors and MockjutsuErrors to 2, other errors to 1', async () => {
+      const usage = captureIo();
+      assert.equal(await runCli(['export', 'event_stream', '--count', 'x'], usage.io), 2);
+      assert.match(usage.err(), /^mockjutsu export: --count is "x"/);
+      const core = captureIo();
+      assert.equal(await runCli(['generate', 'event_stream', '--seed', '1', '--session', '9007199254740992'], core.io), 2);
+      const runtime = captureIo();
+      assert.equal(await runCli(['export', 'event_stream', '--count', '1', '--out', '/nonexistent-dir/x'], runtime.io), 1);
+      assert.match(runtime.err(), /^mockjutsu export: error: cannot write --out/);
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventStream, ndjsonChunks } from '../../src/core/index.js';
+import { eventCsvChunks } from '../../src/core/csvSerializer.js';
+import { ensureBuilt, finished, runCli, startCli } from './cliHarness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `dir` holds a temp file of `name` of at least `bytes`; returns its name. */
+async function tempFileGrows(dir: string, name: string, bytes: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const temp = readdirSync(dir).find((f) => f.startsWith(`.${name}.tmp-`));
+    if (temp !== undefined && statSync(join(dir, temp)).size >= bytes) return temp;
+    if (Date.now() > deadline) throw new Error(`no temp file for ${name} grew to ${bytes} bytes`);
+    await sleep(50);
+  }
+}
+
+describe('mockjutsu output safety (e2e)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'mj-out-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('--out FILE', () => {
+    it('writes the same bytes as stdout, and leaves no temp file', async () => {
+      const out = join(dir, 'sessions.ndjson');
+      const r = await runCli(['export', 'event_stream', '--count', '200', '--seed', 'out', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.length, 0);
+      assert.equal(readFileSync(out, 'utf8'), [...ndjsonChunks(eventStream({ seed: 'out', sessions: 200 }))].join(''));
+      assert.deepEqual(readdirSync(dir), ['sessions.ndjson']);
+    });
+
+    it('takes the format from the extension when --format is absent', async () => {
+      const out = join(dir, 'sessions.csv');
+      const r = await runCli(['export', 'event_stream', '--count', '20', '--seed', 'ext', '-o', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(out, 'utf8'), [...eventCsvChunks(eventStream({ seed: 'ext', sessions: 20 }))].join(''));
+    });
+
+    it('replaces an existing file whole', async () => {
+      const out = join(dir, 'x.json');
+      writeFileSync(out, 'old content');
+      const r = await runCli(['bulk', 'user', '--count', '3', '--seed', '1', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(readFileSync(out, 'utf8')).length, 3);
+    });
+
+    it('refuses a directory (exit 2) and creates nothing', async () => {
+      const r = await runCli(['export', 'event_stream', '--count', '1', '--seed', '1', '--out', dir]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--out ".*" is a directory/);
+      assert.deepEqual(readdirSync(dir), []);
+    });
+
+    it('SIGKILL mid-write: nothing appears under the final name', async () => {
+      const child = startCli(['export', 'event_stream', '--count', '10000000', '--seed', 'kill', '--out', join(dir, 'big.ndjson')]);
+      const done = finished(child);
+      const temp = await tempFileGrows(dir, 'big.ndjson', 1 << 20);
+      child.kill('SIGKILL');
+      const r = await done;
+      assert.equal(r.signal, 'SIGKILL');
+      assert.ok(!existsSync(join(dir, 'big.ndjson')));
+      assert.ok(existsSync(join(dir, temp)), 'the temp file of the killed run is what is left');
+    });
+
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      it(`${signal} mid-write: exit ${code}, temp file removed, the previous file untouched`, async () => {
+        const out = join(dir, 'big.csv');
+        writeFileSync(out, 'previous export\r\n');
+        const child = startCli(['export', 'event_stream', '--count', '10000000', '--seed', 'int', '--format', 'csv', '--out', out]);
+        const done = finished(child);
+        await tempFileGrows(dir, 'big.csv', 1 << 20);
+        child.kill(signal);
+        const r = await done;
+        assert.equal(r.code, code, r.stderr);
+        assert.match(r.stderr, new RegExp(`interrupted by ${signal}; nothing written to .*big.csv`));
+        assert.deepEqual(readdirSync(dir), ['big.csv']);
+        assert.equal(readFileSync(out, 'utf8'), 'previous export\r\n');
+      });
+    }
+  });
+
+  describe('stdout', () => {
+    it('a reader that goes away (| head) ends the run quietly with exit 0', async () => {
+      const child = startCli(['export', 'event_stream', '--count', '10000000', '--seed', 'pipe']);
+      const done = finished(child);
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      child.stdout!.destroy();
+      const r = await done;
+      assert.equal(r.code, 0);
+      assert.equal(r.stderr, '');
+    });
+
+    it('draws no progress bar when stderr is not a terminal', async () => {
+      const r = await runCli(['export', 'event_stream', '--count', '3000', '--seed', 'quiet']);
+      assert.equal(r.code, 0);
+      assert.equal(r.stderr, '');
+    });
+  });
+});
