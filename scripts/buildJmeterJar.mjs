@@ -4,7 +4,7 @@
 //                                              code-built plan runner used by the tests and the benchmark
 // with the JDK alone (javac --release 8, jar) against JMeter's own jars, so one jar loads on JMeter 2.13 to 5.6.
 //
-//   node scripts/buildJmeterJar.mjs          required: fails when javac or JMeter is missing
+//   node scripts/buildJmeterJar.mjs [--force] required: fails when javac or JMeter is missing
 //   buildJmeterJar({ required: false })      from build.mjs: prints one line and skips instead
 //
 // JMETER_HOME (default /usr/share/jmeter) selects the JMeter whose jars are compiled against.
@@ -49,6 +49,27 @@ function run(cmd, args, what) {
   return r;
 }
 
+function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** True when both jars are newer than every input (sources, resources, this script, the JMeter jars). */
+function upToDate(home) {
+  if (!existsSync(PLUGIN_JAR) || !existsSync(LAUNCHER_JAR)) return false;
+  const inputs = [
+    ...filesUnder(join(BRIDGE, 'src')), ...filesUnder(join(BRIDGE, 'launcher')),
+    fileURLToPath(import.meta.url), ...jmeterCompileJars(home),
+  ];
+  const newestInput = Math.max(...inputs.map((p) => statSync(p).mtimeMs));
+  return Math.min(statSync(PLUGIN_JAR).mtimeMs, statSync(LAUNCHER_JAR).mtimeMs) > newestInput;
+}
+
 function javaSources(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -76,10 +97,11 @@ function missingPrerequisite(home) {
 }
 
 /**
- * Builds dist/jmeter/mockjutsu-jmeter.jar and dist/jmeter/mockjutsu-jmeter-launcher.jar.
+ * Builds dist/jmeter/mockjutsu-jmeter.jar and dist/jmeter/mockjutsu-jmeter-launcher.jar (unless
+ * they are newer than all their inputs and `force` is not set).
  * Returns { pluginJar, launcherJar } or, when skipped (required false), null.
  */
-export async function buildJmeterJar({ required = false } = {}) {
+export async function buildJmeterJar({ required = false, force = false } = {}) {
   const home = jmeterHome();
   const missing = missingPrerequisite(home);
   if (missing) {
@@ -89,6 +111,10 @@ export async function buildJmeterJar({ required = false } = {}) {
     }
     console.log(`mockjutsu JMeter plugin jar skipped: ${missing}`);
     return null;
+  }
+  if (!force && upToDate(home)) {
+    console.log(`mockjutsu JMeter plugin: ${relative(ROOT, PLUGIN_JAR)} is up to date`);
+    return { pluginJar: PLUGIN_JAR, launcherJar: LAUNCHER_JAR };
   }
   const javac = jdkTool('javac');
   const jar = jdkTool('jar');
@@ -122,7 +148,7 @@ export async function buildJmeterJar({ required = false } = {}) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  buildJmeterJar({ required: true }).catch((err) => {
+  buildJmeterJar({ required: true, force: process.argv.includes('--force') }).catch((err) => {
     console.error(err.message);
     process.exit(1);
   });

@@ -20,8 +20,10 @@ final class Settings {
     final int timeoutMs;
     final String token;
     final int backoffMaxMs;
+    /** Ask for the next batch in the background when a queue is half empty. */
+    final boolean asyncPrefetch;
 
-    Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs) {
+    Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch) {
         String u = url == null ? "" : url.trim();
         while (u.endsWith("/")) {
             u = u.substring(0, u.length() - 1);
@@ -32,6 +34,7 @@ final class Settings {
         this.timeoutMs = Math.max(1, timeoutMs);
         this.token = token == null ? "" : token.trim();
         this.backoffMaxMs = Math.max(0, backoffMaxMs);
+        this.asyncPrefetch = asyncPrefetch;
     }
 
     static Settings fromProperties() {
@@ -41,7 +44,8 @@ final class Settings {
                 JMeterUtils.getPropDefault("mockjutsu.batch", DEFAULT_BATCH),
                 JMeterUtils.getPropDefault("mockjutsu.timeout_ms", DEFAULT_TIMEOUT_MS),
                 JMeterUtils.getPropDefault("mockjutsu.token", ""),
-                JMeterUtils.getPropDefault("mockjutsu.backoff_max_ms", DEFAULT_BACKOFF_MAX_MS));
+                JMeterUtils.getPropDefault("mockjutsu.backoff_max_ms", DEFAULT_BACKOFF_MAX_MS),
+                JMeterUtils.getPropDefault("mockjutsu.async_prefetch", true));
     }
 
     /** The engine id of this JVM: {@code mockjutsu.engine}, else the host name. */

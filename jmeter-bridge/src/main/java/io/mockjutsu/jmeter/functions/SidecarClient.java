@@ -31,15 +31,12 @@ final class SidecarClient {
     private SidecarClient() {
     }
 
-    /** One successful batch. */
+    /** One successful batch: items {@code from .. from+items.size()-1} of the stream. */
     static final class Batch {
         final List<String> items;
-        /** Value of X-Mockjutsu-Next, or -1 when absent. */
-        final long next;
 
-        Batch(List<String> items, long next) {
+        Batch(List<String> items) {
             this.items = items;
-            this.next = next;
         }
     }
 
@@ -74,15 +71,9 @@ final class SidecarClient {
         if (items.isEmpty()) {
             throw new SidecarException(prefix(s) + "empty batch" + suffix(shownPath));
         }
-        long next = -1;
-        if (r.next != null) {
-            try {
-                next = Long.parseLong(r.next.trim());
-            } catch (NumberFormatException e) {
-                next = -1;
-            }
-        }
-        return new Batch(items, next);
+        // The next cursor is from + items.size() (what X-Mockjutsu-Next says too): counting what
+        // actually arrived can never skip an item.
+        return new Batch(items);
     }
 
     /** {@code GET /types}: the types the sidecar serves. */
@@ -104,7 +95,6 @@ final class SidecarClient {
     private static final class Response {
         int status;
         String contentType;
-        String next;
         byte[] body;
     }
 
@@ -127,7 +117,6 @@ final class SidecarClient {
             Response r = new Response();
             r.status = conn.getResponseCode();
             r.contentType = conn.getContentType();
-            r.next = conn.getHeaderField("X-Mockjutsu-Next");
             InputStream in = r.status >= 400 ? conn.getErrorStream() : conn.getInputStream();
             r.body = in == null ? new byte[0] : drain(in);
             return r;

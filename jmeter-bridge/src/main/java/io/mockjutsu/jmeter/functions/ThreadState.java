@@ -4,7 +4,16 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.JMeterContext;
@@ -17,6 +26,12 @@ import org.apache.log.Logger;
  * (one per type and unit, shared by every call site of the thread) with their {@code from}
  * cursors, and the state of the current outage. Only ever touched by its own thread, hence no
  * locks.
+ *
+ * <p>Prefetch: the first batch is fetched by the calling thread; after that, when a queue falls
+ * to half a batch, the next batch is asked for in the background (one request in flight per
+ * queue, on a shared pool of daemon threads that only do HTTP) so that a thread rarely waits for
+ * the sidecar. Results are taken into the queue by the owning thread only, in order; the cursor
+ * moves only with a complete batch.
  */
 final class ThreadState {
 
@@ -26,6 +41,18 @@ final class ThreadState {
     private static final long FIRST_BACKOFF_MS = 50;
 
     private static final ThreadLocal<ThreadState> CURRENT = new ThreadLocal<ThreadState>();
+
+    /** Background fetches: threads are created on demand and end after 30 s idle; daemons. */
+    private static final ExecutorService FETCHERS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "mockjutsu-prefetch-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     /** Types listed by each sidecar URL's GET /types; filled lazily, only with successful answers. */
     private static final ConcurrentHashMap<String, Set<String>> TYPES = new ConcurrentHashMap<String, Set<String>>();
@@ -41,21 +68,34 @@ final class ThreadState {
         }
     }
 
+    /** One prefetched stream of the thread (per type and unit), with its own outage state. */
     private static final class Stream {
+        final String type;
+        final String unit;
         final ArrayDeque<String> queue = new ArrayDeque<String>();
         /** 1-based index, in the key's stream, of the first item not yet in the queue. */
         long from = 1;
+
+        /** The background fetch in flight (items from {@code from} on), or null. */
+        Future<SidecarClient.Batch> pending;
+        /** Failure of the last background fetch, reported when the queue runs dry. */
+        SidecarException pendingError;
+
+        boolean down;
+        long retryAtNanos;
+        long backoffMs;
+        long failedCalls;
+        String lastError;
+
+        Stream(String type, String unit) {
+            this.type = type;
+            this.unit = unit;
+        }
     }
 
     final Settings settings;
     final String key;
     private final Map<String, Stream> streams = new HashMap<String, Stream>();
-
-    private boolean down;
-    private long retryAtNanos;
-    private long backoffMs;
-    private long failedCalls;
-    private String lastError;
     private String lastProblem;
 
     private ThreadState(Settings settings, String key) {
@@ -87,30 +127,113 @@ final class ThreadState {
         String streamKey = type + '\u0000' + unit;
         Stream stream = streams.get(streamKey);
         if (stream == null) {
-            stream = new Stream();
+            stream = new Stream(type, unit);
             streams.put(streamKey, stream);
         }
+        if (stream.pending != null && stream.pending.isDone()) {
+            absorb(stream);
+        }
         String value = stream.queue.poll();
-        if (value != null) {
-            return succeeded(value);
+        if (value == null && stream.pending != null) {
+            String interrupted = await(stream);
+            if (interrupted != null) {
+                return new Result("", interrupted);
+            }
+            value = stream.queue.poll();
         }
-        if (down && System.nanoTime() - retryAtNanos < 0) {
-            failedCalls++;
-            return new Result("", lastError); // still backing off: no network call, no new log line
+        if (value == null) {
+            SidecarException error = stream.pendingError;
+            stream.pendingError = null;
+            if (error != null) {
+                return failed(stream, error.getMessage());
+            }
+            if (stream.down && System.nanoTime() - stream.retryAtNanos < 0) {
+                stream.failedCalls++;
+                return new Result("", stream.lastError); // backing off: no network call, no new log line
+            }
+            try {
+                take(stream, fetch(settings, key, stream.type, stream.unit, stream.from));
+            } catch (SidecarException e) {
+                return failed(stream, e.getMessage());
+            }
+            value = stream.queue.poll();
         }
+        prefetchIfLow(stream);
+        return succeeded(stream, value);
+    }
+
+    /** One batch from {@code from} on; runs on the calling thread or on a prefetch thread. */
+    private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from)
+            throws SidecarException {
+        checkType(settings, type);
+        return SidecarClient.batch(settings, key, type, unit, from, settings.batch);
+    }
+
+    /** The queue and the cursor only move on a complete, successful batch. */
+    private static void take(Stream stream, SidecarClient.Batch batch) {
+        stream.queue.addAll(batch.items);
+        stream.from += batch.items.size();
+    }
+
+    private void prefetchIfLow(Stream stream) {
+        if (!settings.asyncPrefetch || stream.pending != null || stream.pendingError != null || stream.down
+                || stream.queue.size() > settings.batch / 2) {
+            return;
+        }
+        final Settings s = settings;
+        final String k = key;
+        final String type = stream.type;
+        final String unit = stream.unit;
+        final long from = stream.from;
+        stream.pending = FETCHERS.submit(new Callable<SidecarClient.Batch>() {
+            @Override
+            public SidecarClient.Batch call() throws SidecarException {
+                return fetch(s, k, type, unit, from);
+            }
+        });
+    }
+
+    /** Takes the finished background fetch into the queue, or keeps its failure for later. */
+    private static void absorb(Stream stream) {
+        Future<SidecarClient.Batch> f = stream.pending;
+        stream.pending = null;
         try {
-            checkType(type);
-            SidecarClient.Batch batch = SidecarClient.batch(settings, key, type, unit, stream.from, settings.batch);
-            // the queue and the cursor only move on a complete, successful batch
-            stream.queue.addAll(batch.items);
-            stream.from += batch.items.size();
-            return succeeded(stream.queue.poll());
-        } catch (SidecarException e) {
-            return failed(e.getMessage());
+            take(stream, f.get());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            stream.pendingError = cause instanceof SidecarException ? (SidecarException) cause
+                    : new SidecarException("mockjutsu: prefetch failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cannot happen: f is done
+        } catch (java.util.concurrent.CancellationException e) {
+            stream.pendingError = new SidecarException("mockjutsu: prefetch cancelled", e);
         }
     }
 
-    private void checkType(String type) throws SidecarException {
+    /** Waits for the background fetch; returns an error message when interrupted, else null. */
+    private String await(Stream stream) {
+        try {
+            // the HTTP timeouts bound the fetch itself; this is only a safety net
+            stream.pending.get(2L * settings.timeoutMs + 1000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // JMeter is stopping the thread: keep the fetch for later
+            return "mockjutsu: interrupted while waiting for the sidecar";
+        } catch (TimeoutException e) {
+            stream.pending.cancel(true);
+            stream.pending = null;
+            stream.pendingError = new SidecarException("mockjutsu sidecar " + settings.url + ": no answer within "
+                    + settings.timeoutMs + " ms (mockjutsu.timeout_ms)");
+            return null;
+        } catch (ExecutionException e) {
+            // taken by absorb below
+        } catch (java.util.concurrent.CancellationException e) {
+            // taken by absorb below
+        }
+        absorb(stream);
+        return null;
+    }
+
+    private static void checkType(Settings settings, String type) throws SidecarException {
         if (DEFAULT_TYPE.equals(type)) {
             return;
         }
@@ -125,28 +248,28 @@ final class ThreadState {
         }
     }
 
-    private Result succeeded(String value) {
-        if (down) {
-            LOG.info("mockjutsu: sidecar " + settings.url + " answers again for thread " + key + " after "
-                    + failedCalls + " failed call(s)");
-            down = false;
-            backoffMs = 0;
-            failedCalls = 0;
-            lastError = null;
+    private Result succeeded(Stream stream, String value) {
+        if (stream.down) {
+            LOG.info("mockjutsu: sidecar " + settings.url + " answers again for thread " + key + " ("
+                    + stream.type + ", " + stream.unit + " mode) after " + stream.failedCalls + " failed call(s)");
+            stream.down = false;
+            stream.backoffMs = 0;
+            stream.failedCalls = 0;
+            stream.lastError = null;
         }
         return new Result(value, null);
     }
 
-    private Result failed(String message) {
-        failedCalls++;
-        lastError = message;
-        backoffMs = backoffMs == 0 ? Math.min(FIRST_BACKOFF_MS, settings.backoffMaxMs)
-                : Math.min(backoffMs * 2, settings.backoffMaxMs);
-        retryAtNanos = System.nanoTime() + backoffMs * 1000000L;
-        if (!down) {
-            down = true;
-            LOG.error(message + " -- thread " + key + ": the mockjutsu function returns \"\" and sets ${"
-                    + MockjutsuEventSourcing.ERROR_VARIABLE
+    private Result failed(Stream stream, String message) {
+        stream.failedCalls++;
+        stream.lastError = message;
+        stream.backoffMs = stream.backoffMs == 0 ? Math.min(FIRST_BACKOFF_MS, settings.backoffMaxMs)
+                : Math.min(stream.backoffMs * 2, settings.backoffMaxMs);
+        stream.retryAtNanos = System.nanoTime() + stream.backoffMs * 1000000L;
+        if (!stream.down) {
+            stream.down = true;
+            LOG.error(message + " -- thread " + key + " (" + stream.type + ", " + stream.unit
+                    + " mode): the mockjutsu function returns \"\" and sets ${" + MockjutsuEventSourcing.ERROR_VARIABLE
                     + "} until the sidecar answers again (retrying with back-off up to " + settings.backoffMaxMs
                     + " ms; logged once per outage)");
         }

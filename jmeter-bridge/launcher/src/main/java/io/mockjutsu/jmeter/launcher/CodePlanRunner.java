@@ -24,6 +24,7 @@ import org.apache.jmeter.threads.JMeterVariables;
 import org.apache.jmeter.threads.ThreadGroup;
 import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
+import org.apache.jorphan.collections.ListedHashTree;
 
 /**
  * Test/benchmark tool: builds a plan in code (TestPlan -> ThreadGroup + LoopController ->
@@ -139,7 +140,7 @@ public final class CodePlanRunner {
         tg.setRampUp(0);
         tg.setSamplerController(loop);
 
-        HashTree tree = new HashTree();
+        HashTree tree = new ListedHashTree(); // keeps the samplers in order
         tree.add(plan);
         HashTree groupTree = tree.add(plan, tg);
         for (int i = 0; i < exprs.size(); i++) {
