@@ -94,6 +94,19 @@ describe('replay target crash safety (serve --store --fsync, kill -9 mid-write)'
     assert.equal(fromFile.ok, true, JSON.stringify(fromFile.summary));
   });
 
+  it('without --store, serve keeps the store in memory (route module): POST and GET work, no file', async () => {
+    const server = await spawnReplayServer(['--seed', seed]);
+    try {
+      const session = sessionsOf.get('1')![0]!;
+      for (const e of session) assert.equal((await postEvent(server.url, e)).status, 201);
+      assert.equal((await readAll(server.url)).length, session.length);
+      assert.doesNotMatch(server.stderr(), /event store .*jsonl/);
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  });
+
   it('refuses a file damaged before its last line (exit 1, names the line) and bad flags (exit 2)', async () => {
     const bad = join(tmp.dir, 'bad.jsonl');
     appendFileSync(bad, 'not json\n{"also":"bad"}\n');

@@ -6,3 +6,4 @@ export { withReplayStore, extractStoreFlags, type ServeCommandFactory } from './
 export { storeRoutes, STORE_SCHEMAS, MAX_READ_LIMIT, DEFAULT_READ_LIMIT, type StoreRouteDeps } from './storeRoutes.js';
 export { parseAppendRequest, parseExpectedVersion, expectedVersionName, EXPECTED_VERSION_NAMES, type AppendRequest } from './appendRequest.js';
 export { createOrdersProjection, type OrderView, type OrdersState } from './ordersProjection.js';
+export { sidecarRoutes, sidecarOpenapiSchemas } from './routeModule.js';

@@ -1,18 +1,22 @@
 import { EventLogCorruption } from '../../store/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../../cli/cliCommand.js';
+import type { RouteModule } from '../routeModules.js';
 import type { SidecarOptions } from '../sidecarServer.js';
 import { openReplayTarget, type ReplayTarget } from './replayTarget.js';
 
 /** The shape of `createServeCommand` (taken as an argument, so this module does not import serveCommand.ts). */
-export type ServeCommandFactory = (extra?: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'>) => CliCommand;
+export type ServeCommandFactory = (
+  extra?: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'>,
+  routeModules?: readonly RouteModule[],
+) => CliCommand;
 
 const STORE_USAGE = ' [--store FILE [--fsync]]';
 
 const STORE_HELP = `
-Replay target (with --store):
-  --store FILE          also serve an event store kept in FILE (JSONL, one record per line; created
-                        when missing, reloaded when present; a torn last line left by a crash is
-                        reported and cut off)
+Event store (replay target): kept in memory (lost when the sidecar stops), or with --store:
+  --store FILE          keep it in FILE (JSONL, one record per line; created when missing,
+                        reloaded when present; a torn last line left by a crash is reported and
+                        cut off). Either way the whole store is also held in memory
   --fsync               fsync every append before answering it (survives power loss, slower)
 
   POST /streams/:id                 append a generated event (body: the event), a batch (an array,
@@ -65,8 +69,8 @@ export function extractStoreFlags(args: readonly string[]): StoreFlags {
 }
 
 /**
- * The `serve` command with the replay-target flags: without `--store` it is the plain sidecar;
- * with it, the sidecar also serves an event store on that file (see the help text).
+ * The `serve` command with the replay-target flags: without `--store` it is `serve` as it is
+ * (whose route modules give it an in-memory store); with it, the store routes serve the file.
  * Wire it as `export const serveCommand = withReplayStore(createServeCommand)`.
  */
 export function withReplayStore(factory: ServeCommandFactory): CliCommand {
@@ -74,7 +78,7 @@ export function withReplayStore(factory: ServeCommandFactory): CliCommand {
   const help = base.help.replace(/^(Usage: .*)$/m, (line) => line + STORE_USAGE).replace(/\n*$/, '\n') + STORE_HELP;
   return {
     name: base.name,
-    summary: base.summary.replace(/\)$/, ', event-store replay target with --store)'),
+    summary: base.summary.replace(/\)$/, ', event-store replay target)'),
     help,
     async run(args: string[], io: CliIo): Promise<number> {
       const flags = extractStoreFlags(args);
@@ -90,7 +94,8 @@ export function withReplayStore(factory: ServeCommandFactory): CliCommand {
       }
       io.stderr.write(`mockjutsu sidecar: event store ${target.file} (${target.store.globalPosition} events, fsync ${flags.fsync ? 'on' : 'off'})\n`);
       try {
-        return await factory({ routes: target.routes, openapiSchemas: target.openapiSchemas }).run(flags.rest, io);
+        // No route modules: they would add the in-memory store's routes a second time.
+        return await factory({ routes: target.routes, openapiSchemas: target.openapiSchemas }, []).run(flags.rest, io);
       } finally {
         target.close();
       }
