@@ -4,6 +4,7 @@
 // Goal: GET /generate/event_stream?seed=... at >= 0.8x the bare server's requests/s, p99 < 5 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -77,7 +78,20 @@ interface Row {
   r: AutocannonResult;
 }
 
+/** Per-slice figures of one case, merged: requests/s over the whole time, median of the slice p50/p99. */
+function merge(slices: AutocannonResult[]): AutocannonResult {
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    errors: slices.reduce((a, r) => a + r.errors, 0),
+    non2xx: slices.reduce((a, r) => a + r.non2xx, 0),
+    requests: { total: slices.reduce((a, r) => a + r.requests.total, 0), average: slices.reduce((a, r) => a + r.requests.average, 0) / slices.length },
+    latency: { p50: median(slices.map((r) => r.latency.p50)), p99: median(slices.map((r) => r.latency.p99)) },
+    throughput: { average: slices.reduce((a, r) => a + r.throughput.average, 0) / slices.length },
+  };
+}
+
 export default async function sidecarBench(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const bare = await start('bare node:http', process.execPath, ['-e', BARE_SERVER]);
   const sidecar = await startSidecar();
   const rows: Row[] = [];
@@ -89,10 +103,13 @@ export default async function sidecarBench(): Promise<void> {
       ['  ... ?seed=42&session=<i> (never cached)', sidecar, (i) => `/generate/event_stream?seed=42&session=${i + 1_000_000}`],
       ['GET /sessions/<1 of 1000>/next', sidecar, (i) => `/sessions/k${i % 1000}/next`],
     ];
-    for (const [, server, path] of cases) await load(server.url, 1, path); // JIT warm-up
-    await load(bare.url, WARMUP_SECONDS, () => '/');
-    await load(sidecar.url, WARMUP_SECONDS, () => '/generate/event_stream?seed=42');
-    for (const [what, server, path] of cases) rows.push({ what: `${what} [${server.name}]`, r: await load(server.url, SECONDS, path) });
+    for (const [, server, path] of cases) await load(server.url, WARMUP_SECONDS, path); // JIT and caches
+    // Cases take turns in 1 s slices, so that load from elsewhere on the machine hits them alike.
+    const slices: AutocannonResult[][] = cases.map(() => []);
+    for (let round = 0; round < SECONDS; round++) {
+      for (let c = 0; c < cases.length; c++) slices[c]!.push(await load(cases[c]![1].url, 1, cases[c]![2]));
+    }
+    cases.forEach(([what, server], c) => rows.push({ what: `${what} [${server.name}]`, r: merge(slices[c]!) }));
   } finally {
     bare.child.kill('SIGTERM');
     sidecar.child.kill('SIGTERM');
@@ -107,7 +124,8 @@ export default async function sidecarBench(): Promise<void> {
     'MB/s': (r.throughput.average / 1e6).toFixed(1),
     'errors+non2xx': r.errors + r.non2xx,
   }));
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s each after warm-up; autocannon runs in this process (one of the cores)`);
+  console.log(`${CONNECTIONS} connections, ${SECONDS} x 1 s slices per case, taking turns, after warm-up; p50/p99: median over slices; autocannon runs in this process; ` +
+    `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before / ${loadavg()[0]!.toFixed(1)} after (other work on the machine skews absolute figures; the ratio is measured in the same run)`);
   console.table(table);
   const main = rows[1]!.r;
   const ratio = main.requests.average / base;

@@ -118,7 +118,6 @@ export class SessionRegistry {
       }
       const stream = await this.seek(ck, cursor, from, r);
       remember(cursor.recent, { index: from, state: stream.getState() });
-      this.live.delete(ck); // in use: a failed batch must not leave it at an unknown place
       const items = new CountedItems(streamItems(stream, r.unit, r.n));
       // the cursor moves only if the consumer really took all n items
       const complete = (await consume(from, next, items)) && items.count === r.n;
@@ -135,6 +134,8 @@ export class SessionRegistry {
   /** A stream positioned at item `from`: the live one, or rebuilt from the nearest checkpoint at or before it. */
   private async seek(ck: string, cursor: Cursor, from: number, r: BatchRequest): Promise<SessionStream> {
     const live = this.live.peek(ck);
+    // taken out while in use: a failed seek or batch must not leave it at an unknown place
+    this.live.delete(ck);
     if (live !== undefined && live.index === from) return live.stream;
     let base = ORIGIN;
     for (const c of [cursor.next, ...cursor.recent]) if (c.index <= from && c.index > base.index) base = c;

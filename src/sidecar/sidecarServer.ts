@@ -120,10 +120,10 @@ class RequestContext implements RouteContext {
 }
 
 /** The reply to a request Node's HTTP parser rejected (the request never reached a route). */
-function clientErrorReply(err: NodeJS.ErrnoException): string {
+function clientErrorReply(err: NodeJS.ErrnoException, timeouts: SidecarTimeouts): string {
   const [status, reason, code, message] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'request headers are too large; allowed: at most 16 KiB in total']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time; send headers within 10 s and the whole request within 30 s']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', `the request was not received in time; send the headers within ${timeouts.headersMs / 1000} s and the whole request within ${timeouts.requestMs / 1000} s`]
         : [400, 'Bad Request', 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}: ${err.message.slice(0, 120)}); send HTTP/1.1`];
   const body = errorBody(code, message);
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
@@ -258,7 +258,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
       socket.destroy();
       return;
     }
-    socket.end(clientErrorReply(err));
+    socket.end(clientErrorReply(err, timeouts));
     setTimeout(() => socket.destroy(), 1000).unref();
   });
 

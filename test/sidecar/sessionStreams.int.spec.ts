@@ -184,6 +184,20 @@ describe('sidecar session streams under eviction (tiny limits)', () => {
     assert.ok(stats.rebuilds >= 20, `streams were rebuilt from saved state: ${JSON.stringify(stats)}`);
   });
 
+  it('a seek that fails half-way (too far) leaves the key\'s stream exact', async () => {
+    const short = await startSidecar({ port: 0, seed: 1, sessions: { maxSeekSessions: 50 } });
+    try {
+      const base = '/sessions/seek/batch?seed=s&format=ndjson';
+      assert.equal((await call(short.url, `${base}&n=3`)).body, eventsAt('s', 'seek', 1, 3));
+      const far = await call(short.url, `${base}&n=1&from=2000`);
+      assert.equal(far.status, 400);
+      assert.match(errorOf(far).message, /more than 50 sessions/);
+      assert.equal((await call(short.url, `${base}&n=3`)).body, eventsAt('s', 'seek', 4, 3));
+    } finally {
+      await short.close(1000);
+    }
+  });
+
   it('without from, a key whose live stream was evicted (cursor kept) continues exactly', async () => {
     const solo = await startSidecar({ port: 0, seed: 1, sessions: { maxLiveStreams: 1 } });
     try {
