@@ -189,7 +189,14 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     const qi = url.indexOf('?');
     const path = qi < 0 ? url : url.slice(0, qi);
     const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
-    const m = router.match(method, path);
+    let m: ReturnType<Router['match']>;
+    try {
+      m = router.match(method, path);
+    } catch (err) {
+      // without the token, a malformed path says no more than any other path
+      if (!authorized(req)) throw unauthorized(req);
+      throw err;
+    }
     if (m === undefined) {
       if (!authorized(req)) throw unauthorized(req);
       throw new HttpError(404, 'NOT_FOUND', `no route for ${show(path)}; routes: ${router.describe()}`);

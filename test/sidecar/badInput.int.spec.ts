@@ -152,7 +152,7 @@ describe('sidecar --token', () => {
   });
 
   it('every other endpoint (and unknown routes) needs "Authorization: Bearer <token>"', async () => {
-    for (const path of ['/types', '/generate/event_stream?seed=1', '/sessions/k/next', '/openapi.json', '/nope', '/template']) {
+    for (const path of ['/types', '/generate/event_stream?seed=1', '/sessions/k/next', '/sessions/%ZZ/next', '/openapi.json', '/nope', '/template']) {
       const missing = await call(s.url, path);
       assert.equal(missing.status, 401, path);
       assert.equal(errorOf(missing).code, 'UNAUTHORIZED');
