@@ -48,18 +48,38 @@ final class Settings {
                 JMeterUtils.getPropDefault("mockjutsu.async_prefetch", true));
     }
 
+    private static volatile String HOST_NAME;
+
+    private static String hostName() {
+        String host = null;
+        try {
+            host = JMeterUtils.getLocalHostName(); // cached by JMeter
+        } catch (RuntimeException e) {
+            host = null;
+        } catch (LinkageError e) {
+            host = null;
+        }
+        if (host == null || host.trim().length() == 0) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+        }
+        return host.trim();
+    }
+
     /** The engine id of this JVM: {@code mockjutsu.engine}, else the host name. */
     static String engineId() {
         String id = JMeterUtils.getPropDefault("mockjutsu.engine", "").trim();
         if (id.length() > 0) {
             return id;
         }
-        String host = null;
-        try {
-            host = JMeterUtils.getLocalHostName();
-        } catch (RuntimeException e) {
-            host = null;
+        String host = HOST_NAME;
+        if (host == null) {
+            host = hostName();
+            HOST_NAME = host;
         }
-        return host == null || host.trim().length() == 0 ? "localhost" : host.trim();
+        return host;
     }
 }

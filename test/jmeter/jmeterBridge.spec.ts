@@ -1,0 +1,298 @@
+// The JMeter function on the real engine (the installed JMeter, 2.13 on Debian) against the
+// real sidecar (`node dist/cli.js serve`): plans built in code and the example .jmx, 4+ threads,
+// several iterations, a sidecar crash mid-run, bad arguments, auth. Skips only when JMeter is
+// not installed.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createSessionStream, serializeEvent, serializeSession, type SessionEvent } from '../../src/index.ts';
+import {
+  buildJars, ensureSidecarBuilt, freePort, jmeterMissing, killChildren, removeDir, ROOT, runCodePlan, runJmx,
+  Sidecar, startCodePlan, tempDir, type SampleLine,
+} from './jmeterHarness.ts';
+
+const SEED = '20240607';
+const ENGINE = 'test-engine';
+const EVENT = '${__mockjutsu_event_sourcing(event_stream,event,ev)}';
+const SESSION_SHORT = '${__mockjutsu(event_stream)}';
+
+/** The sidecar's session-stream key of a thread: the Java side's MockjutsuEventSourcing.threadKey. */
+const threadKey = (group: string, threadNumber: number) => `${ENGINE}/${group}/${threadNumber}`;
+
+function assertExpanded(value: string, where: string): void {
+  assert.ok(!value.includes('${__mockjutsu'), `${where}: the function was not found or not expanded: ${value.slice(0, 120)}`);
+}
+
+function byThread<T>(items: T[], num: (t: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const it of items) {
+    const k = num(it);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(it);
+  }
+  return m;
+}
+
+/** One thread's events form whole sessions in order: login first, versions 1..n, one correlation id, logout last (the last session may be cut by the end of the run). */
+function assertSessionsInOrder(events: SessionEvent[], who: string): number {
+  let sessions = 0;
+  let i = 0;
+  while (i < events.length) {
+    const first = events[i]!;
+    assert.equal(first.event_type, 'login', `${who}: session ${sessions + 1} starts with ${first.event_type}`);
+    sessions++;
+    let version = 1;
+    let previous: SessionEvent | undefined;
+    for (; i < events.length; i++) {
+      const e = events[i]!;
+      if (version > 1 && e.event_type === 'login') break;
+      assert.equal(e.stream_version, version, `${who}: stream_version ${e.stream_version}, expected ${version}`);
+      assert.equal(e.correlation_id, first.correlation_id, `${who}: two correlation ids in one session`);
+      assert.equal(e.stream_id, first.stream_id, `${who}: two stream ids in one session`);
+      assert.equal(e.causation_id, previous ? previous.event_id : null, `${who}: causation chain broken`);
+      previous = e;
+      version++;
+      if (e.event_type === 'logout') {
+        i++;
+        break;
+      }
+    }
+  }
+  return sessions;
+}
+
+describe('JMeter function __mockjutsu_event_sourcing on the real engine', function () {
+  this.timeout(60000);
+  let dir: string | undefined;
+  let sidecar: Sidecar | undefined;
+
+  before(async function () {
+    const missing = jmeterMissing();
+    if (missing) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    this.timeout(180000);
+    await buildJars();
+    ensureSidecarBuilt();
+    dir = tempDir();
+    sidecar = await new Sidecar({ port: await freePort(), seed: SEED }).start();
+  });
+
+  after(async () => {
+    await sidecar?.stop();
+    await killChildren();
+    removeDir(dir);
+  });
+
+  const props = (extra: Record<string, string | number> = {}) => ({
+    'mockjutsu.url': sidecar!.url,
+    'mockjutsu.seed': SEED,
+    'mockjutsu.engine': ENGINE,
+    ...extra,
+  });
+
+  it('code-built plan: found and expanded; event mode gives each thread its own sessions, equal to createSessionStream({ seed, partition: thread key })', async () => {
+    const threads = 4;
+    const loops = 60;
+    const run = await runCodePlan({
+      dir: dir!, name: 'event-and-session', threads, loops,
+      exprs: [EVENT, SESSION_SHORT], vars: ['ev', 'mockjutsu_error'],
+      // synchronous prefetch here; the other runs use the default background prefetch
+      props: props({ 'mockjutsu.batch': 16, 'mockjutsu.async_prefetch': 'false' }),
+    });
+    assert.equal(run.samples.length, threads * loops * 2, 'one sample per thread, iteration and sampler');
+    const eventIds = new Map<string, number>();
+    for (const [num, samples] of byThread(run.samples, (s) => s.num)) {
+      const key = threadKey('Thread Group', num);
+      const eventSamples = samples.filter((_, i) => i % 2 === 0);
+      const sessionSamples = samples.filter((_, i) => i % 2 === 1);
+      const events = new Array<SessionEvent>();
+      const expectedEvents = createSessionStream({ seed: SEED, partition: key });
+      for (const s of eventSamples) {
+        assertExpanded(s.label, `thread ${key}`);
+        assert.equal(s.vars.mockjutsu_error, '', `thread ${key}: mockjutsu_error set: ${s.vars.mockjutsu_error}`);
+        assert.equal(s.vars.ev, s.label, 'the variable argument receives the same value');
+        assert.equal(s.label, serializeEvent(expectedEvents.next()), `thread ${key}: event differs from the library's stream`);
+        const e = JSON.parse(s.label) as SessionEvent;
+        assert.ok(!eventIds.has(e.event_id) || eventIds.get(e.event_id) === num, `event ${e.event_id} served to two threads`);
+        eventIds.set(e.event_id, num);
+        events.push(e);
+      }
+      assert.ok(assertSessionsInOrder(events, `thread ${key}`) >= 2, 'several sessions per thread');
+      // __mockjutsu (short name), session mode: whole sessions, the key's session stream
+      const expectedSessions = createSessionStream({ seed: SEED, partition: key });
+      for (const s of sessionSamples) {
+        assertExpanded(s.label, `thread ${key} (__mockjutsu)`);
+        assert.equal(s.label, serializeSession(expectedSessions.nextSession()), `thread ${key}: session differs`);
+        const session = JSON.parse(s.label) as SessionEvent[];
+        assert.equal(session[0]!.event_type, 'login');
+        assert.equal(session.at(-1)!.event_type, 'logout');
+      }
+    }
+    assert.equal(eventIds.size, threads * loops, 'distinct threads never share an event id');
+  });
+
+  it('example .jmx (through JmxLauncher): each thread posts its next event to ${TARGET_URL}/streams/${stream_id}, 201/200', async () => {
+    const threads = 4;
+    const loops = 12;
+    const run = await runJmx({
+      dir: dir!, name: 'example', plan: join(ROOT, 'jmeter-bridge', 'examples', 'event-sourcing.jmx'),
+      props: { ...props(), THREADS: threads, LOOPS: loops, TARGET_URL: sidecar!.url },
+      sampleVariables: ['event', 'stream_id', 'mockjutsu_error'],
+    });
+    const next = run.rows.filter((r) => r.label === 'mockjutsu: next event');
+    const posts = run.rows.filter((r) => r.label === 'POST event to its stream');
+    assert.equal(next.length, threads * loops, `one "next event" sample per iteration\n${run.log.slice(-3000)}`);
+    assert.equal(posts.length, threads * loops, 'one POST per iteration');
+    for (const p of posts) {
+      assert.equal(p.success, 'true', `POST failed: ${p.responseCode} ${p.responseMessage}`);
+      assert.match(p.responseCode!, /^20[01]$/);
+    }
+    const seen = new Set<string>();
+    const posted = new Map<string, string[]>();
+    for (const [num, rows] of byThread(next, (r) => Number(/-(\d+)$/.exec(r.threadName!)![1]))) {
+      const key = threadKey('Event producers', num);
+      const expected = createSessionStream({ seed: SEED, partition: key });
+      const events: SessionEvent[] = [];
+      // a thread's rows are in its own order (timeStamp ties are possible: keep file order)
+      for (const r of rows) {
+        assertExpanded(r.event!, `thread ${key}`);
+        assert.equal(r.success, 'true', `thread ${key}: next event failed: ${r.mockjutsu_error}`);
+        assert.equal(r.mockjutsu_error, '');
+        assert.equal(r.event, serializeEvent(expected.next()), `thread ${key}: event differs from the library's stream`);
+        const e = JSON.parse(r.event!) as SessionEvent;
+        assert.equal(r.stream_id, e.stream_id);
+        assert.ok(!seen.has(e.event_id), 'an event id served twice');
+        seen.add(e.event_id);
+        events.push(e);
+      }
+      assertSessionsInOrder(events, `thread ${key}`);
+      for (const e of events) {
+        if (!posted.has(e.stream_id)) posted.set(e.stream_id, []);
+        posted.get(e.stream_id)!.push(e.event_id);
+      }
+    }
+    assert.equal(seen.size, threads * loops);
+    // the sidecar's event store holds every stream exactly as posted, in order
+    for (const [streamId, ids] of posted) {
+      const r = await fetch(`${sidecar!.url}/streams/${encodeURIComponent(streamId)}`);
+      assert.equal(r.status, 200, `GET /streams/${streamId}`);
+      const body = (await r.json()) as { events: { data: SessionEvent }[] };
+      assert.deepEqual(body.events.map((x) => x.data.event_id), ids, `stream ${streamId} as stored`);
+    }
+  });
+
+  it('example .jmx with no sidecar: "next event" fails with mockjutsu_error, nothing is posted', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const run = await runJmx({
+      dir: dir!, name: 'example-no-sidecar', plan: join(ROOT, 'jmeter-bridge', 'examples', 'event-sourcing.jmx'),
+      props: { ...props(), 'mockjutsu.url': dead, THREADS: 2, LOOPS: 3, TARGET_URL: sidecar!.url },
+      sampleVariables: ['event', 'stream_id', 'mockjutsu_error'],
+    });
+    assert.equal(run.rows.filter((r) => r.label === 'POST event to its stream').length, 0, 'no POST without an event');
+    const next = run.rows.filter((r) => r.label === 'mockjutsu: next event');
+    assert.equal(next.length, 6);
+    for (const r of next) {
+      assert.equal(r.success, 'false', 'the "mockjutsu_error is empty" assertion fails the sample');
+      assert.equal(r.event, '');
+      assert.ok(r.mockjutsu_error!.startsWith(`mockjutsu sidecar ${dead}: cannot connect`), r.mockjutsu_error);
+    }
+    assert.equal(run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes(dead)).length, 2, 'one ERROR line per thread');
+  });
+
+  it('sidecar killed mid-run: one ERROR line per thread naming the URL and cause, mockjutsu_error set, recovery after restart, no event lost or repeated', async function () {
+    const threads = 4;
+    const loops = 500; // 10 ms each: the run outlasts the outage and the restart
+    const port = await freePort();
+    let flaky = await new Sidecar({ port, seed: SEED }).start();
+    try {
+      const running = startCodePlan({
+        dir: dir!, name: 'outage', threads, loops, sleepMs: 10,
+        exprs: [EVENT], vars: ['ev', 'mockjutsu_error'],
+        props: { ...props({ 'mockjutsu.batch': 3, 'mockjutsu.backoff_max_ms': 100, 'mockjutsu.timeout_ms': 2000 }), 'mockjutsu.url': flaky.url },
+      });
+      const until = async (cond: () => boolean, what: string) => {
+        const deadline = Date.now() + 30000;
+        while (!cond()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      await until(() => running.samplesSoFar() >= threads * 20, 'the run to get going');
+      await flaky.stop('SIGKILL');
+      const downAt = running.samplesSoFar();
+      await until(() => running.samplesSoFar() >= downAt + threads * 30, 'calls during the outage');
+      flaky = await new Sidecar({ port, seed: SEED }).start();
+      const run = await running.done;
+      assert.equal(run.samples.length, threads * loops);
+
+      for (const [num, samples] of byThread(run.samples, (s) => s.num)) {
+        const key = threadKey('Thread Group', num);
+        const failed = samples.filter((s) => s.vars.mockjutsu_error !== '');
+        assert.ok(failed.length > 0, `thread ${key} saw no failure`);
+        for (const f of failed) {
+          assert.equal(f.label, '', 'a failed call returns ""');
+          assert.equal(f.vars.ev, '', 'and stores "" in the variable');
+          assert.ok(f.vars.mockjutsu_error!.includes(flaky.url), `mockjutsu_error names the URL: ${f.vars.mockjutsu_error}`);
+        }
+        const lastFailure = samples.lastIndexOf(failed.at(-1)!);
+        assert.ok(lastFailure < samples.length - 1, `thread ${key} never recovered`);
+        assert.ok(samples.slice(lastFailure + 1).every((s) => s.vars.mockjutsu_error === '' && s.label.startsWith('{')),
+          `thread ${key}: failures after recovery`);
+        // the successful values, in order, are the stream itself: nothing skipped, nothing twice
+        const expected = createSessionStream({ seed: SEED, partition: key });
+        for (const s of samples.filter((x) => x.vars.mockjutsu_error === '')) {
+          assert.equal(s.label, serializeEvent(expected.next()), `thread ${key}: an event was lost or repeated across the outage`);
+        }
+        const errorLines = run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes(`thread ${key} `));
+        assert.equal(errorLines.length, 1, `one ERROR line per thread per outage, got:\n${errorLines.join('\n')}`);
+        assert.ok(errorLines[0]!.includes(flaky.url), 'the log line names the URL');
+        assert.match(errorLines[0]!, /cannot connect|Connection refused|Unexpected end of file|Connection reset|no answer within/);
+        assert.ok(run.log.split('\n').some((l) => l.includes('answers again') && l.includes(`thread ${key} `)), `thread ${key}: no recovery line`);
+      }
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  it('bad arguments: a clear InvalidVariableException at plan start, the call is left unexpanded', async () => {
+    const bad = [
+      '${__mockjutsu_event_sourcing(event_stream,sometimes)}',
+      '${__mockjutsu_event_sourcing()}',
+      '${__mockjutsu(event_stream,event,v,extra)}',
+    ];
+    const run = await runCodePlan({ dir: dir!, name: 'bad-arguments', threads: 1, loops: 1, exprs: bad, props: props() });
+    assert.deepEqual(run.samples.map((s: SampleLine) => s.label), bad, 'JMeter leaves an invalid call as written');
+    const errors = run.log.split('\n').filter((l) => l.includes('InvalidVariableException'));
+    assert.ok(errors.some((l) => l.includes("__mockjutsu_event_sourcing: unknown mode 'sometimes'; use session") && l.includes('or event')), errors.join('\n'));
+    assert.ok(errors.some((l) => l.includes('__mockjutsu_event_sourcing needs a type as its first argument')), errors.join('\n'));
+    assert.ok(errors.some((l) => l.includes('__mockjutsu takes 1 to 3 arguments (type[,mode][,variable]) but got 4')), errors.join('\n'));
+  });
+
+  it('token and type: 401 without -Jmockjutsu.token, served with it; an unknown type is a clear error', async () => {
+    const token = 's3cret-token';
+    const secured = await new Sidecar({ port: await freePort(), seed: SEED, token }).start();
+    try {
+      const base = { ...props(), 'mockjutsu.url': secured.url };
+      const denied = await runCodePlan({ dir: dir!, name: 'no-token', threads: 1, loops: 2, exprs: [EVENT], vars: ['mockjutsu_error'], props: base });
+      for (const s of denied.samples) {
+        assert.equal(s.label, '');
+        assert.match(s.vars.mockjutsu_error!, /HTTP 401/);
+        assert.ok(s.vars.mockjutsu_error!.includes(secured.url));
+      }
+      assert.equal(denied.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes('HTTP 401')).length, 1, 'logged once');
+
+      const allowed = await runCodePlan({
+        dir: dir!, name: 'token', threads: 1, loops: 2,
+        exprs: [EVENT, '${__mockjutsu(no_such_type,event)}'], vars: ['mockjutsu_error'],
+        props: { ...base, 'mockjutsu.token': token },
+      });
+      const [first, unknown] = allowed.samples;
+      assert.equal(first!.label, serializeEvent(createSessionStream({ seed: SEED, partition: threadKey('Thread Group', 1) }).next()));
+      assert.equal(unknown!.label, '');
+      assert.match(unknown!.vars.mockjutsu_error!, /no_such_type/);
+    } finally {
+      await secured.stop();
+    }
+  });
+});
