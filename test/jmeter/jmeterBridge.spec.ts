@@ -255,6 +255,48 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     }
   });
 
+  it('sidecar frozen mid-run (no answer): the timeout is the error, back-off spares the other calls, a timed-out batch skips nothing', async () => {
+    const threads = 4;
+    const loops = 300;
+    const slow = await new Sidecar({ port: await freePort(), seed: SEED }).start();
+    try {
+      const running = startCodePlan({
+        dir: dir!, name: 'frozen', threads, loops, sleepMs: 10,
+        exprs: [EVENT], vars: ['mockjutsu_error'],
+        props: { ...props({ 'mockjutsu.batch': 2, 'mockjutsu.timeout_ms': 300, 'mockjutsu.backoff_max_ms': 400 }), 'mockjutsu.url': slow.url },
+      });
+      const deadline = Date.now() + 30000;
+      while (running.samplesSoFar() < threads * 20) {
+        if (Date.now() > deadline) throw new Error('the run did not get going');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      slow.freeze();
+      await new Promise((r) => setTimeout(r, 1500));
+      slow.thaw();
+      const run = await running.done;
+      for (const [num, samples] of byThread(run.samples, (s) => s.num)) {
+        const key = threadKey('Thread Group', num);
+        const failed = samples.filter((s) => s.vars.mockjutsu_error !== '');
+        assert.ok(failed.length > 0, `thread ${key} saw no failure`);
+        assert.ok(failed.every((f) => f.vars.mockjutsu_error === `mockjutsu sidecar ${slow.url}: no answer within 300 ms (mockjutsu.timeout_ms) [GET /sessions/${encodeURIComponent(key)}/batch]`),
+          failed.map((f) => f.vars.mockjutsu_error).join('\n'));
+        // back-off: most failed calls answer at once instead of costing a 300 ms timeout each
+        const gap = (i: number) => (i === 0 ? 0 : samples[i]!.t! - samples[i - 1]!.t!);
+        const waited = samples.filter((s, i) => s.vars.mockjutsu_error !== '' && gap(i) >= 250).length;
+        const fast = samples.filter((s, i) => s.vars.mockjutsu_error !== '' && gap(i) < 100).length;
+        assert.ok(fast > waited, `thread ${key}: ${waited} failed calls waited for a timeout, only ${fast} failed fast`);
+        const expected = createSessionStream({ seed: SEED, partition: key });
+        for (const s of samples.filter((x) => x.vars.mockjutsu_error === '')) {
+          assert.equal(s.label, serializeEvent(expected.next()), `thread ${key}: an event was lost or repeated across the timeouts`);
+        }
+        assert.equal(run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes(`thread ${key} `)).length, 1, 'one ERROR line per outage');
+        assert.equal(samples.at(-1)!.vars.mockjutsu_error, '', `thread ${key} did not recover`);
+      }
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('bad arguments: a clear InvalidVariableException at plan start, the call is left unexpanded', async () => {
     const bad = [
       '${__mockjutsu_event_sourcing(event_stream,sometimes)}',

@@ -134,10 +134,21 @@ export class Sidecar {
     }
   }
 
+  /** Freezes the process (SIGSTOP): connections are still accepted, nothing is answered. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen process go on (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Stops the process (SIGKILL = a crash) and waits for it to be gone. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child) return;
+    child.kill('SIGCONT'); // a frozen process would hold a SIGTERM until thawed
     child.kill(signal);
     const gone = exited(child);
     const t = setTimeout(() => child.kill('SIGKILL'), 5000);
