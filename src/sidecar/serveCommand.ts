@@ -3,6 +3,7 @@ import { normalizeSeed } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
 import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from './sidecarServer.js';
 import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from './routeModules.js';
+import { withReplayStore } from './store/storeServeCommand.js';
 
 const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token T] [--max-streams 10000] [--shutdown-timeout 10]';
 
@@ -148,5 +149,8 @@ export function createServeCommand(
   };
 }
 
-/** `mockjutsu serve`: the CLI dispatcher routes `serve` here. */
-export const serveCommand: CliCommand = createServeCommand();
+/**
+ * `mockjutsu serve`: the CLI dispatcher routes `serve` here. The event store adds its
+ * `--store FILE [--fsync]` flags around the plain command (src/sidecar/store/).
+ */
+export const serveCommand: CliCommand = withReplayStore(createServeCommand);

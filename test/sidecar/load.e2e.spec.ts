@@ -65,8 +65,9 @@ describe('sidecar under load (autocannon, server in a child process)', function 
     assert.equal(result.timeouts, 0, 'timeouts');
     assert.equal(result.non2xx, 0, `non-2xx: ${JSON.stringify(result.statusCodeStats)}`);
     assert.ok(result.requests.total > 1000, `throughput too low: ${result.requests.total}`);
-    // measured: growth settles at 30-50 MiB over the first seconds (heap sizing), then stays flat
-    assert.ok(growth < 80 * MIB, `RSS grew by ${(growth / MIB).toFixed(1)} MiB`);
+    // measured: 25-50 MiB while V8 sizes its heap to the throughput, flat afterwards (a probe of
+    // 6 x 4 s phases plateaued near 185 MiB); a leak of a few KB per request would pass 96 MiB
+    assert.ok(growth < 96 * MIB, `RSS grew by ${(growth / MIB).toFixed(1)} MiB`);
     assert.equal((await call(c.url, '/health', { agent: false })).status, 200);
     assert.equal(c.stderr(), '', 'nothing logged');
   });
