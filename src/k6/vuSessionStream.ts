@@ -28,7 +28,11 @@ export interface VuSessionStream {
   getState(): SessionStreamState;
 }
 
-const STREAM_OPTIONS = ['seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'partition'];
+const STREAM_OPTIONS = ['seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize', 'partition'];
+
+// A VU pulls few sessions and each VU holds its own copy of everything: keep few user profiles
+// (memory only; the output is the same whatever the cache size).
+const K6_USER_CACHE_SIZE = 64;
 
 function checkStreamOptions(options: unknown): K6SessionStreamOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -109,5 +113,6 @@ export function sessionStream(options: K6SessionStreamOptions = {}): VuSessionSt
     if (key !== 'partition') (generatorOptions as Record<string, unknown>)[key] = checked[key];
   }
   generatorOptions.seed = resolveK6Seed(checked.seed);
+  if (generatorOptions.userCacheSize === undefined) generatorOptions.userCacheSize = K6_USER_CACHE_SIZE;
   return new LazyVuSessionStream(createGenerator(generatorOptions), fixedPartition);
 }
