@@ -17,7 +17,6 @@ export const USER_CSV_COLUMNS: readonly string[] = [
 ];
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const QUOTE = /"/g;
 
 /**
  * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
@@ -28,7 +27,12 @@ export function csvField(value: string | number | boolean | null | undefined): s
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   if (value === '') return '""';
-  return NEEDS_QUOTES.test(value) ? '"' + value.replace(QUOTE, '""') + '"' : value;
+  return NEEDS_QUOTES.test(value) ? '"' + value.replaceAll('"', '""') + '"' : value;
+}
+
+// JSON text of an object always holds quotes: quote it without testing first.
+function jsonField(json: string): string {
+  return json.includes('"') ? '"' + json.replaceAll('"', '""') + '"' : csvField(json);
 }
 
 /** One CSV record, CRLF-terminated. */
@@ -50,7 +54,7 @@ export function eventCsvRow(e: SessionEvent): string {
     csvField(e.aggregate_type) + ',' + csvField(e.aggregate_id) + ',' + e.stream_version + ',' +
     e.global_position + ',' + csvField(e.correlation_id) + ',' + csvField(e.causation_id) + ',' +
     csvField(e.session_id) + ',' + csvField(e.user_id) + ',' + csvField(e.timestamp) + ',' +
-    e.schema_version + ',' + csvField(payloadJson(e)) + CSV_EOL
+    e.schema_version + ',' + jsonField(payloadJson(e)) + CSV_EOL
   );
 }
 
