@@ -13,3 +13,10 @@ for (const f of files) {
   const mod = await import(pathToFileURL(join(here, f)).href);
   await mod.default();
 }
+
+// The JMeter bench is a standalone script (it parses its own flags); run it last, as a child.
+if (only.length === 0 || only.some((o) => 'jmeter'.includes(o))) {
+  const { spawnSync } = await import('node:child_process');
+  console.log('\n=== jmeterBench.ts ===');
+  spawnSync(process.execPath, ['--import', 'tsx', join(here, 'jmeterBench.ts')], { stdio: 'inherit' });
+}
