@@ -3,7 +3,7 @@ import { uuidV4 } from './uuid.js';
 import { allowedTransitions, type CompiledState, type MarkovModel } from './markovModel.js';
 import type { GeneratorConfig } from './generatorOptions.js';
 import { activityOffset, formatIsoMs, thinkTimeMs } from './timeModel.js';
-import { buildCatalog, type Product } from './productCatalog.js';
+import { ProductCatalog, type Product } from './productCatalog.js';
 import { UserPool } from './userPool.js';
 import { SCHEMA_VERSION, type EventPayload, type OrderItem, type Session, type SessionEvent } from './sessionEvent.js';
 import { searchAdjectives, searchNouns, productMaterials, products as productNouns } from './data/fakerSlice.generated.js';
@@ -46,7 +46,7 @@ export class SessionSimulator {
   readonly config: GeneratorConfig;
   private readonly model: MarkovModel;
   private readonly users: UserPool;
-  private catalogCache: Product[] | undefined;
+  private catalogCache: ProductCatalog | undefined;
   private readonly bases = new Map<string, PartitionBase>();
   /** transitions[state][outcome][mask] */
   private readonly transitions: Array<Array<Array<{ targets: number[]; cumulative: number[] }>>>;
@@ -61,8 +61,8 @@ export class SessionSimulator {
     this.transitions = this.model.states.map((s) => s.outcomes.map((o) => [0, 1, 2, 3].map((mask) => allowedTransitions(this.model, o, mask))));
   }
 
-  private get catalog(): Product[] {
-    return (this.catalogCache ??= buildCatalog(this.config.seed, this.config.catalogSize));
+  private get catalog(): ProductCatalog {
+    return (this.catalogCache ??= new ProductCatalog(this.config.seed, this.config.catalogSize));
   }
 
   /** Start instant (epoch ms) of session k, drawn from that session's PRNG. */
@@ -127,10 +127,10 @@ export class SessionSimulator {
             url = c.siteUrl + '/';
             pageType = 'home';
           } else if (x < 0.45) {
-            url = c.siteUrl + '/c/' + slug(pick(r, catalog).department);
+            url = c.siteUrl + '/c/' + slug(catalog.draw(r).department);
             pageType = 'category';
           } else {
-            viewed = pick(r, catalog);
+            viewed = catalog.draw(r);
             url = c.siteUrl + '/p/' + viewed.sku;
             pageType = 'product';
           }
@@ -156,8 +156,8 @@ export class SessionSimulator {
           let line: CartLine;
           const quantity = quantityDraw(r);
           if (cart.length < model.maxCartLines) {
-            let p: Product = viewed !== null && r() < 0.8 ? viewed : pick(r, catalog);
-            while (cart.some((l) => l.product === p)) p = pick(r, catalog);
+            let p: Product = viewed !== null && r() < 0.8 ? viewed : catalog.draw(r);
+            while (cart.some((l) => l.product === p)) p = catalog.draw(r);
             line = { product: p, quantity };
             cart.push(line);
           } else {

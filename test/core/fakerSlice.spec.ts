@@ -29,3 +29,18 @@ describe('core: faker data slice', () => {
     for (const a of agents) assert.ok(slice.userAgents.includes(a));
   });
 });
+
+describe('core: product catalog', () => {
+  it('has unique SKUs and stable products, built lazily from (seed, i)', async () => {
+    const { buildCatalog, ProductCatalog } = await import('../../src/index.js');
+    const all = buildCatalog('catalog', 100_000);
+    assert.equal(new Set(all.map((p) => p.sku)).size, 100_000);
+    const lazy = new ProductCatalog('catalog', 100_000);
+    assert.deepEqual(lazy.get(77_777), all[77_777]);
+    assert.equal(lazy.get(5), lazy.get(5));
+    for (const p of all.slice(0, 1000)) {
+      assert.match(p.sku, /^SKU-\d{6}$/);
+      assert.ok(p.priceCents % 100 === 99 || p.priceCents % 100 === 49);
+    }
+  });
+});
