@@ -4,9 +4,9 @@ import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { verifyStreams } from '../../src/verify/index.js';
-import { call, killChildren, postEvent, readAll, spawnReplayServer, tempDir, type ChildServer } from './replayKit.js';
+import { call, ensureBuilt, killChildren, postEvent, readAll, spawnReplayServer, tempDir, type ChildServer } from './replayKit.js';
 
-// `serve --store FILE --fsync` in its own process, killed with SIGKILL while writers are busy:
+// `mockjutsu serve --store FILE --fsync` (the real bin) in its own process, killed with SIGKILL while writers are busy:
 // every acknowledged append must be in the file when it is opened again.
 describe('replay target crash safety (serve --store --fsync, kill -9 mid-write)', function () {
   this.timeout(60_000);
@@ -22,6 +22,10 @@ describe('replay target crash safety (serve --store --fsync, kill -9 mid-write)'
   }));
   const acked = new Map<string, { stream_id: string; version: number; position: number }>();
 
+  before(function () {
+    this.timeout(120_000);
+    ensureBuilt();
+  });
   after(async () => {
     await killChildren();
     tmp.remove();

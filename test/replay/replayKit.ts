@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +8,31 @@ import { fileURLToPath } from 'node:url';
 import type { SessionEvent } from '../../src/core/index.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The real `mockjutsu` bin. */
+export const CLI = join(repoRoot, 'dist', 'cli.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds dist/ (`node build.mjs lib`) when the CLI's verifier or store routes there are missing
+ * or older than their sources, so the tests run the real bin of the current source.
+ */
+export function ensureBuilt(): void {
+  const outputs = ['verify/verifyCommand.js', 'sidecar/store/storeServeCommand.js', 'sidecar/serveCommand.js'].map((f) => join(repoRoot, 'dist', f));
+  const sources = Math.max(...['verify', 'store', 'core', 'cli', 'sidecar'].map((d) => newestMtime(join(repoRoot, 'src', d))));
+  const fresh = (): boolean => outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
+  if (fresh()) return;
+  const r = spawnSync(process.execPath, [join(repoRoot, 'build.mjs'), 'lib'], { cwd: repoRoot, encoding: 'utf8' });
+  // tsc still emits when another part of the tree has type errors; what matters is fresh output.
+  if (!fresh()) throw new Error(`node build.mjs lib did not refresh dist/:\n${r.stdout}${r.stderr}`);
+}
 
 /** A temp directory, removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove(): void } {
@@ -76,9 +101,9 @@ export interface ChildServer {
 const children = new Set<ChildProcess>();
 const LISTENING = /^mockjutsu sidecar listening on (http:\/\/\S+) \(seed (.+)\)$/;
 
-/** Starts `serve` with the replay flags (test/replay/replayServeRunner.ts) and waits until it listens. */
+/** Starts `node dist/cli.js serve --host 127.0.0.1 --port 0 ...args` and waits until it listens (call {@link ensureBuilt} first). */
 export function spawnReplayServer(args: string[], timeoutMs = 20_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'replay', 'replayServeRunner.ts'), '--host', '127.0.0.1', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { JsonlEventStore } from '../../src/store/index.js';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/sidecar/store/index.js';
 import type { VerifyReport } from '../../src/verify/index.js';
-import { postEvent, postSession, repoRoot, tempDir } from '../replay/replayKit.js';
-
-const CLI = join(repoRoot, 'dist', 'cli.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ (node build.mjs lib) when the verifier there is missing or older than its sources. */
-function ensureBuilt(): void {
-  const built = join(repoRoot, 'dist', 'verify', 'verifyCommand.js');
-  const sources = Math.max(...['verify', 'store', 'core', 'cli'].map((d) => newestMtime(join(repoRoot, 'src', d))));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [join(repoRoot, 'build.mjs'), 'lib'], { cwd: repoRoot, encoding: 'utf8' });
-  // tsc still emits when another part of the tree has type errors; what matters is a fresh verifier.
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) throw new Error(`node build.mjs lib did not build dist/verify:\n${r.stdout}${r.stderr}`);
-}
+import { CLI, ensureBuilt, postEvent, postSession, repoRoot, tempDir } from '../replay/replayKit.js';
 
 interface CliRun {
   code: number | null;
