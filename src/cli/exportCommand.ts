@@ -51,7 +51,11 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
     }
   }
   const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
-  const progress = progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items');
+  // Not when the data itself scrolls by on the same terminal.
+  const toFile = values.out !== undefined && values.out !== '-';
+  const progress = toFile || (io.stdout as { isTTY?: boolean }).isTTY !== true
+    ? progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items')
+    : undefined;
   const chunks = await withFlagNames(async () => exportChunks({
     type, format, count, options: resolved.options, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
   }));
@@ -91,7 +95,7 @@ profiles repeat once N exceeds --users, and the SQL skips the repeats).
 
 ${GENERATOR_FLAGS_HELP}
 
-A progress bar (count, rate, ETA) is drawn on stderr when it is a terminal.
+A progress bar (count, rate, ETA) is drawn on stderr when it is a terminal (and stdout is not).
 Exit status: 0 done, 1 runtime error, 2 usage error, 130/143 interrupted (SIGINT/SIGTERM).`,
 
   async run(args: string[], io: CliIo): Promise<number> {
