@@ -15,3 +15,4 @@ export {
   buildOpenApiDocument, openApiPath, queryParam, pathParam, jsonResponse, ref, SIDECAR_SCHEMAS, ERROR_RESPONSES,
   type OpenApiOperation, type OpenApiParameter,
 } from './openapiDocument.js';
+export * from './store/index.js';
