@@ -46,8 +46,8 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   if (values.table !== undefined) {
     try {
       checkTableName(values.table);
-    } catch {
-      throw new UsageError(`--table is ${JSON.stringify(values.table)}; allowed: a name of 1-63 letters, digits and "_" not starting with a digit, optionally schema-qualified as schema.table`);
+    } catch (e) {
+      throw new UsageError('--' + (e as Error).message);
     }
   }
   const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
