@@ -55,3 +55,35 @@ export function expectedStreams(options: ExpectedStreamsOptions): ExpectedStream
   }
   return out;
 }
+
+/**
+ * For a run that stopped part-way (a time-limited k6 test): each partition sent a prefix of its
+ * stream, so only what comes after the last stored event of a partition is "not sent" rather
+ * than lost. Keeps, per partition, the sessions and events up to the last one whose event_id
+ * the store holds; returns the kept streams and how many expected events were dropped.
+ */
+export function trimToSentPrefix(expected: readonly ExpectedStream[], storedEventIds: ReadonlySet<string>): { kept: ExpectedStream[]; notSent: number } {
+  const last = new Map<string, { session: number; event: number }>();
+  for (const s of expected) {
+    for (let i = s.events.length - 1; i >= 0; i--) {
+      if (!storedEventIds.has(s.events[i]!.event_id)) continue;
+      const prev = last.get(s.partition);
+      if (prev === undefined || s.session > prev.session || (s.session === prev.session && i > prev.event)) last.set(s.partition, { session: s.session, event: i });
+      break;
+    }
+  }
+  const kept: ExpectedStream[] = [];
+  let notSent = 0;
+  for (const s of expected) {
+    const upTo = last.get(s.partition);
+    if (upTo === undefined || s.session > upTo.session) {
+      notSent += s.events.length;
+    } else if (s.session === upTo.session) {
+      kept.push({ ...s, events: s.events.slice(0, upTo.event + 1) });
+      notSent += s.events.length - upTo.event - 1;
+    } else {
+      kept.push(s);
+    }
+  }
+  return { kept, notSent };
+}

@@ -10,7 +10,7 @@ import { verifyStreams } from './verifyStreams.js';
 /** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
 export const EXIT_STORE_UNREADABLE = 3;
 
-const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N] [--start T] [--model FILE] [--token T]';
+const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -31,6 +31,9 @@ Options:
   --users N, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
   --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
+  --allow-incomplete  the run stopped part-way (a time-limited k6 test): per partition, events
+                      after the last stored one count as not sent, not lost (--sessions is then
+                      an upper bound); a gap before it is still a loss
   -h, --help          this text
 
 Exit status: 0 no difference, 1 differences, 2 bad usage, ${EXIT_STORE_UNREADABLE} the store could not be read.
@@ -92,6 +95,7 @@ export const verifyCommand: CliCommand = {
           start: { type: 'string' },
           model: { type: 'string' },
           token: { type: 'string' },
+          'allow-incomplete': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       }));
@@ -115,7 +119,7 @@ export const verifyCommand: CliCommand = {
 
     let report;
     try {
-      report = await verifyStreams({ seed: str('seed')!, partitions: str('partitions')!, sessions, against: str('against')!, generator, token });
+      report = await verifyStreams({ seed: str('seed')!, partitions: str('partitions')!, sessions, against: str('against')!, generator, token, allowIncomplete: values['allow-incomplete'] === true });
     } catch (err) {
       if (err instanceof StoreReadError) {
         io.stderr.write(`mockjutsu verify: ${err.message}\n`);
