@@ -25,3 +25,5 @@ export { buildCatalog, ProductCatalog, type Product } from './productCatalog.js'
 export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
 export { ndjsonChunks, DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
+export * from './csvSerializer.js';
+export * from './sqlSerializer.js';
