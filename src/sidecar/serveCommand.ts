@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { normalizeSeed } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
+import { parseCommandArgs } from '../cli/commandArgs.js';
 import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from './sidecarServer.js';
 import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from './routeModules.js';
 import { withReplayStore } from './store/storeServeCommand.js';
@@ -46,6 +46,16 @@ function integerFlag(name: string, value: string | undefined, min: number, max: 
  * routes of every route module found (default: {@link OPTIONAL_ROUTE_MODULES}); the flags given
  * on the command line win.
  */
+const SERVE_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+  token: { type: 'string' },
+  'max-streams': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function createServeCommand(
   extra: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'> = {},
   routeModules: readonly RouteModule[] = OPTIONAL_ROUTE_MODULES,
@@ -55,25 +65,7 @@ export function createServeCommand(
     summary: 'run the HTTP sidecar (REST API, per-thread session streams for JMeter)',
     help: HELP,
     async run(args: string[], io: CliIo): Promise<number> {
-      let values: Record<string, string | boolean | undefined>;
-      try {
-        ({ values } = parseArgs({
-          args,
-          strict: true,
-          allowPositionals: false,
-          options: {
-            port: { type: 'string' },
-            host: { type: 'string' },
-            seed: { type: 'string' },
-            token: { type: 'string' },
-            'max-streams': { type: 'string' },
-            'shutdown-timeout': { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-          },
-        }));
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
+      const { values } = parseCommandArgs(args, SERVE_FLAGS, 0);
       if (values.help === true) {
         io.stdout.write(HELP);
         return 0;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { MockjutsuError, parseModel, type GeneratorOptions } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
+import { parseCommandArgs } from '../cli/commandArgs.js';
 import { StoreReadError } from './foundRecord.js';
 import { MAX_EXPECTED_SESSIONS } from './expectedStreams.js';
 import { formatVerifySummary } from './verifyReport.js';
@@ -73,41 +73,33 @@ function withFlagName(err: unknown): unknown {
   return err;
 }
 
+const VERIFY_FLAGS = {
+  seed: { type: 'string' },
+  partitions: { type: 'string' },
+  sessions: { type: 'string' },
+  against: { type: 'string' },
+  report: { type: 'string' },
+  users: { type: 'string' },
+  start: { type: 'string' },
+  model: { type: 'string' },
+  token: { type: 'string' },
+  'allow-incomplete': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `mockjutsu verify`: checks a store against the regenerated run. */
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check an event store (sidecar URL or JSONL file) against the regenerated run',
   help: HELP,
   async run(args: string[], io: CliIo): Promise<number> {
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          seed: { type: 'string' },
-          partitions: { type: 'string' },
-          sessions: { type: 'string' },
-          against: { type: 'string' },
-          report: { type: 'string' },
-          users: { type: 'string' },
-          start: { type: 'string' },
-          model: { type: 'string' },
-          token: { type: 'string' },
-          'allow-incomplete': { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandArgs(args, VERIFY_FLAGS, 0);
     if (values['help'] === true) {
       io.stdout.write(HELP);
       return 0;
     }
-    const str = (name: string): string | undefined => values[name] as string | undefined;
-    const missing = ['seed', 'partitions', 'sessions', 'against'].filter((n) => str(n) === undefined || str(n) === '');
+    const str = (name: keyof typeof VERIFY_FLAGS): string | undefined => values[name] as string | undefined;
+    const missing = (['seed', 'partitions', 'sessions', 'against'] as const).filter((n) => str(n) === undefined || str(n) === '');
     if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
     const sessions = integerFlag('--sessions', str('sessions')!, 1, MAX_EXPECTED_SESSIONS);
     const generator: Omit<GeneratorOptions, 'seed'> = {};

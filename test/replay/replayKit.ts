@@ -1,11 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { SessionEvent } from '../../src/core/index.js';
+import { spawnSidecar } from '../sidecar/sidecarTestKit.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The real `mockjutsu` bin. */
@@ -99,42 +99,14 @@ export interface ChildServer {
 }
 
 const children = new Set<ChildProcess>();
-const LISTENING = /^mockjutsu sidecar listening on (http:\/\/\S+) \(seed (.+)\)$/;
 
 /** Starts `node dist/cli.js serve --host 127.0.0.1 --port 0 ...args` and waits until it listens (call {@link ensureBuilt} first). */
-export function spawnReplayServer(args: string[], timeoutMs = 20_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    children.delete(child);
-    resolve(code);
-  }));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no listening line within ${timeoutMs} ms; stderr: ${err}`));
-    }, timeoutMs);
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const m = LISTENING.exec(line);
-      if (m === null) {
-        child.kill('SIGKILL');
-        reject(new Error(`unexpected first stdout line: ${line.slice(0, 200)}`));
-        return;
-      }
-      resolve({ child, url: m[1]!, stderr: () => err, exited });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening; stderr: ${err}`));
-    });
-  });
+export async function spawnReplayServer(args: string[], timeoutMs = 20_000): Promise<ChildServer> {
+  // The sidecar tests' launcher, so both suites wait for the same "listening" line the same way.
+  const server = await spawnSidecar(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], timeoutMs);
+  children.add(server.child);
+  void server.exited.then(() => children.delete(server.child));
+  return server;
 }
 
 /** SIGKILLs every child this kit started that is still running, and waits for them. */
