@@ -27,12 +27,12 @@ export function csvField(value: string | number | boolean | null | undefined): s
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   if (value === '') return '""';
-  return NEEDS_QUOTES.test(value) ? '"' + value.replaceAll('"', '""') + '"' : value;
+  return NEEDS_QUOTES.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
 }
 
 // JSON text of an object always holds quotes: quote it without testing first.
 function jsonField(json: string): string {
-  return json.includes('"') ? '"' + json.replaceAll('"', '""') + '"' : csvField(json);
+  return json.includes('"') ? '"' + json.replace(/"/g, '""') + '"' : csvField(json);
 }
 
 /** One CSV record, CRLF-terminated. */

@@ -2,14 +2,14 @@
 // reuse the core's declarations (dist/core) and need no Node types. test/k6/typings.spec.ts
 // checks that src/k6/index.ts implements exactly this.
 import type {
-  BulkOptions, GenerateOptions, GeneratorOptions, PartitionKey, Session, SessionEvent, SessionStreamState, TypeMap, TypeName,
+  BulkOptions, GenerateOptions, GeneratorOptions, PartitionKey, Session, SessionEvent, SessionStream, SessionStreamState, TypeMap, TypeName,
 } from '../core/index.js';
 
 export type {
   AddToCartPayload, BulkOptions, CheckoutPayload, CustomPayload, EventPayload, GenerateOptions, GeneratorOptions,
   LoginPayload, LogoutPayload, MarkovModel, MarkovModelDefinition, MockjutsuErrorCode, ModelStatistics, OrderItem,
   OutcomeDefinition, PageViewPayload, PartitionKey, PaymentPayload, RemoveFromCartPayload, SearchPayload, Seed, Session,
-  SessionEvent, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
+  SessionEvent, SessionStream, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
 } from '../core/index.js';
 export {
   MockjutsuError, SCHEMA_VERSION, defaultModelDefinition, modelStatistics, parseModel, serializeEvent, serializeSession,
@@ -24,20 +24,12 @@ export interface K6SessionStreamOptions extends GeneratorOptions {
   partition?: PartitionKey;
 }
 
-/** This VU's session stream; it binds to the VU on the first pull, never in the init context. */
-export interface VuSessionStream {
-  readonly seed: string;
-  /** The partition: `exec.vu.idInTest` as text, or the `partition` option. Reading it binds the stream. */
-  readonly partition: string;
-  /** This VU's next event; a new session starts after each logout. */
-  next(): SessionEvent;
-  /** The next whole session; mid-session, the rest of the current one. */
-  nextSession(): Session;
-  /** The next `n` events. */
-  take(n: number): SessionEvent[];
-  /** Where the stream stands: `session` is the index of the session the next event belongs to. */
-  getState(): SessionStreamState;
-}
+/**
+ * This VU's session stream: the library's `SessionStream` (seed, partition, next, nextSession,
+ * take, getState), bound to the VU on the first pull, never in the init context. Reading
+ * `partition` binds it too.
+ */
+export type VuSessionStream = Omit<SessionStream, typeof Symbol.iterator>;
 
 /** Name of the `__ENV` variable used as the seed when a call gives none: `MOCKJUTSU_SEED`. */
 export declare const SEED_ENV_VAR: 'MOCKJUTSU_SEED';

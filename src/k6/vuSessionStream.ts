@@ -13,20 +13,12 @@ export interface K6SessionStreamOptions extends GeneratorOptions {
   partition?: PartitionKey;
 }
 
-/** This VU's session stream; it binds to the VU on the first pull, never in the init context. */
-export interface VuSessionStream {
-  readonly seed: string;
-  /** The partition: `exec.vu.idInTest` as text, or the `partition` option. Reading it binds the stream. */
-  readonly partition: string;
-  /** This VU's next event; a new session starts after each logout. */
-  next(): SessionEvent;
-  /** The next whole session; mid-session, the rest of the current one. */
-  nextSession(): Session;
-  /** The next `n` events. */
-  take(n: number): SessionEvent[];
-  /** Where the stream stands: `session` is the index of the session the next event belongs to. */
-  getState(): SessionStreamState;
-}
+/**
+ * This VU's session stream: the library's `SessionStream` (seed, partition, next, nextSession,
+ * take, getState), bound to the VU on the first pull, never in the init context. Reading
+ * `partition` binds it too.
+ */
+export type VuSessionStream = Omit<SessionStream, typeof Symbol.iterator>;
 
 const STREAM_OPTIONS = ['seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize', 'partition'];
 
