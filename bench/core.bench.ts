@@ -2,7 +2,7 @@
 // JSON.stringify baseline, measured in the same run (figures for the README's table).
 import { openSync, writeSync, closeSync } from 'node:fs';
 import seedrandom from 'seedrandom';
-import { eventStream, ndjsonChunks, jutsu } from '../src/index.js';
+import { eventStream, ndjsonChunks, jutsu, serializeEvent } from '../src/index.js';
 
 // CPU time of this process (user + system), best of `runs`: steadier than wall time when
 // other work shares the machine's two cores.
@@ -62,6 +62,21 @@ function prngTable(): void {
 function ndjsonTable(): void {
   const EVENTS = 1_000_000;
   const fd = openSync('/dev/null', 'w');
+  // Ours first: the baseline's 20,000 prebuilt sessions stay on the heap and would slow our
+  // allocation-heavy run's garbage collection.
+  let bytes = 0;
+  const ours = best(3, () => {
+    bytes = 0;
+    for (const chunk of ndjsonChunks(eventStream({ seed: 'bench', events: EVENTS }))) {
+      bytes += writeSync(fd, chunk);
+    }
+    return EVENTS;
+  });
+  const generateOnly = best(3, () => {
+    let n = 0;
+    for (const _ of eventStream({ seed: 'bench', events: EVENTS })) n++;
+    return n;
+  });
   // Baseline: JSON.stringify of already-built events of the same shape, written in the same chunks.
   const prebuilt = jutsu.bulk('event_stream', { seed: 'baseline', count: 20_000 }).flat();
   const baseline = best(3, () => {
@@ -76,21 +91,31 @@ function ndjsonTable(): void {
     writeSync(fd, chunk);
     return n;
   });
-  let bytes = 0;
-  const ours = best(3, () => {
-    bytes = 0;
-    for (const chunk of ndjsonChunks(eventStream({ seed: 'bench', events: EVENTS }))) {
-      bytes += writeSync(fd, chunk);
-    }
-    return EVENTS;
-  });
   closeSync(fd);
+  // Serialization alone (no write): strings built, not flattened or encoded.
+  const stringifyOnly = best(3, () => {
+    let n = 0;
+    let len = 0;
+    while (n < EVENTS) for (let i = 0; i < prebuilt.length && n < EVENTS; i++, n++) len += JSON.stringify(prebuilt[i]).length;
+    return len;
+  });
+  const serializeOnly = best(3, () => {
+    let n = 0;
+    let len = 0;
+    while (n < EVENTS) for (let i = 0; i < prebuilt.length && n < EVENTS; i++, n++) len += serializeEvent(prebuilt[i]!).length;
+    return len;
+  });
   const b = EVENTS / baseline.seconds;
   const o = EVENTS / ours.seconds;
   console.log('NDJSON output, one core, 1M events to /dev/null     M events/s   ratio');
   console.log(`JSON.stringify of prebuilt events (baseline)        ${(b / 1e6).toFixed(2).padStart(10)}    1.00`);
   console.log(`mockjutsu: generate + serialize + write             ${(o / 1e6).toFixed(2).padStart(10)}    ${(o / b).toFixed(2)}`);
   console.log(`(mockjutsu events average ${(bytes / EVENTS).toFixed(0)} bytes)`);
+  const so = EVENTS / stringifyOnly.seconds;
+  console.log('Parts, no write                                     M events/s   ratio');
+  console.log(`JSON.stringify of prebuilt events                   ${(so / 1e6).toFixed(2).padStart(10)}    1.00`);
+  console.log(`serializeEvent of the same events                   ${(EVENTS / serializeOnly.seconds / 1e6).toFixed(2).padStart(10)}    ${(EVENTS / serializeOnly.seconds / so).toFixed(2)}`);
+  console.log(`generating the event objects (eventStream)          ${(EVENTS / generateOnly.seconds / 1e6).toFixed(2).padStart(10)}    ${(EVENTS / generateOnly.seconds / so).toFixed(2)}`);
 }
 
 export default async function (): Promise<void> {
