@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createGenerator, ndjsonChunks, eventStream, type MarkovModelDefinition } from '../../src/index.js';
+import { createGenerator, ndjsonChunks, eventStream } from '../../src/index.js';
+import { tinyModel } from '../fixtures/tinyModel.js';
 
 // Golden files pin the exact bytes of a few seeds. A change that moves them changes what every
 // surface emits: a breaking change, to be made on purpose (UPDATE_GOLDEN=1 npx mocha ...) and
 // announced with a schema_version bump or a note in the README.
 const dir = new URL('../golden/', import.meta.url);
 
-const tiny: MarkovModelDefinition = {
-  name: 'tiny', start: 'login', terminal: 'logout', aggregate_type: 'Visit', max_steps: 6,
-  states: {
-    login: { think_time: { median_ms: 1000, sigma: 0.2 }, transitions: { browse: 1 } },
-    browse: { outcomes: { liked: { weight: 1, transitions: { browse: 1, logout: 1 } }, bored: { weight: 1, transitions: { logout: 1 } } } },
-    logout: {},
-  },
-};
+const tiny = tinyModel;
 
 const cases: Array<{ file: string; produce: () => string }> = [
   { file: 'seed-42.ndjson', produce: () => [...ndjsonChunks(eventStream({ seed: 42, sessions: 5 }))].join('') },

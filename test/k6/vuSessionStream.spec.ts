@@ -3,24 +3,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   createSessionStream, jutsu, modelStatistics, defaultModelDefinition, serializeEvent,
-  type MarkovModelDefinition, type Session, type SessionEvent,
+  type Session, type SessionEvent,
 } from '../../src/index.js';
 import { assertSessionContract } from '../core/contractInvariants.js';
 import { FORBIDDEN_GLOBALS, segmentVuIds, startK6Harness, type K6HarnessProcess, type K6Job, type K6RunReport } from './k6Harness.js';
 import { ensureK6Bundle } from './k6Bundle.js';
+import { tinyModel } from '../fixtures/tinyModel.js';
 
 // Inline scripts "live" in test/k6/, so they import the bundle as ../../dist/k6/mockjutsu.js.
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const IMPORT = `import { sessionStream, generate, bulk, types, serializeEvent, serializeSession, modelStatistics, defaultModelDefinition, MockjutsuError } from '../../dist/k6/mockjutsu.js';\n`;
 
-const tiny: MarkovModelDefinition = {
-  name: 'tiny', start: 'login', terminal: 'logout', aggregate_type: 'Visit', max_steps: 6,
-  states: {
-    login: { think_time: { median_ms: 1000, sigma: 0.2 }, transitions: { browse: 1 } },
-    browse: { outcomes: { liked: { weight: 1, transitions: { browse: 1, logout: 1 } }, bored: { weight: 1, transitions: { logout: 1 } } } },
-    logout: {},
-  },
-};
+const tiny = tinyModel;
 
 /** Iteration results of a VU, parsed; fails on any init or iteration error. */
 function results<T = unknown>(report: K6RunReport, vuIndex = 0): T[] {
