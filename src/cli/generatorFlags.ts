@@ -59,12 +59,17 @@ export interface ResolvedGeneratorFlags {
   randomSeed: boolean;
 }
 
+/** `--start`: digits (with an optional sign) are epoch ms, anything else goes to the core as text. */
+export function parseStartFlag(value: string): string | number {
+  return /^-?[0-9]+$/.test(value) ? Number(value) : value;
+}
+
 /** Turns the generator flags into options (model file loaded and validated, seed resolved). */
 export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_FLAGS>): Promise<ResolvedGeneratorFlags> {
   const seed = resolveSeed(values.seed);
   const options: GeneratorOptions & { partition?: string } = { seed };
   if (values.users !== undefined) options.users = parseIntegerFlag(values.users, '--users', 1, 10_000_000);
-  if (values.start !== undefined) options.start = /^-?[0-9]+$/.test(values.start) ? Number(values.start) : values.start;
+  if (values.start !== undefined) options.start = parseStartFlag(values.start);
   if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
   if (values.partition !== undefined) options.partition = values.partition;
   return { options, seed, randomSeed: values.seed === undefined };

@@ -1,6 +1,6 @@
 import { normalizeSeed } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
-import { parseCommandArgs } from '../cli/commandArgs.js';
+import { parseCommandArgs, parseIntegerFlag } from '../cli/commandArgs.js';
 import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from './sidecarServer.js';
 import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from './routeModules.js';
 import { withReplayStore } from './store/storeServeCommand.js';
@@ -34,11 +34,9 @@ Endpoints (GET /openapi.json describes them all):
 Stop it with SIGTERM or Ctrl-C: it stops accepting, finishes in-flight requests, exits 0.
 `;
 
+/** An optional integer flag: undefined when absent (the CLI's parser and message otherwise). */
 function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} is ${JSON.stringify(value)}; allowed: an integer from ${min} to ${max}`);
-  return n;
+  return value === undefined ? undefined : parseIntegerFlag(value, '--' + name, min, max);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { MockjutsuError, parseModel, type GeneratorOptions } from '../core/index.js';
+import { writeFile } from 'node:fs/promises';
+import { MockjutsuError, type GeneratorOptions } from '../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
-import { parseCommandArgs } from '../cli/commandArgs.js';
+import { parseCommandArgs, parseIntegerFlag } from '../cli/commandArgs.js';
+import { loadModelFlag, parseStartFlag } from '../cli/generatorFlags.js';
 import { StoreReadError } from './foundRecord.js';
 import { MAX_EXPECTED_SESSIONS } from './expectedStreams.js';
 import { formatVerifySummary } from './verifyReport.js';
@@ -44,27 +45,6 @@ Example:
   mockjutsu verify --seed 42 --partitions 1-10 --sessions 4 --against events.jsonl --report report.json
 `;
 
-function integerFlag(flag: string, value: string, min: number, max: number): number {
-  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} is ${JSON.stringify(value)}; allowed: an integer from ${min} to ${max}`);
-  return n;
-}
-
-async function loadModel(file: string): Promise<GeneratorOptions['model']> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--model ${JSON.stringify(file)}: cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  try {
-    return parseModel(text);
-  } catch (err) {
-    if (err instanceof MockjutsuError) throw new MockjutsuError(err.code, `--model ${JSON.stringify(file)}: ${err.message}`, err.path);
-    throw err;
-  }
-}
-
 /** Rewords the core's "sessions is ..." as "--sessions is ...". */
 function withFlagName(err: unknown): unknown {
   if (err instanceof MockjutsuError && err.path !== undefined && /^(seed|sessions|partitions|users|start)$/.test(err.path) && err.message.startsWith(err.path)) {
@@ -101,11 +81,11 @@ export const verifyCommand: CliCommand = {
     const str = (name: keyof typeof VERIFY_FLAGS): string | undefined => values[name] as string | undefined;
     const missing = (['seed', 'partitions', 'sessions', 'against'] as const).filter((n) => str(n) === undefined || str(n) === '');
     if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
-    const sessions = integerFlag('--sessions', str('sessions')!, 1, MAX_EXPECTED_SESSIONS);
+    const sessions = parseIntegerFlag(str('sessions')!, '--sessions', 1, MAX_EXPECTED_SESSIONS);
     const generator: Omit<GeneratorOptions, 'seed'> = {};
-    if (str('users') !== undefined) generator.users = integerFlag('--users', str('users')!, 1, 10_000_000);
-    if (str('start') !== undefined) generator.start = /^[0-9]+$/.test(str('start')!) ? Number(str('start')) : str('start');
-    if (str('model') !== undefined) generator.model = await loadModel(str('model')!);
+    if (str('users') !== undefined) generator.users = parseIntegerFlag(str('users')!, '--users', 1, 10_000_000);
+    if (str('start') !== undefined) generator.start = parseStartFlag(str('start')!);
+    if (str('model') !== undefined) generator.model = await loadModelFlag(str('model')!);
     const reportFile = str('report');
     const token = str('token') ?? (process.env['MOCKJUTSU_TOKEN'] || undefined);
 
