@@ -56,8 +56,13 @@ export interface GeneratorConfig {
   readonly userCacheSize: number;
 }
 
-const KNOWN_OPTIONS = new Set([
+/** Names of the {@link GeneratorOptions} (entry points that take more, such as k6's, extend it). */
+export const GENERATOR_OPTION_NAMES: readonly (keyof GeneratorOptions)[] = [
   'seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize',
+];
+
+const KNOWN_OPTIONS = new Set<string>([
+  ...GENERATOR_OPTION_NAMES,
   // entry-point specific options, validated where they are used
   'count', 'partition', 'unit', 'sessions', 'events', 'session',
 ]);
@@ -96,16 +101,12 @@ export function normalizePartition(partition: unknown, path = 'partition'): stri
   throw new MockjutsuError('INVALID_OPTION', `${path} is ${describeValue(partition)}; allowed: a safe integer or a non-empty string of at most 512 characters`, path);
 }
 
-function integerIn(value: unknown, path: string, min: number, max: number, code: 'INVALID_OPTION' | 'INVALID_COUNT' = 'INVALID_OPTION'): number {
+/** Validates an integer option (used for counts by every surface). */
+export function checkInteger(value: unknown, path: string, min: number, max: number, code: 'INVALID_OPTION' | 'INVALID_COUNT' = 'INVALID_OPTION'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new MockjutsuError(code, `${path} is ${describeValue(value)}; allowed: an integer from ${min} to ${max}`, path);
   }
   return value;
-}
-
-/** Validates an integer option (used for counts by every surface). */
-export function checkInteger(value: unknown, path: string, min: number, max: number, code: 'INVALID_OPTION' | 'INVALID_COUNT' = 'INVALID_OPTION'): number {
-  return integerIn(value, path, min, max, code);
 }
 
 function parseStart(start: unknown): number {
@@ -133,14 +134,14 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
     }
   }
   const model = options.model === undefined ? getDefaultModel() : compileModel(options.model);
-  const users = options.users === undefined ? 1000 : integerIn(options.users, 'users', 1, 10_000_000);
-  const sessionIntervalMs = options.sessionIntervalMs === undefined ? 1_800_000 : integerIn(options.sessionIntervalMs, 'sessionIntervalMs', 1, 365 * 86_400_000);
-  const spreadMs = options.spreadMs === undefined ? 0 : integerIn(options.spreadMs, 'spreadMs', 1, 10 * 365 * 86_400_000);
+  const users = options.users === undefined ? 1000 : checkInteger(options.users, 'users', 1, 10_000_000);
+  const sessionIntervalMs = options.sessionIntervalMs === undefined ? 1_800_000 : checkInteger(options.sessionIntervalMs, 'sessionIntervalMs', 1, 365 * 86_400_000);
+  const spreadMs = options.spreadMs === undefined ? 0 : checkInteger(options.spreadMs, 'spreadMs', 1, 10 * 365 * 86_400_000);
   const activity = options.activity ?? 'daily-weekly';
   if (activity !== 'daily-weekly' && activity !== 'flat') {
     throw new MockjutsuError('INVALID_OPTION', `activity is ${describeValue(activity)}; allowed: "daily-weekly" or "flat"`, 'activity');
   }
-  const catalogSize = options.catalogSize === undefined ? 500 : integerIn(options.catalogSize, 'catalogSize', 10, 100_000);
+  const catalogSize = options.catalogSize === undefined ? 500 : checkInteger(options.catalogSize, 'catalogSize', 10, 100_000);
   const currency = options.currency ?? 'USD';
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     throw new MockjutsuError('INVALID_OPTION', `currency is ${describeValue(currency)}; allowed: a three-letter ISO 4217 code such as "USD"`, 'currency');
@@ -149,7 +150,7 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   if (typeof siteUrl !== 'string' || !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(siteUrl)) {
     throw new MockjutsuError('INVALID_OPTION', `siteUrl is ${describeValue(siteUrl)}; allowed: an origin such as "https://shop.example.com" (no path, no trailing slash)`, 'siteUrl');
   }
-  const userCacheSize = options.userCacheSize === undefined ? 4096 : integerIn(options.userCacheSize, 'userCacheSize', 0, 1_000_000);
+  const userCacheSize = options.userCacheSize === undefined ? 4096 : checkInteger(options.userCacheSize, 'userCacheSize', 0, 1_000_000);
   return Object.freeze({
     seed: seed ?? resolveSeed(options.seed),
     model,

@@ -3,7 +3,7 @@
 export { MockjutsuError, type MockjutsuErrorCode } from './mockjutsuError.js';
 export {
   type Seed, type PartitionKey, type GeneratorOptions, type GeneratorConfig,
-  resolveGeneratorConfig, resolveSeed, normalizeSeed, normalizePartition, randomSeed, getDefaultModel, checkInteger,
+  resolveGeneratorConfig, resolveSeed, GENERATOR_OPTION_NAMES, normalizeSeed, normalizePartition, randomSeed, getDefaultModel, checkInteger,
 } from './generatorOptions.js';
 export {
   type MarkovModelDefinition, type MarkovModel, type StateDefinition, type OutcomeDefinition, type ThinkTimeDefinition,

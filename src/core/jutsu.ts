@@ -2,7 +2,7 @@ import { createGenerator, type SessionGenerator } from './sessionGenerator.js';
 import { checkInteger, normalizePartition, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { getDataType, typeNames } from './dataTypes.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
-import type { Session, SessionEvent } from './sessionEvent.js';
+import type { Session } from './sessionEvent.js';
 import type { UserProfile } from './userPool.js';
 
 /** Most items `bulk` and `template` build in memory; stream with `eventStream` beyond it. */
@@ -96,4 +96,3 @@ export const jutsu = {
   },
 };
 
-export type { SessionEvent };

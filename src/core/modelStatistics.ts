@@ -77,6 +77,15 @@ function expand(model: MarkovModel): { nodes: Node[]; start: number[]; startP: n
   return { nodes, start, startP, next, terminalP };
 }
 
+/** The n x n identity matrix. */
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => {
+    const row = new Array<number>(n).fill(0);
+    row[i] = 1;
+    return row;
+  });
+}
+
 /** Solves A x = b in place by Gaussian elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {
   const n = b.length;
@@ -115,11 +124,7 @@ export function modelStatistics(input: MarkovModelDefinition | MarkovModel): Mod
   const terminalName = names[model.terminal]!;
 
   // Uncapped: v = s (I - Q)^-1, i.e. (I - Q)^T v^T = s^T.
-  const a: number[][] = Array.from({ length: n }, (_, i) => {
-    const row = new Array<number>(n).fill(0);
-    row[i] = 1;
-    return row;
-  });
+  const a = identity(n);
   for (let i = 0; i < n; i++) for (const [j, p] of next[i]!) a[j]![i]! -= p;
   const s = new Array<number>(n).fill(0);
   start.forEach((i, k) => (s[i]! += startP[k]!));
@@ -167,11 +172,7 @@ export function modelStatistics(input: MarkovModelDefinition | MarkovModel): Mod
     if (si === model.start) return void (reachProbability[names[si]!] = 1);
     const target = nodes.map((node) => node.state === si);
     // h_i = P(hit from i) = sum_j P(i,j) (target_j ? 1 : h_j); solve (I - Q') h = b.
-    const m: number[][] = Array.from({ length: n }, (_, i) => {
-      const row = new Array<number>(n).fill(0);
-      row[i] = 1;
-      return row;
-    });
+    const m = identity(n);
     const b = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       if (target[i]) continue;

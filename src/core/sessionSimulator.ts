@@ -1,6 +1,6 @@
 import { partitionBase, sessionPrng, pick, pickCumulative, type PartitionBase, type Prng } from './prng.js';
 import { uuidV4 } from './uuid.js';
-import { allowedTransitions, type CompiledState, type MarkovModel } from './markovModel.js';
+import { allowedTransitions, guardMask, type CompiledState, type MarkovModel } from './markovModel.js';
 import type { GeneratorConfig } from './generatorOptions.js';
 import { activityOffset, formatIsoMs, thinkTimeMs } from './timeModel.js';
 import { ProductCatalog, type Product } from './productCatalog.js';
@@ -233,7 +233,7 @@ export class SessionSimulator {
         next = model.terminal;
         capped = true;
       } else {
-        const mask = (cart.length > 0 ? 1 : 0) | (order !== null ? 2 : 0);
+        const mask = guardMask(cart.length, order !== null);
         const t = this.transitions[state.index]![outcomeIndex]![mask]!;
         next = t.targets.length === 1 ? t.targets[0]! : t.targets[pickCumulative(r, t.cumulative)]!;
       }

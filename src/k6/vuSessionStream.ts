@@ -1,5 +1,5 @@
 import {
-  MockjutsuError, createGenerator, normalizePartition,
+  MockjutsuError, GENERATOR_OPTION_NAMES, createGenerator, normalizePartition,
   type GeneratorOptions, type PartitionKey, type Session, type SessionEvent, type SessionGenerator,
   type SessionStream, type SessionStreamState,
 } from '../core/index.js';
@@ -20,7 +20,7 @@ export interface K6SessionStreamOptions extends GeneratorOptions {
  */
 export type VuSessionStream = Omit<SessionStream, typeof Symbol.iterator>;
 
-const STREAM_OPTIONS = ['seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize', 'partition'];
+const STREAM_OPTIONS: readonly string[] = [...GENERATOR_OPTION_NAMES, 'partition'];
 
 // A VU pulls few sessions and each VU holds its own copy of everything: keep few user profiles
 // (memory only; the output is the same whatever the cache size).
