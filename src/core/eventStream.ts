@@ -1,4 +1,4 @@
-import { createGenerator } from './sessionGenerator.js';
+import { createGenerator, type SessionGenerator, type SessionStream } from './sessionGenerator.js';
 import { checkInteger, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session, SessionEvent } from './sessionEvent.js';
@@ -17,10 +17,14 @@ export interface EventIterator<T> extends IterableIterator<T> {
   readonly seed: string;
 }
 
-function check(options: EventStreamOptions): { sessions: number; events: number } {
+/** Validates the options and opens the partition's stream (shared by both iterators). */
+function open(options: EventStreamOptions): { sessions: number; events: number; generator: SessionGenerator; stream: SessionStream } {
+  if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected an object`, 'options');
   const sessions = options.sessions === undefined ? Infinity : checkInteger(options.sessions, 'sessions', 1, Number.MAX_SAFE_INTEGER, 'INVALID_COUNT');
   const events = options.events === undefined ? Infinity : checkInteger(options.events, 'events', 1, Number.MAX_SAFE_INTEGER, 'INVALID_COUNT');
-  return { sessions, events };
+  const { partition, sessions: _s, events: _e, ...rest } = options;
+  const generator = createGenerator(rest);
+  return { sessions, events, generator, stream: generator.stream(partition ?? 0) };
 }
 
 function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
@@ -32,11 +36,7 @@ function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
  * constant memory: the same events as `createSessionStream(options).next()`.
  */
 export function eventStream(options: EventStreamOptions = {}): EventIterator<SessionEvent> {
-  if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected an object`, 'options');
-  const { sessions, events } = check(options);
-  const { partition, sessions: _s, events: _e, ...rest } = options;
-  const generator = createGenerator(rest);
-  const stream = generator.stream(partition ?? 0);
+  const { sessions, events, generator, stream } = open(options);
   const model = generator.config.model;
   const terminal = model.states[model.terminal]!.name;
   function* run(): Generator<SessionEvent> {
@@ -54,9 +54,7 @@ export function eventStream(options: EventStreamOptions = {}): EventIterator<Ses
 
 /** Whole sessions of a partition, lazily: the same as `createSessionStream(options).nextSession()`. */
 export function sessionIterator(options: EventStreamOptions = {}): EventIterator<Session> {
-  const { sessions } = check(options);
-  const { partition, sessions: _s, events: _e, ...rest } = options;
-  const stream = createGenerator(rest).stream(partition ?? 0);
+  const { sessions, stream } = open(options);
   function* run(): Generator<Session> {
     for (let done = 0; done < sessions; done++) yield stream.nextSession();
   }
