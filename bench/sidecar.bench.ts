@@ -57,7 +57,7 @@ function start(name: string, command: string, args: string[]): Promise<Server> {
 /** The sidecar as users run it: the built CLI when it routes `serve`, else the source through tsx. */
 function startSidecar(): Promise<Server> {
   const cli = join(root, 'dist', 'cli.js');
-  if (existsSync(join(root, 'dist', 'sidecar', 'serveCommand.js')) && existsSync(cli)) {
+  if (existsSync(join(root, 'dist', 'cli', 'commands', 'serveCommand.js')) && existsSync(cli)) {
     return start('sidecar (dist)', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1']);
   }
   return start('sidecar (tsx)', process.execPath, ['--import', 'tsx', join(root, 'test', 'sidecar', 'serveRunner.ts'), '--port', '0', '--seed', '1']);

@@ -1,6 +1,5 @@
 // The HTTP sidecar: Node-only adapter over the pure core (plain node:http, no framework).
 export { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions, type SidecarTimeouts, type RunningSidecar } from './sidecarServer.js';
-export { serveCommand, createServeCommand } from './serveCommand.js';
 export { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule, type LoadedRoutes } from './routeModules.js';
 export { Router, type SidecarRoute, type RouteContext, type RouteMatch, type MethodMismatch, type HttpMethod } from './router.js';
 export { HttpError, errorBody, sendError, toHttpError, type HttpErrorCode } from './httpError.js';
@@ -15,4 +14,3 @@ export {
   buildOpenApiDocument, openApiPath, queryParam, pathParam, jsonResponse, ref, SIDECAR_SCHEMAS, ERROR_RESPONSES,
   type OpenApiOperation, type OpenApiParameter,
 } from './openapiDocument.js';
-export * from './store/index.js';

@@ -14,7 +14,7 @@ export interface RouteModule {
 }
 
 /** Route modules `serve` looks for (left out while they do not exist). */
-export const OPTIONAL_ROUTE_MODULES: readonly RouteModule[] = [{ module: '../store/sidecarRoutes.js' }];
+export const OPTIONAL_ROUTE_MODULES: readonly RouteModule[] = [{ module: '../replay/routeModule.js' }];
 
 /** Routes and schemas contributed by route modules. */
 export interface LoadedRoutes {

@@ -7,7 +7,6 @@ export { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.j
 export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';
 export { readStoreFile, readStoreUrl, PAGE_SIZE, type StoreContents, type ReadStoreUrlOptions } from './storeReaders.js';
 export { verifyStreams, type VerifyStreamsOptions } from './verifyStreams.js';
-export { verifyCommand, EXIT_STORE_UNREADABLE } from './verifyCommand.js';
 export {
   formatVerifySummary,
   type AlteredEvent, type DuplicatedEvent, type LostEvent, type MisplacedEvent, type ReorderedEvent, type StoredPlace,

@@ -36,14 +36,11 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
     }
   });
 
-  it('--help lists every command, the optional ones only when their module exists', async () => {
+  it('--help lists every command', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     const text = r.stdout.toString();
-    for (const c of ['generate', 'bulk', 'export', 'model']) assert.match(text, new RegExp(`^  ${c} +\\S`, 'm'));
-    for (const [c, file] of [['serve', 'dist/sidecar/serveCommand.js'], ['verify', 'dist/verify/verifyCommand.js']] as const) {
-      assert.equal(new RegExp(`^  ${c} +\\S`, 'm').test(text), existsSync(join(ROOT, file)), `${c} listed iff ${file} exists`);
-    }
+    for (const c of ['generate', 'bulk', 'export', 'model', 'serve', 'verify']) assert.match(text, new RegExp(`^  ${c} +\\S`, 'm'));
   });
 
   for (const command of ['generate', 'bulk', 'export', 'model']) {

@@ -36,7 +36,7 @@ export function buildJars(): Promise<unknown> {
  * `npx mocha test/jmeter` after editing src/ needs `npm run build`).
  */
 export function ensureSidecarBuilt(): void {
-  if (existsSync(CLI) && existsSync(join(ROOT, 'dist', 'sidecar', 'serveCommand.js'))) return;
+  if (existsSync(CLI) && existsSync(join(ROOT, 'dist', 'cli', 'commands', 'serveCommand.js'))) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node build.mjs failed (needed for dist/cli.js):\n${r.stdout}${r.stderr}`);
 }

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createGenerator } from '../../src/core/index.js';
 import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST, STREAM_EXISTS } from '../../src/store/index.js';
 import { HttpError } from '../../src/sidecar/httpError.js';
-import { extractStoreFlags, parseAppendRequest, parseExpectedVersion, withReplayStore } from '../../src/sidecar/store/index.js';
-import { createServeCommand } from '../../src/sidecar/serveCommand.js';
+import { parseAppendRequest, parseExpectedVersion } from '../../src/replay/index.js';
+import { extractStoreFlags, withReplayStore } from '../../src/cli/commands/storeServeCommand.js';
+import { createServeCommand } from '../../src/cli/commands/serveCommand.js';
 import { UsageError } from '../../src/cli/cliCommand.js';
 
 const session = createGenerator({ seed: 1 }).session(0, 0);

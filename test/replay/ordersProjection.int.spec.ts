@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createGenerator, type CheckoutPayload, type PaymentPayload, type SessionEvent } from '../../src/core/index.js';
 import { InMemoryEventStore } from '../../src/store/index.js';
-import { createOrdersProjection, startReplaySidecar, type RunningReplaySidecar } from '../../src/sidecar/store/index.js';
+import { createOrdersProjection, startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import { call, postEvent, postSession, tempDir } from './replayKit.js';
 
 interface ExpectedOrder {

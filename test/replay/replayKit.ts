@@ -25,7 +25,7 @@ function newestMtime(dir: string): number {
  * or older than their sources, so the tests run the real bin of the current source.
  */
 export function ensureBuilt(): void {
-  const outputs = ['verify/verifyCommand.js', 'sidecar/store/storeServeCommand.js', 'sidecar/serveCommand.js'].map((f) => join(repoRoot, 'dist', f));
+  const outputs = ['cli/commands/verifyCommand.js', 'cli/commands/storeServeCommand.js', 'cli/commands/serveCommand.js'].map((f) => join(repoRoot, 'dist', f));
   const sources = Math.max(...['verify', 'store', 'core', 'cli', 'sidecar'].map((d) => newestMtime(join(repoRoot, 'src', d))));
   const fresh = (): boolean => outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
   if (fresh()) return;

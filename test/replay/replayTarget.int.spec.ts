@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { JsonlEventStore } from '../../src/store/index.js';
-import { startReplaySidecar, type RunningReplaySidecar } from '../../src/sidecar/store/index.js';
+import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import { call, postEvent, postSession, readAll, tempDir } from './replayKit.js';
 
 describe('replay target: POST/GET /streams/:id, GET /all (in-process sidecar on a JSONL store)', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { eventStream, jutsu, ndjsonChunks } from '../../src/core/index.js';
-import { serveCommand } from '../../src/sidecar/index.js';
+import { serveCommand } from '../../src/cli/commands/serveCommand.js';
 import { UsageError } from '../../src/cli/cliCommand.js';
 import { call, errorOf, repoRoot, spawnRunner, spawnSidecar, type ChildSidecar } from './sidecarTestKit.js';
 

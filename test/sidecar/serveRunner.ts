@@ -1,6 +1,6 @@
 // Runs `serveCommand` as its own process (`node --import tsx test/sidecar/serveRunner.ts --port 0 ...`),
 // standing in for `mockjutsu serve` until the CLI dispatcher routes it.
-import { serveCommand } from '../../src/sidecar/index.js';
+import { serveCommand } from '../../src/cli/commands/serveCommand.js';
 import { UsageError } from '../../src/cli/cliCommand.js';
 
 try {

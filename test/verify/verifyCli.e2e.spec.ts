@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { JsonlEventStore } from '../../src/store/index.js';
-import { startReplaySidecar, type RunningReplaySidecar } from '../../src/sidecar/store/index.js';
+import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import type { VerifyReport } from '../../src/verify/index.js';
 import { CLI, ensureBuilt, postEvent, postSession, repoRoot, tempDir } from '../replay/replayKit.js';
 

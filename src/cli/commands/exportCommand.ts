@@ -1,12 +1,12 @@
 import { extname } from 'node:path';
-import { jutsu } from '../core/index.js';
-import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../core/sqlSerializer.js';
-import { UsageError, type CliCommand, type CliIo } from './cliCommand.js';
-import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from './commandArgs.js';
-import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from './generatorFlags.js';
-import { EXPORT_FORMATS, exportChunks, type ExportFormat } from './exportChunks.js';
-import { progressBarFor } from './progressBar.js';
-import { writeOutput } from './writeOutput.js';
+import { jutsu } from '../../core/index.js';
+import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../core/sqlSerializer.js';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
+import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
+import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
+import { EXPORT_FORMATS, exportChunks, type ExportFormat } from '../exportChunks.js';
+import { progressBarFor } from '../progressBar.js';
+import { writeOutput } from '../writeOutput.js';
 
 /** Most items one export may write (the streams are endless; this keeps numbers exact). */
 export const MAX_EXPORT_COUNT = 1_000_000_000_000;

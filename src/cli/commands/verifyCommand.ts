@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { MockjutsuError, type GeneratorOptions } from '../core/index.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
-import { parseCommandArgs, parseIntegerFlag } from '../cli/commandArgs.js';
-import { loadModelFlag, parseStartFlag } from '../cli/generatorFlags.js';
-import { StoreReadError } from './foundRecord.js';
-import { MAX_EXPECTED_SESSIONS } from './expectedStreams.js';
-import { formatVerifySummary } from './verifyReport.js';
-import { verifyStreams } from './verifyStreams.js';
+import { MockjutsuError, type GeneratorOptions } from '../../core/index.js';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
+import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { loadModelFlag, parseStartFlag } from '../generatorFlags.js';
+import { StoreReadError } from '../../verify/foundRecord.js';
+import { MAX_EXPECTED_SESSIONS } from '../../verify/expectedStreams.js';
+import { formatVerifySummary } from '../../verify/verifyReport.js';
+import { verifyStreams } from '../../verify/verifyStreams.js';
 
 /** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
 export const EXIT_STORE_UNREADABLE = 3;

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { UsageError, type CliCommand, type CliIo } from './cliCommand.js';
-import { parseChoiceFlag, parseCommandArgs, rejectFlags } from './commandArgs.js';
-import { loadModelFlag } from './generatorFlags.js';
-import { modelToDot, modelToMermaid } from './modelDiagram.js';
-import { formatModelReport, modelReport } from './modelReport.js';
-import { writeOutput } from './writeOutput.js';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
+import { parseChoiceFlag, parseCommandArgs, rejectFlags } from '../commandArgs.js';
+import { loadModelFlag } from '../generatorFlags.js';
+import { modelToDot, modelToMermaid } from '../modelDiagram.js';
+import { formatModelReport, modelReport } from '../modelReport.js';
+import { writeOutput } from '../writeOutput.js';
 
 const DIAGRAM_FORMATS = ['mermaid', 'dot', 'svg'] as const;
 

@@ -5,11 +5,11 @@ import {
   type AppendToStreamResult,
   type EventStore,
   type Projection,
-} from '../../store/index.js';
-import { HttpError } from '../httpError.js';
-import { jsonResponse, pathParam, queryParam, ref, type OpenApiOperation } from '../openapiDocument.js';
-import { sendJson } from '../responseWriter.js';
-import type { RouteContext, SidecarRoute } from '../router.js';
+} from '../store/index.js';
+import { HttpError } from '../sidecar/httpError.js';
+import { jsonResponse, pathParam, queryParam, ref, type OpenApiOperation } from '../sidecar/openapiDocument.js';
+import { sendJson } from '../sidecar/responseWriter.js';
+import type { RouteContext, SidecarRoute } from '../sidecar/router.js';
 import { expectedVersionName, parseAppendRequest } from './appendRequest.js';
 import type { OrdersState } from './ordersProjection.js';
 

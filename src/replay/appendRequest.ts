@@ -5,8 +5,8 @@ import {
   STREAM_EXISTS,
   type EventToAppend,
   type ExpectedStreamVersion,
-} from '../../store/index.js';
-import { HttpError } from '../httpError.js';
+} from '../store/index.js';
+import { HttpError } from '../sidecar/httpError.js';
 
 /** The expected-version names a request may use, and the store constants they stand for. */
 export const EXPECTED_VERSION_NAMES: Readonly<Record<string, ExpectedStreamVersion>> = Object.freeze({

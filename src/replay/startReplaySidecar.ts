@@ -1,5 +1,5 @@
-import type { EventStore } from '../../store/index.js';
-import { startSidecar, type RunningSidecar, type SidecarOptions } from '../sidecarServer.js';
+import type { EventStore } from '../store/index.js';
+import { startSidecar, type RunningSidecar, type SidecarOptions } from '../sidecar/sidecarServer.js';
 import { openReplayTarget, type ReplayTarget } from './replayTarget.js';
 
 /** Options of {@link startReplaySidecar}: a sidecar's, plus its event store. */

@@ -1,9 +1,9 @@
-import { normalizeSeed } from '../core/index.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli/cliCommand.js';
-import { parseCommandArgs, parseIntegerFlag } from '../cli/commandArgs.js';
-import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from './sidecarServer.js';
-import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from './routeModules.js';
-import { withReplayStore } from './store/storeServeCommand.js';
+import { normalizeSeed } from '../../core/index.js';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
+import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from '../../sidecar/sidecarServer.js';
+import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from '../../sidecar/routeModules.js';
+import { withReplayStore } from './storeServeCommand.js';
 
 const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token T] [--max-streams 10000] [--shutdown-timeout 10]';
 

@@ -5,8 +5,8 @@ import {
   type JsonlRecoveryReport,
   type Projection,
   type StoredEvent,
-} from '../../store/index.js';
-import type { SidecarRoute } from '../router.js';
+} from '../store/index.js';
+import type { SidecarRoute } from '../sidecar/router.js';
 import { createOrdersProjection, type OrdersState } from './ordersProjection.js';
 import { STORE_SCHEMAS, storeRoutes } from './storeRoutes.js';
 

@@ -1,8 +1,8 @@
 import { EventLogCorruption } from '../../store/index.js';
-import { UsageError, type CliCommand, type CliIo } from '../../cli/cliCommand.js';
-import type { RouteModule } from '../routeModules.js';
-import type { SidecarOptions } from '../sidecarServer.js';
-import { openReplayTarget, type ReplayTarget } from './replayTarget.js';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
+import type { RouteModule } from '../../sidecar/routeModules.js';
+import type { SidecarOptions } from '../../sidecar/sidecarServer.js';
+import { openReplayTarget, type ReplayTarget } from '../../replay/replayTarget.js';
 
 /** The shape of `createServeCommand` (taken as an argument, so this module does not import serveCommand.ts). */
 export type ServeCommandFactory = (

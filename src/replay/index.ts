@@ -2,7 +2,6 @@
 // orders projection, added to the sidecar through its route hook.
 export { openReplayTarget, type ReplayTarget, type ReplayTargetOptions } from './replayTarget.js';
 export { startReplaySidecar, type ReplaySidecarOptions, type RunningReplaySidecar } from './startReplaySidecar.js';
-export { withReplayStore, extractStoreFlags, type ServeCommandFactory } from './storeServeCommand.js';
 export { storeRoutes, STORE_SCHEMAS, MAX_READ_LIMIT, DEFAULT_READ_LIMIT, type StoreRouteDeps } from './storeRoutes.js';
 export { parseAppendRequest, parseExpectedVersion, expectedVersionName, EXPECTED_VERSION_NAMES, type AppendRequest } from './appendRequest.js';
 export { createOrdersProjection, type OrderView, type OrdersState } from './ordersProjection.js';

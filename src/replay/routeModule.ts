@@ -1,4 +1,4 @@
-import type { SidecarRoute } from '../router.js';
+import type { SidecarRoute } from '../sidecar/router.js';
 import { openReplayTarget } from './replayTarget.js';
 import { STORE_SCHEMAS } from './storeRoutes.js';
 

@@ -1,9 +1,9 @@
-import { jutsu, serializeSession, type Session } from '../core/index.js';
-import type { CliCommand, CliIo } from './cliCommand.js';
-import { parseCommandArgs, parseIntegerFlag } from './commandArgs.js';
-import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from './generatorFlags.js';
+import { jutsu, serializeSession, type Session } from '../../core/index.js';
+import type { CliCommand, CliIo } from '../cliCommand.js';
+import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { typeArgument } from './exportCommand.js';
-import { writeOutput } from './writeOutput.js';
+import { writeOutput } from '../writeOutput.js';
 
 const GENERATE_FLAGS = {
   ...GENERATOR_FLAGS,

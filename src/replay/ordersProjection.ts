@@ -1,4 +1,4 @@
-import { Projection, type EventStore, type StoredEvent } from '../../store/index.js';
+import { Projection, type EventStore, type StoredEvent } from '../store/index.js';
 
 /** One order of the read model, folded from a session's `checkout` and `payment` events. */
 export interface OrderView {
