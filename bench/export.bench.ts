@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eventStream, ndjsonChunks, sessionIterator, serializeSession } from '../src/index.js';
-import { eventCsvChunks } from '../src/core/csvSerializer.js';
-import { eventSqlChunks } from '../src/core/sqlSerializer.js';
+import { eventCsvChunks } from '../src/formats/csvSerializer.js';
+import { eventSqlChunks } from '../src/formats/sqlSerializer.js';
 import { jsonArrayChunks } from '../src/cli/exportChunks.js';
 
 const SESSIONS = 100_000;

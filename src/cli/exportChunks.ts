@@ -1,9 +1,10 @@
 import {
-  DEFAULT_CHUNK_CHARS, createGenerator, eventStream, getDataType, ndjsonChunks, normalizePartition, serializeSession,
+  createGenerator, eventStream, getDataType, normalizePartition, positionedItems, serializeSession,
   type GeneratorOptions, type Session, type SessionEvent, type UserProfile,
 } from '../core/index.js';
-import { eventCsvChunks, userCsvChunks } from '../core/csvSerializer.js';
-import { eventSqlChunks, userSqlChunks, type SqlDialect } from '../core/sqlSerializer.js';
+import {
+  eventCsvChunks, eventSqlChunks, jsonArrayChunks, jsonLineChunks, ndjsonChunks, userCsvChunks, userSqlChunks, type SqlDialect,
+} from '../formats/index.js';
 import { UsageError } from './cliCommand.js';
 import type { ProgressCounter } from './progressBar.js';
 
@@ -32,19 +33,13 @@ export interface ExportPlan {
 function typeItems(plan: ExportPlan): Iterable<unknown> {
   const type = getDataType(plan.type);
   const { partition, ...rest } = plan.options;
-  const generator = createGenerator(rest);
-  const p = normalizePartition(partition ?? 0);
-  const { count, counter } = plan;
+  const items = positionedItems(type, createGenerator(rest), normalizePartition(partition ?? 0), plan.count);
+  const counter = plan.counter;
+  if (!counter) return items;
   return (function* () {
-    let position = 1;
-    for (let i = 0; i < count; i++) {
-      const item = type.item(generator, p, i, position);
-      const n = type.positions(item);
-      position += n;
-      if (counter) {
-        counter.items++;
-        counter.events += n;
-      }
+    for (const item of items) {
+      counter.items++;
+      counter.events += type.positions(item);
       yield item;
     }
   })();
@@ -65,37 +60,6 @@ function sessionEvents(plan: ExportPlan): Iterable<SessionEvent> {
       yield e;
     }
   })();
-}
-
-/** `[a,b,...]` (or JSON.stringify(items, null, 2) when pretty), then a newline, in chunks. */
-export function* jsonArrayChunks<T>(items: Iterable<T>, serialize: (item: T) => string, pretty: boolean, chunkChars = DEFAULT_CHUNK_CHARS): Generator<string> {
-  let chunk = '[';
-  let first = true;
-  for (const item of items) {
-    const text = serialize(item);
-    // JSON text has no raw newlines inside strings, so indenting every line is safe.
-    if (pretty) chunk += (first ? '\n  ' : ',\n  ') + text.replace(/\n/g, '\n  ');
-    else chunk += (first ? '' : ',') + text;
-    first = false;
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  yield chunk + (pretty && !first ? '\n]\n' : ']\n');
-}
-
-/** One JSON text per line. */
-export function* jsonLineChunks<T>(items: Iterable<T>, serialize: (item: T) => string, chunkChars = DEFAULT_CHUNK_CHARS): Generator<string> {
-  let chunk = '';
-  for (const item of items) {
-    chunk += serialize(item) + '\n';
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 /** Types with a flat table for csv and sql. */

@@ -1,6 +1,6 @@
 // The pure core: no Node and no k6 imports, so the library, CLI, sidecar and k6 bundle all
 // run this same code and the same seed gives the same bytes everywhere.
-export { MockjutsuError, type MockjutsuErrorCode } from './mockjutsuError.js';
+export { MockjutsuError, describeValue, type MockjutsuErrorCode } from './mockjutsuError.js';
 export {
   type Seed, type PartitionKey, type GeneratorOptions, type GeneratorConfig,
   resolveGeneratorConfig, resolveSeed, GENERATOR_OPTION_NAMES, normalizeSeed, normalizePartition, randomSeed, getDefaultModel, checkInteger,
@@ -24,6 +24,5 @@ export { buildUserProfile, type UserProfile } from './userPool.js';
 export { buildCatalog, ProductCatalog, type Product } from './productCatalog.js';
 export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
-export { ndjsonChunks, DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
-export * from './csvSerializer.js';
-export * from './sqlSerializer.js';
+export { textChunks, DEFAULT_CHUNK_CHARS, type TextChunksOptions } from './textChunks.js';
+export { positionedItems } from './positionedItems.js';

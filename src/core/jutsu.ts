@@ -1,6 +1,7 @@
 import { createGenerator, type SessionGenerator } from './sessionGenerator.js';
 import { checkInteger, normalizePartition, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { getDataType, typeNames } from './dataTypes.js';
+import { positionedItems } from './positionedItems.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session } from './sessionEvent.js';
 import type { UserProfile } from './userPool.js';
@@ -40,14 +41,7 @@ function items(typeName: string, options: BulkOptions): unknown[] {
   if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected { count, seed?, ... }`, 'options');
   const count = checkInteger(options.count, 'count', 1, MAX_IN_MEMORY_COUNT, 'INVALID_COUNT');
   const { g, partition } = generatorFor(options);
-  const out: unknown[] = [];
-  let position = 1;
-  for (let i = 0; i < count; i++) {
-    const item = type.item(g, partition, i, position);
-    position += type.positions(item);
-    out.push(item);
-  }
-  return out;
+  return [...positionedItems(type, g, partition, count)];
 }
 
 /**

@@ -1,7 +1,8 @@
 import {
-  eventStream, getDataType, typeNames, ndjsonChunks, normalizePartition, normalizeSeed, randomSeed, serializeEvent, checkInteger,
+  eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent, checkInteger,
   MockjutsuError, type DataType, type Session, type SessionGenerator,
 } from '../core/index.js';
+import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
 import { jsonResponse, pathParam, queryParam, ref } from './openapiDocument.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, ROOT, ensureBuilt, runCli } from './cliHarness.js';
+import { CLI, ROOT, runCli } from './cliHarness.js';
 
 const USAGE_EXPORT = 'Usage: mockjutsu export <type> --count N';
 
@@ -18,7 +18,6 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
   this.timeout(60_000);
   let dir: string;
   before(() => {
-    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'mj-cli-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

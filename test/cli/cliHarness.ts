@@ -1,37 +1,10 @@
-// Runs the built bin (`node dist/cli.js`) as a child process, rebuilding dist/ first if the
-// CLI or core sources changed since the last build.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Runs the built bin (`node dist/cli.js`) as a child process (the mocha root hook builds dist/).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'cli.js');
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return path.endsWith('.ts') ? st.mtimeMs : 0;
-  return Math.max(0, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function isStale(): boolean {
-  if (!existsSync(CLI)) return true;
-  const built = statSync(CLI).mtimeMs;
-  const sources = ['src/cli.ts', 'src/cli', 'src/core'].map((p) => join(ROOT, p)).filter(existsSync);
-  return Math.max(...sources.map(newestMtime)) > built;
-}
-
-/** Builds dist/ (node build.mjs lib) when it is older than the CLI or core sources. */
-export function ensureBuilt(): void {
-  if (!isStale()) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'build.mjs'), 'lib'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (e) {
-    // tsc still emits when another module of the checkout has a type error; only a stale
-    // CLI is fatal here.
-    if (isStale()) throw new Error(`build failed: ${(e as { stdout?: Buffer }).stdout?.toString() ?? e}`);
-  }
-}
 
 /** What a CLI run left behind. */
 export interface CliResult {

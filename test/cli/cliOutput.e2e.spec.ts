@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  eventStream, jutsu, ndjsonChunks, parseModel, serializeSession, type Session, type UserProfile,
+  eventStream, jutsu, parseModel, serializeSession, type Session, type UserProfile,
 } from '../../src/core/index.js';
-import { eventCsvChunks, userCsvChunks } from '../../src/core/csvSerializer.js';
-import { eventSqlChunks, userSqlChunks } from '../../src/core/sqlSerializer.js';
-import { ensureBuilt, runCli, type CliResult } from './cliHarness.js';
+import { eventCsvChunks, userCsvChunks } from '../../src/formats/csvSerializer.js';
+import { eventSqlChunks, userSqlChunks } from '../../src/formats/sqlSerializer.js';
+import { ndjsonChunks } from '../../src/formats/index.js';
+import { runCli, type CliResult } from './cliHarness.js';
 
-const MODEL_FILE = fileURLToPath(new URL('../export/fixtures/supportDesk.model.json', import.meta.url));
+const MODEL_FILE = fileURLToPath(new URL('../fixtures/supportDesk.model.json', import.meta.url));
 const supportDesk = parseModel(readFileSync(MODEL_FILE, 'utf8'));
 
 /** Exit 0, nothing on stderr, and exactly `expected` on stdout. */
@@ -20,7 +21,6 @@ function assertOutput(r: CliResult, expected: string): void {
 
 describe('mockjutsu output = the library\'s output, byte for byte (e2e)', function () {
   this.timeout(60_000);
-  before(ensureBuilt);
 
   describe('generate', () => {
     it('prints one session: serializeSession(jutsu.generate(...)) and a newline', async () => {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getDefaultModel, modelStatistics, parseModel } from '../../src/core/index.js';
-import { ensureBuilt, runCli } from './cliHarness.js';
+import { runCli } from './cliHarness.js';
+import { requirePart } from '../support/realParts.js';
 
-const MODEL_FILE = fileURLToPath(new URL('../export/fixtures/supportDesk.model.json', import.meta.url));
+const MODEL_FILE = fileURLToPath(new URL('../fixtures/supportDesk.model.json', import.meta.url));
 const hasDot = spawnSync('dot', ['-V'], { stdio: 'ignore' }).error === undefined;
 
 /** Edges `"a" -> "b" [label="..."]` of dot text. */
@@ -19,7 +20,6 @@ describe('mockjutsu model (e2e)', function () {
   this.timeout(60_000);
   let dir: string;
   before(() => {
-    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'mj-model-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,7 +132,7 @@ describe('mockjutsu model (e2e)', function () {
     });
 
     it('svg: renders through Graphviz when installed', async function () {
-      if (!hasDot) this.skip();
+      requirePart(this, hasDot, 'Graphviz dot (apt-get install graphviz)');
       const r = await runCli(['model', '--format', 'svg']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout.toString(), /<svg[\s\S]*payment[\s\S]*<\/svg>\s*$/);

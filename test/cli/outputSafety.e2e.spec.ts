@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStream, ndjsonChunks } from '../../src/core/index.js';
-import { eventCsvChunks } from '../../src/core/csvSerializer.js';
-import { ensureBuilt, finished, runCli, startCli } from './cliHarness.js';
+import { eventStream } from '../../src/core/index.js';
+import { ndjsonChunks } from '../../src/formats/index.js';
+import { eventCsvChunks } from '../../src/formats/csvSerializer.js';
+import { finished, runCli, startCli } from './cliHarness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +24,6 @@ describe('mockjutsu output safety (e2e)', function () {
   this.timeout(60_000);
   let dir: string;
   beforeEach(() => {
-    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'mj-out-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { hasCommand, mariadbServer, type MariadbServer } from './databaseServers.js';
+import { requirePart } from '../support/realParts.js';
 import { describeSqlExport, type SqlTarget } from './sqlExportContract.js';
 
 const client = ['mariadb', 'mysql'].find(hasCommand);
@@ -21,7 +22,7 @@ function mariadbClient(server: MariadbServer, script: string): Promise<void> {
 if (client === undefined) {
   describe('SQL export into MariaDB (int)', () => {
     it('needs the mariadb or mysql client (apt-get install mariadb-client)', function () {
-      this.skip();
+      requirePart(this, false, 'the mariadb or mysql client (apt-get install mariadb-client)');
     });
   });
 } else {

@@ -3,12 +3,13 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { jutsu, type UserProfile } from '../../src/core/index.js';
-import { eventCsvChunks } from '../../src/core/csvSerializer.js';
-import { eventTableSql, quoteIdentifier, userTableSql } from '../../src/core/sqlSerializer.js';
-import { ensureBuilt, runCli } from '../cli/cliHarness.js';
+import { eventCsvChunks } from '../../src/formats/csvSerializer.js';
+import { eventTableSql, quoteIdentifier, userTableSql } from '../../src/formats/sqlSerializer.js';
+import { runCli } from '../cli/cliHarness.js';
 import { hasCommand, postgresServer, type PostgresServer } from './databaseServers.js';
+import { requirePart } from '../support/realParts.js';
 import { describeSqlExport, eventTableChecks, SEED, SESSIONS, type SqlTarget } from './sqlExportContract.js';
-import { craftedEvents } from './craftedEvents.js';
+import { craftedEvents } from '../formats/craftedEvents.js';
 
 /** Runs psql with `input` on stdin; stops at the first error. */
 function psql(server: PostgresServer, args: string[], input: string): Promise<void> {
@@ -51,7 +52,7 @@ const available = hasCommand('psql');
 if (!available) {
   describe('SQL/CSV export into PostgreSQL (int)', () => {
     it('needs the psql client (apt-get install postgresql-client)', function () {
-      this.skip();
+      requirePart(this, false, 'the psql client (apt-get install postgresql-client)');
     });
   });
 } else {
@@ -64,7 +65,6 @@ if (!available) {
       psql(c.server, ['-c', `COPY ${quoteIdentifier(table, 'postgres')} FROM STDIN WITH (FORMAT csv, HEADER)`], csv);
 
     before(async () => {
-      ensureBuilt();
       c = await connectPostgres();
     });
     after(async () => {

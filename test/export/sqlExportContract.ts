@@ -3,9 +3,9 @@
 // what landed (row count, stream versions, money) against the library's output.
 import assert from 'node:assert/strict';
 import { eventStream, jutsu, type PaymentPayload, type SessionEvent, type UserProfile } from '../../src/core/index.js';
-import { eventSqlChunks, quoteIdentifier, type SqlDialect } from '../../src/core/sqlSerializer.js';
-import { ensureBuilt, runCli } from '../cli/cliHarness.js';
-import { craftedEvents } from './craftedEvents.js';
+import { eventSqlChunks, quoteIdentifier, type SqlDialect } from '../../src/formats/sqlSerializer.js';
+import { runCli } from '../cli/cliHarness.js';
+import { craftedEvents } from '../formats/craftedEvents.js';
 
 /** A database under test, in a namespace (schema, database or file) fresh for this run. */
 export interface SqlTarget {
@@ -100,7 +100,6 @@ export function describeSqlExport(name: string, connect: () => Promise<{ target:
     const want = expected();
 
     before(async function () {
-      ensureBuilt();
       const c = await connect();
       target = c.target;
       teardown = c.teardown;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand } from './databaseServers.js';
+import { requirePart } from '../support/realParts.js';
 import { describeSqlExport, type SqlTarget } from './sqlExportContract.js';
 
 function sqlite3(args: string[], input: string): Promise<string> {
@@ -18,7 +19,7 @@ function sqlite3(args: string[], input: string): Promise<string> {
 if (!hasCommand('sqlite3')) {
   describe('SQL export into SQLite (int)', () => {
     it('needs the sqlite3 command-line shell (apt-get install sqlite3)', function () {
-      this.skip();
+      requirePart(this, false, 'the sqlite3 command-line shell (apt-get install sqlite3)');
     });
   });
 } else {

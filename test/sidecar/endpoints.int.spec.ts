@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { eventStream, jutsu, ndjsonChunks, normalizeSeed, typeNames, type Session } from '../../src/core/index.js';
+import { eventStream, jutsu, normalizeSeed, typeNames, type Session } from '../../src/core/index.js';
+import { ndjsonChunks } from '../../src/formats/index.js';
 import { startSidecar, type RunningSidecar } from '../../src/sidecar/index.js';
 import { call } from './sidecarTestKit.js';
 

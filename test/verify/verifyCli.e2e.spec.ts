@@ -7,7 +7,7 @@ import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { JsonlEventStore } from '../../src/store/index.js';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import type { VerifyReport } from '../../src/verify/index.js';
-import { CLI, ensureBuilt, postEvent, postSession, repoRoot, tempDir } from '../replay/replayKit.js';
+import { CLI, postEvent, postSession, repoRoot, tempDir } from '../replay/replayKit.js';
 
 interface CliRun {
   code: number | null;
@@ -51,7 +51,6 @@ describe('mockjutsu verify end to end (dist/cli.js against a sidecar URL and its
 
   before(async function () {
     this.timeout(120_000);
-    ensureBuilt();
     sidecar = await startReplaySidecar({ port: 0, store: file, log: () => {} });
     // Event by event (k6 01/03) for numeric partitions, whole sessions (k6 02) for the others,
     // and a few retries of stored events the store answers idempotently.

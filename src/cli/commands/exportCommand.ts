@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { jutsu } from '../../core/index.js';
-import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../core/sqlSerializer.js';
+import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';

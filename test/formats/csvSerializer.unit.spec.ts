@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { eventStream, jutsu, parseModel, type SessionEvent, type UserProfile } from '../../src/core/index.js';
 import {
   EVENT_CSV_COLUMNS, USER_CSV_COLUMNS, csvField, csvRow, eventCsvChunks, eventCsvRow, payloadJson, userCsvChunks,
-} from '../../src/core/csvSerializer.js';
+} from '../../src/formats/csvSerializer.js';
 import { csvObjects, parseCsv } from './csvParser.js';
 import { NASTY_STRINGS, craftedEvents } from './craftedEvents.js';
 
-const supportDesk = parseModel(readFileSync(new URL('./fixtures/supportDesk.model.json', import.meta.url), 'utf8'));
+const supportDesk = parseModel(readFileSync(new URL('../fixtures/supportDesk.model.json', import.meta.url), 'utf8'));
 
 function eventFromRow(row: Record<string, string | null>): unknown {
   return {

@@ -3,7 +3,7 @@ import { MockjutsuError, eventStream, jutsu, type UserProfile } from '../../src/
 import {
   SQL_DIALECTS, checkSqlDialect, checkTableName, eventSqlChunks, eventTableSql, quoteIdentifier, sqlString,
   userSqlChunks, userTableSql,
-} from '../../src/core/sqlSerializer.js';
+} from '../../src/formats/sqlSerializer.js';
 import { craftedEvents } from './craftedEvents.js';
 
 const events = [...eventStream({ seed: 'sql-unit', sessions: 130 })];

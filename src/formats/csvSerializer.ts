@@ -1,6 +1,4 @@
-import type { SessionEvent } from './sessionEvent.js';
-import type { UserProfile } from './userPool.js';
-import { DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
+import { textChunks, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** RFC 4180 line end. */
 export const CSV_EOL = '\r\n';
@@ -76,17 +74,9 @@ export interface CsvOptions {
 }
 
 /** CSV text of `items` in chunks of whole records, header first: constant memory for any count. */
-export function* csvChunks<T>(items: Iterable<T>, columns: readonly string[], row: (item: T) => string, options: CsvOptions = {}): Generator<string> {
-  const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
-  let chunk = options.header === false ? '' : csvRow(columns);
-  for (const item of items) {
-    chunk += row(item);
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) yield chunk;
+export function csvChunks<T>(items: Iterable<T>, columns: readonly string[], row: (item: T) => string, options: CsvOptions = {}): Generator<string> {
+  const head = options.header === false ? '' : csvRow(columns);
+  return textChunks(items, (chunk, item) => chunk + row(item), { head, chunkChars: options.chunkChars });
 }
 
 /** RFC 4180 CSV of events: a header row, then one record per event, the payload as a JSON column. */

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProgressBar, progressBarFor } from '../../src/cli/progressBar.js';
-import { CLI, ensureBuilt } from './cliHarness.js';
+import { CLI } from './cliHarness.js';
+import { requirePart } from '../support/realParts.js';
 
 function fakeTerminal(columns?: number) {
   const writes: string[] = [];
@@ -59,8 +60,7 @@ describe('ProgressBar (unit)', () => {
     const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).error === undefined;
     let dir: string;
     before(function () {
-      if (!hasScript) this.skip();
-      ensureBuilt();
+      requirePart(this, hasScript, 'script from util-linux (a pseudo-terminal)');
       dir = mkdtempSync(join(tmpdir(), 'mj-tty-'));
     });
     after(() => dir && rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,4 @@
-import type { SessionEvent } from './sessionEvent.js';
-import type { UserProfile } from './userPool.js';
-import { DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
-import { checkInteger } from './generatorOptions.js';
-import { MockjutsuError, describeValue } from './mockjutsuError.js';
+import { DEFAULT_CHUNK_CHARS, MockjutsuError, checkInteger, describeValue, textChunks, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** SQL dialects the exporter writes. */
 export type SqlDialect = 'postgres' | 'sqlite' | 'mysql';
@@ -197,7 +193,7 @@ const PREAMBLE: Record<SqlDialect, string> = {
   mysql: "SET NAMES utf8mb4;\nSET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));\n",
 };
 
-function* sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOptions): Generator<string> {
+function sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOptions): Generator<string> {
   const r = resolve(options, spec as SqlTable<unknown>);
   const d = r.dialect;
   const insert = 'INSERT INTO ' + r.table + ' (' + spec.columns.map((c) => quoteIdentifier(c.name, d)).join(', ') + ') VALUES\n';
@@ -205,10 +201,9 @@ function* sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOption
   const end = !spec.ignoreDuplicates ? ';\n'
     : d === 'mysql' ? '\nON DUPLICATE KEY UPDATE ' + pk + ' = ' + pk + ';\n'
       : '\nON CONFLICT (' + pk + ') DO NOTHING;\n';
-  let chunk = PREAMBLE[d] + createTable(spec as SqlTable<unknown>, r) + (d === 'mysql' ? 'START TRANSACTION;\n' : 'BEGIN;\n');
   let rows = 0;
   let statementChars = 0;
-  for (const item of items) {
+  const append = (chunk: string, item: T): string => {
     const row = spec.values(item, d);
     if (rows === 0) {
       chunk += insert + row;
@@ -221,13 +216,10 @@ function* sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOption
       chunk += end;
       rows = 0;
     }
-    if (chunk.length >= r.chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (rows > 0) chunk += end;
-  yield chunk + 'COMMIT;\n';
+    return chunk;
+  };
+  const head = PREAMBLE[d] + createTable(spec as SqlTable<unknown>, r) + (d === 'mysql' ? 'START TRANSACTION;\n' : 'BEGIN;\n');
+  return textChunks(items, append, { head, tail: () => (rows > 0 ? end : '') + 'COMMIT;\n', chunkChars: r.chunkChars });
 }
 
 /**
