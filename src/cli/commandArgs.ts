@@ -23,13 +23,39 @@ function flagList(flags: FlagSpecs): string {
 }
 
 /**
+ * `--count -5` as `--count=-5`: parseArgs calls a value that starts with a dash "ambiguous" and
+ * its message tells a user nothing; attached, the value reaches the flag's own check, which
+ * names it and what is allowed. Only for string flags, and only before a `--` terminator.
+ */
+function attachDashValues(args: readonly string[], flags: FlagSpecs): string[] {
+  const out: string[] = [];
+  const byShort = new Map(Object.entries(flags).filter(([, f]) => f.short !== undefined).map(([name, f]) => [f.short!, name]));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') ? a.slice(2) : /^-[A-Za-z]$/.test(a) ? byShort.get(a.slice(1)) : undefined;
+    const next = args[i + 1];
+    if (name !== undefined && !name.includes('=') && flags[name]?.type === 'string' && next !== undefined && /^-[0-9.]/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/**
  * Parses a command's arguments with `node:util` parseArgs (strict) and turns its errors into
  * {@link UsageError}s that name the bad flag and list the allowed ones.
  */
 export function parseCommandArgs<F extends FlagSpecs>(args: string[], flags: F, maxPositionals: number): ParsedCommandArgs<F> {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args, options: flags, strict: true, allowPositionals: true }) as typeof parsed;
+    parsed = parseArgs({ args: attachDashValues(args, flags), options: flags, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (e) {
     const err = e as Error & { code?: string };
     const quoted = /'([^']*)'/.exec(err.message)?.[1];

@@ -51,7 +51,7 @@ function isMockjutsuError(e: unknown): e is MockjutsuError {
 
 /**
  * Runs `mockjutsu <argv>`; resolves to the exit code: 0 ok, 1 runtime error, 2 usage error
- * (UsageError or MockjutsuError), 130/143 interrupted.
+ * (UsageError or MockjutsuError), 129/130/143 interrupted.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;

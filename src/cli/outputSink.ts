@@ -1,5 +1,6 @@
-import { open, rename, unlink, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { fstat, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
@@ -9,6 +10,8 @@ import { UsageError } from './cliCommand.js';
 export interface OutputSink {
   /** Human name of the destination, for messages. */
   readonly name: string;
+  /** True when an aborted run leaves nothing under the name (an atomic file). */
+  readonly atomic: boolean;
   /** Writes a chunk; resolves when more may be written (backpressure). */
   write(chunk: string): Promise<void>;
   /** Everything was written: flush (and, for a file, fsync and rename into place). */
@@ -38,6 +41,7 @@ function waitDrain(stream: Writable): Promise<void> {
 /** Writes to a stream (stdout), awaiting 'drain' when it is full. */
 export class StreamSink implements OutputSink {
   readonly name = 'stdout';
+  readonly atomic = false;
   constructor(private readonly stream: Writable) {}
 
   async write(chunk: string): Promise<void> {
@@ -60,20 +64,22 @@ export class StreamSink implements OutputSink {
  * partial file ever appears under the final name.
  */
 export class AtomicFileSink implements OutputSink {
+  readonly atomic = true;
   private pending: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closed = false;
 
   private constructor(readonly name: string, readonly finalPath: string, readonly tempPath: string, private readonly fh: FileHandle) {}
 
-  /** Creates the temp file next to `path`. */
-  static async open(path: string): Promise<AtomicFileSink> {
-    const finalPath = resolve(path);
-    const existing = await stat(finalPath).catch(() => undefined);
-    if (existing?.isDirectory()) throw new UsageError(`--out ${JSON.stringify(path)} is a directory; give a file name`);
-    const tempPath = join(dirname(finalPath), `.${basename(finalPath)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  /**
+   * Creates the temp file next to `finalPath` (a regular file or a name not yet taken), after
+   * removing temp files of the same name left by runs whose process is gone (SIGKILL, power loss).
+   */
+  static async open(name: string, finalPath: string): Promise<AtomicFileSink> {
+    await removeStaleTempFiles(finalPath);
+    const tempPath = join(dirname(finalPath), `${tempPrefix(finalPath)}${process.pid}-${randomBytes(4).toString('hex')}`);
     const fh = await open(tempPath, 'wx', 0o666);
-    return new AtomicFileSink(path, finalPath, tempPath, fh);
+    return new AtomicFileSink(name, finalPath, tempPath, fh);
   }
 
   private async writeAll(buf: Buffer): Promise<void> {
@@ -111,12 +117,96 @@ export class AtomicFileSink implements OutputSink {
   }
 }
 
-/** stdout when `out` is undefined or "-", else an atomic file. */
+/**
+ * Writes straight into an existing device, FIFO or socket (`/dev/null`, a named pipe,
+ * `/proc/self/fd/1`): renaming a file over it would replace the node itself (as root, a new
+ * regular `/dev/null`). Like stdout, an aborted run leaves what was written.
+ */
+export class WriteThroughSink implements OutputSink {
+  readonly atomic = false;
+  private constructor(readonly name: string, private readonly fh: FileHandle) {}
+
+  static async open(name: string, path: string): Promise<WriteThroughSink> {
+    return new WriteThroughSink(name, await open(path, 'w'));
+  }
+
+  async write(chunk: string): Promise<void> {
+    const buf = Buffer.from(chunk, 'utf8');
+    for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+  }
+
+  async finish(): Promise<void> {
+    await this.fh.close();
+  }
+
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** `.NAME.tmp-`: temp files of `finalPath` start with it and go on with `PID-RANDOM`. */
+function tempPrefix(finalPath: string): string {
+  return `.${basename(finalPath)}.tmp-`;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes `.NAME.tmp-PID-*` files next to `finalPath` whose PID no longer runs. */
+export async function removeStaleTempFiles(finalPath: string): Promise<string[]> {
+  const prefix = tempPrefix(finalPath);
+  const names = await readdir(dirname(finalPath)).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processIsAlive(pid)) continue;
+    const path = join(dirname(finalPath), name);
+    if (await unlink(path).then(() => true, () => false)) removed.push(path);
+  }
+  return removed;
+}
+
+/** Where `--out` goes: written through (an existing non-regular file), or atomically at `finalPath`. */
+export async function outputTarget(out: string): Promise<{ through: boolean; finalPath: string }> {
+  const path = resolve(out);
+  const own = await lstat(path).catch(() => undefined);
+  if (own === undefined) return { through: false, finalPath: path };
+  const followed = own.isSymbolicLink() ? await stat(path).catch(() => undefined) : own;
+  // A dangling symlink: create the file it names, and keep the link.
+  if (followed === undefined) return { through: false, finalPath: resolve(dirname(path), await readlink(path)) };
+  if (followed.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} is a directory; give a file name`);
+  if (!followed.isFile()) return { through: true, finalPath: path };
+  // A symlink to a file: replace the file, not the link.
+  return { through: false, finalPath: own.isSymbolicLink() ? await realpath(path) : path };
+}
+
+async function isStdout(path: string, stdout: Writable): Promise<boolean> {
+  const fd = (stdout as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return false;
+  const [a, b] = await Promise.all([stat(path).catch(() => undefined), new Promise<Stats | undefined>((r) => fstat(fd, (e, st) => r(e ? undefined : st)))]);
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
+/**
+ * stdout when `out` is undefined or "-"; an existing device, FIFO or socket is written through;
+ * anything else is an atomic file.
+ */
 export async function openOutput(out: string | undefined, stdout: Writable): Promise<OutputSink> {
   if (out === undefined || out === '-') return new StreamSink(stdout);
   if (out === '') throw new UsageError('--out is empty; give a file name (or - for stdout)');
   try {
-    return await AtomicFileSink.open(out);
+    const target = await outputTarget(out);
+    if (!target.through) return await AtomicFileSink.open(out, target.finalPath);
+    // Our own stdout under another name (/proc/self/fd/1): a socket cannot be opened again.
+    if (await isStdout(target.finalPath, stdout)) return new StreamSink(stdout);
+    return await WriteThroughSink.open(out, target.finalPath);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new Error(`cannot write --out ${JSON.stringify(out)}: ${(e as Error).message}`);

@@ -3,16 +3,21 @@ import type { CliIo } from './cliCommand.js';
 import { openOutput, type OutputSink } from './outputSink.js';
 import type { ProgressBar } from './progressBar.js';
 
-/** The run was stopped by SIGINT or SIGTERM; its output was discarded. */
+/** Signals that stop a run cleanly (SIGHUP: the terminal was closed). */
+export type StopSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
+const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The run was stopped by a signal; an atomic output was discarded. */
 export class InterruptedError extends Error {
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM', output: string) {
-    super(`interrupted by ${signal}; ${output === 'stdout' ? 'output is incomplete' : `nothing written to ${output}`}`);
+  constructor(readonly signal: StopSignal, output: string, atomic = output !== 'stdout') {
+    super(`interrupted by ${signal}; ${atomic ? `nothing written to ${output}` : 'output is incomplete'}`);
     this.name = 'InterruptedError';
   }
 
   /** 128 + signal number, as a shell reports a process killed by it. */
   get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
+    return 128 + SIGNAL_NUMBER[this.signal];
   }
 }
 
@@ -27,8 +32,8 @@ export interface WriteOutputOptions {
 }
 
 /**
- * Streams `chunks` to the output with backpressure. For a file, SIGINT/SIGTERM stop the run
- * between two chunks, remove the temp file and throw {@link InterruptedError}; any error
+ * Streams `chunks` to the output with backpressure. For a file, SIGHUP/SIGINT/SIGTERM stop the
+ * run between two chunks, remove the temp file and throw {@link InterruptedError}; any error
  * removes it too, so the final name only ever holds complete output.
  */
 export async function writeOutput(chunks: Iterable<string>, options: WriteOutputOptions): Promise<void> {
@@ -36,30 +41,24 @@ export async function writeOutput(chunks: Iterable<string>, options: WriteOutput
   options.onOpen?.();
   const { progress } = options;
   const isFile = sink.name !== 'stdout';
-  let caught: 'SIGINT' | 'SIGTERM' | undefined;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  let caught: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
     caught ??= signal;
   };
-  if (isFile) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  if (isFile) for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
     for (const chunk of chunks) {
-      if (caught) throw new InterruptedError(caught, sink.name);
+      if (caught) throw new InterruptedError(caught, sink.name, sink.atomic);
       await sink.write(chunk);
       progress?.update();
     }
-    if (caught) throw new InterruptedError(caught, sink.name);
+    if (caught) throw new InterruptedError(caught, sink.name, sink.atomic);
     await sink.finish();
   } catch (e) {
     await sink.abort();
     throw e;
   } finally {
     progress?.clear();
-    if (isFile) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    if (isFile) for (const s of STOP_SIGNALS) process.off(s, onSignal);
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { scanJsonlLog } from '../store/jsonlLogFormat.js';
 import { EventLogCorruption } from '../store/eventLogCorruption.js';
 import { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.js';
@@ -8,6 +8,45 @@ export interface StoreContents {
   readonly records: FoundRecord[];
   /** Things worth reporting that do not stop the verification. */
   readonly warnings: string[];
+}
+
+/** Largest store file `verify` reads (it holds every record in memory to compare). */
+export const MAX_STORE_FILE_BYTES = 4 * 1024 ** 3;
+/** Longest line of a store file: an event is a few KB; a line without end is not a store. */
+export const MAX_STORE_LINE_BYTES = 16 * 1024 ** 2;
+
+/** Limits of {@link readStoreFile}. */
+export interface ReadStoreFileOptions {
+  readonly maxBytes?: number;
+  readonly maxLineBytes?: number;
+}
+
+/**
+ * The bytes of `file`, read as a stream so that a device or FIFO (`/dev/zero`, a pipe) is
+ * bounded: more than `maxBytes`, or a line longer than `maxLineBytes`, stops the read.
+ */
+async function readBounded(file: string, maxBytes: number, maxLineBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let lineBytes = 0;
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new StoreReadError(`${file} is larger than ${maxBytes} bytes, the most verify reads; verify a smaller store or its shards (--partitions)`);
+      // lineBytes: length of the line that is still open at the end of what was read.
+      for (let start = 0, nl = chunk.indexOf(10); ; start = nl + 1, nl = chunk.indexOf(10, start)) {
+        lineBytes += (nl === -1 ? chunk.length : nl) - start;
+        if (lineBytes > maxLineBytes || nl === -1) break;
+        lineBytes = 0;
+      }
+      if (lineBytes > maxLineBytes) throw new StoreReadError(`${file} has a line longer than ${maxLineBytes} bytes (after ${total} bytes read); a store holds one event per line`);
+      chunks.push(chunk);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** Records asked per `GET /all` page. */
@@ -20,11 +59,12 @@ export const PAGE_SIZE = 5_000;
  *
  * @throws StoreReadError
  */
-export async function readStoreFile(file: string): Promise<StoreContents> {
+export async function readStoreFile(file: string, options: ReadStoreFileOptions = {}): Promise<StoreContents> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readBounded(file, options.maxBytes ?? MAX_STORE_FILE_BYTES, options.maxLineBytes ?? MAX_STORE_LINE_BYTES);
   } catch (err) {
+    if (err instanceof StoreReadError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new StoreReadError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
@@ -41,6 +81,27 @@ export async function readStoreFile(file: string): Promise<StoreContents> {
   }
   const records = scan.lines.map((line) => toFoundRecord(line.value, `line ${line.lineNumber} of ${file}`));
   return { records, warnings };
+}
+
+/** Largest `GET /all` page body read (5,000 events of a few KB each fit many times over). */
+export const MAX_PAGE_BYTES = 256 * 1024 ** 2;
+
+async function boundedText(response: Response, maxBytes: number, page: string): Promise<string> {
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new StoreReadError(`GET ${page} answered more than ${maxBytes} bytes; a page of the store's log is far smaller`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** Options of {@link readStoreUrl}. */
@@ -71,8 +132,9 @@ export async function readStoreUrl(url: string, options: ReadStoreUrlOptions = {
     let text: string;
     try {
       response = await fetch(page, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-      text = await response.text();
+      text = await boundedText(response, MAX_PAGE_BYTES, page);
     } catch (err) {
+      if (err instanceof StoreReadError) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new StoreReadError(`GET ${page} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}${cause?.code === 'ECONNREFUSED' ? ' (is the sidecar running with --store?)' : ''}`);
     }

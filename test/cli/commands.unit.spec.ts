@@ -66,5 +66,16 @@ describe('CLI commands (unit)', () => {
       assert.equal(await runCli(['export', 'event_stream', '--count', '1', '--out', '/nonexistent-dir/x'], runtime.io), 1);
       assert.match(runtime.err(), /^mockjutsu export: error: cannot write --out/);
     });
+    it('names a negative count and an unknown --out extension instead of guessing', async () => {
+      for (const args of [['--count', '-5'], ['-n', '-5'], ['--count=-5']]) {
+        const c = captureIo();
+        assert.equal(await runCli(['export', 'event_stream', ...args], c.io), 2);
+        assert.match(c.err(), /^mockjutsu export: --count is "-5"; allowed: an integer from 1 to /);
+      }
+      const parquet = captureIo();
+      assert.equal(await runCli(['export', 'event_stream', '--count', '1', '--out', 'x.parquet'], parquet.io), 2);
+      assert.match(parquet.err(), /^mockjutsu export: --out "x.parquet": the extension .parquet names no export format; use .json .ndjson .jsonl .csv .sql or give --format json\|ndjson\|csv\|sql/);
+      assert.equal(parquet.out(), '');
+    });
   });
 });

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStream } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
 import { eventCsvChunks } from '../../src/formats/csvSerializer.js';
 import { finished, runCli, startCli } from './cliHarness.js';
+import { requirePart } from '../support/realParts.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,9 +71,22 @@ describe('mockjutsu output safety (e2e)', function () {
       assert.equal(r.signal, 'SIGKILL');
       assert.ok(!existsSync(join(dir, 'big.ndjson')));
       assert.ok(existsSync(join(dir, temp)), 'the temp file of the killed run is what is left');
+
+      // The next run to the same name removes the dead run's temp file.
+      const again = await runCli(['export', 'event_stream', '--count', '2', '--seed', 'kill', '--out', join(dir, 'big.ndjson')]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(readdirSync(dir), ['big.ndjson']);
     });
 
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it('keeps the temp file of a run that is still alive', async () => {
+      const live = `.x.ndjson.tmp-${process.pid}-00000000`;
+      writeFileSync(join(dir, live), 'a run in progress');
+      const r = await runCli(['export', 'event_stream', '--count', '2', '--seed', 'k', '--out', join(dir, 'x.ndjson')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readdirSync(dir).sort(), [live, 'x.ndjson']);
+    });
+
+    for (const [signal, code] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGTERM', 143]] as const) {
       it(`${signal} mid-write: exit ${code}, temp file removed, the previous file untouched`, async () => {
         const out = join(dir, 'big.csv');
         writeFileSync(out, 'previous export\r\n');
@@ -86,6 +101,58 @@ describe('mockjutsu output safety (e2e)', function () {
         assert.equal(readFileSync(out, 'utf8'), 'previous export\r\n');
       });
     }
+  });
+
+  describe('--out onto something that is not a regular file', () => {
+    const expected = () => [...ndjsonChunks(eventStream({ seed: 'dev', sessions: 50 }))].join('');
+
+    it('a character device is written through and stays a device (mknod c 1 3, as /dev/null)', async function () {
+      requirePart(this, process.getuid?.() === 0, 'root, to mknod a character device');
+      const node = join(dir, 'n');
+      execFileSync('mknod', ['-m', '666', node, 'c', '1', '3']);
+      const r = await runCli(['export', 'event_stream', '--count', '50', '--seed', 'dev', '--out', node]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(lstatSync(node).isCharacterDevice(), 'still a character device');
+      assert.deepEqual(readdirSync(dir), ['n']);
+    });
+
+    it('a FIFO is written through to its reader and stays a FIFO', async () => {
+      const fifo = join(dir, 'f');
+      execFileSync('mkfifo', [fifo]);
+      const reader = new Promise<string>((resolve, reject) => {
+        const cat = spawn('cat', [fifo]);
+        const out: Buffer[] = [];
+        cat.stdout.on('data', (b: Buffer) => out.push(b));
+        cat.on('error', reject);
+        cat.on('close', () => resolve(Buffer.concat(out).toString('utf8')));
+      });
+      const r = await runCli(['export', 'event_stream', '--count', '50', '--seed', 'dev', '--out', fifo]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await reader, expected());
+      assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
+    });
+
+    it('a symlink to /proc/self/fd/1 writes to the process stdout and stays a symlink', async () => {
+      const link = join(dir, 'l');
+      symlinkSync('/proc/self/fd/1', link);
+      const r = await runCli(['export', 'event_stream', '--count', '50', '--seed', 'dev', '--out', link]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.toString('utf8'), expected());
+      assert.equal(readlinkSync(link), '/proc/self/fd/1');
+    });
+
+    it('a symlink to a file keeps the link and replaces the file it names; a dangling one creates it', async () => {
+      writeFileSync(join(dir, 'target.ndjson'), 'old');
+      symlinkSync('target.ndjson', join(dir, 'link.ndjson'));
+      symlinkSync('created.ndjson', join(dir, 'dangling.ndjson'));
+      for (const name of ['link.ndjson', 'dangling.ndjson']) {
+        const r = await runCli(['export', 'event_stream', '--count', '50', '--seed', 'dev', '--out', join(dir, name)]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(lstatSync(join(dir, name)).isSymbolicLink(), `${name} is still a symlink`);
+      }
+      assert.equal(readFileSync(join(dir, 'target.ndjson'), 'utf8'), expected());
+      assert.equal(readFileSync(join(dir, 'created.ndjson'), 'utf8'), expected());
+    });
   });
 
   describe('stdout', () => {

@@ -172,4 +172,19 @@ describe('mockjutsu verify end to end (dist/cli.js against a sidecar URL and its
     assert.equal(closed.code, 3);
     assert.match(closed.stderr, /ECONNREFUSED/);
   });
+
+  it('an endless input (/dev/zero) is an unreadable store (exit 3), stopped at the line limit, not read into memory', async () => {
+    const r = await cli(['verify', '--seed', seed, '--partitions', '1', '--sessions', '1', '--against', '/dev/zero']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /\/dev\/zero has a line longer than 16777216 bytes/);
+  });
+
+  it('a line nested 100,000 deep is an unreadable store (exit 3), not a stack overflow reported as a difference', async () => {
+    const deep = join(tmp.dir, 'deep.jsonl');
+    writeFileSync(deep, '{"stream_id":"s","stream_version":1,"data":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}\n');
+    const r = await cli(['verify', '--seed', seed, '--partitions', '1', '--sessions', '1', '--against', deep]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /line 1 of .*deep\.jsonl nests arrays or objects deeper than 256 levels/);
+    assert.doesNotMatch(r.stderr, /call stack/);
+  });
 });

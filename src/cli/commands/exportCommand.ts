@@ -37,6 +37,22 @@ export function countFlag(value: string | undefined): number {
   return parseIntegerFlag(value, '--count', 1, MAX_EXPORT_COUNT);
 }
 
+/**
+ * `--format`, else the format the `--out` extension names, else ndjson. An extension that names
+ * no format (`x.parquet`) is a usage error rather than NDJSON under a misleading name.
+ */
+export function exportFormat(format: string | undefined, out: string | undefined): ExportFormat {
+  if (format !== undefined) return parseChoiceFlag(format, '--format', EXPORT_FORMATS);
+  if (out === undefined || out === '-') return 'ndjson';
+  const ext = extname(out).toLowerCase();
+  if (ext === '') return 'ndjson';
+  const byExtension = Object.prototype.hasOwnProperty.call(FORMAT_BY_EXTENSION, ext) ? FORMAT_BY_EXTENSION[ext] : undefined;
+  if (byExtension === undefined) {
+    throw new UsageError(`--out ${JSON.stringify(out)}: the extension ${ext} names no export format; use ${Object.keys(FORMAT_BY_EXTENSION).join(' ')} or give --format ${EXPORT_FORMATS.join('|')}`);
+  }
+  return byExtension;
+}
+
 /** Shared by `export` and `bulk`: validate everything, report the seed, then stream. */
 async function runExport(type: string, format: ExportFormat, values: FlagValues<typeof EXPORT_FLAGS>, io: CliIo): Promise<number> {
   const count = countFlag(values.count);
@@ -81,10 +97,12 @@ Options:
                        sql     CREATE TABLE IF NOT EXISTS, then INSERTs of 500 rows in one
                                transaction (primary key event_id, unique (stream_id,
                                stream_version))
-                       default: from the --out extension (.json .ndjson .jsonl .csv .sql),
-                       else ndjson
+                       default: from the --out extension (.json .ndjson .jsonl .csv .sql;
+                       another extension is an error), else ndjson
   -o, --out FILE       write FILE atomically: a temp file in the same directory, fsync,
-                       rename; on error or Ctrl-C nothing appears under FILE (default stdout)
+                       rename; on error or Ctrl-C nothing appears under FILE (default stdout).
+                       A device, FIFO or socket (or a symlink to one) is written through,
+                       like stdout; a symlink to a file keeps the link and replaces its target
       --pretty         indent the JSON (--format json only)
       --dialect D      SQL dialect: postgres (default; uuid, timestamptz, jsonb), sqlite
                        (TEXT, INTEGER), mysql (CHAR(36), DATETIME(3) in UTC, JSON; MariaDB too)
@@ -96,15 +114,12 @@ profiles repeat once N exceeds --users, and the SQL skips the repeats).
 ${GENERATOR_FLAGS_HELP}
 
 A progress bar (count, rate, ETA) is drawn on stderr when it is a terminal (and stdout is not).
-Exit status: 0 done, 1 runtime error, 2 usage error, 130/143 interrupted (SIGINT/SIGTERM).`,
+Exit status: 0 done, 1 runtime error, 2 usage error, 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM).`,
 
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, EXPORT_FLAGS, 1);
     const type = typeArgument(positionals);
-    let format: ExportFormat;
-    if (values.format !== undefined) format = parseChoiceFlag(values.format, '--format', EXPORT_FORMATS);
-    else format = (values.out !== undefined && FORMAT_BY_EXTENSION[extname(values.out).toLowerCase()]) || 'ndjson';
-    return runExport(type, format, values, io);
+    return runExport(type, exportFormat(values.format, values.out), values, io);
   },
 };
 
@@ -132,7 +147,7 @@ Options:
 
 ${GENERATOR_FLAGS_HELP}
 
-Exit status: 0 done, 1 runtime error, 2 usage error, 130/143 interrupted.`,
+Exit status: 0 done, 1 runtime error, 2 usage error, 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM).`,
 
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, BULK_FLAGS, 1);
