@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { eventStream, ndjsonChunks, sessionIterator, serializeSession } from '../src/index.js';
 import { eventCsvChunks } from '../src/formats/csvSerializer.js';
 import { eventSqlChunks } from '../src/formats/sqlSerializer.js';
-import { jsonArrayChunks } from '../src/cli/exportChunks.js';
+import { jsonArrayChunks } from '../src/formats/index.js';
 
 const SESSIONS = 100_000;
 const SEED = 'bench';

@@ -5,12 +5,16 @@ import { UsageError } from './cliCommand.js';
 export interface FlagSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** Repeatable: the values come as an array. */
+  multiple?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
 /** Parsed flag values: strings for string flags, booleans for boolean ones, absent when not given. */
-export type FlagValues<F extends FlagSpecs> = { [K in keyof F]?: F[K]['type'] extends 'boolean' ? boolean : string };
+export type FlagValues<F extends FlagSpecs> = {
+  [K in keyof F]?: F[K]['multiple'] extends true ? string[] : F[K]['type'] extends 'boolean' ? boolean : string;
+};
 
 /** Result of {@link parseCommandArgs}. */
 export interface ParsedCommandArgs<F extends FlagSpecs> {

@@ -1,9 +1,9 @@
 import {
-  createGenerator, eventStream, getDataType, normalizePartition, positionedItems, serializeSession,
-  type GeneratorOptions, type Session, type SessionEvent, type UserProfile,
+  createGenerator, getDataType, normalizePartition, positionedItems, textChunks,
+  type GeneratorOptions, type Session, type SessionGenerator, type UserProfile,
 } from '../core/index.js';
 import {
-  eventCsvChunks, eventSqlChunks, jsonArrayChunks, jsonLineChunks, ndjsonChunks, userCsvChunks, userSqlChunks, type SqlDialect,
+  createSessionExportWriter, jsonArrayChunks, jsonLineChunks, userCsvChunks, userSqlChunks, type SqlDialect,
 } from '../formats/index.js';
 import { UsageError } from './cliCommand.js';
 import type { ProgressCounter } from './progressBar.js';
@@ -18,6 +18,12 @@ export interface ExportPlan {
   format: ExportFormat;
   count: number;
   options: GeneratorOptions & { partition?: string };
+  /**
+   * event_stream only: sessions 0..count-1 of each of these partitions, one partition after the
+   * other, each numbered from global position 1 as its own stream is (`createSessionStream`).
+   * Default: the one partition of `options.partition` (0).
+   */
+  partitions?: readonly string[];
   /** Indent JSON (json format only). */
   pretty?: boolean;
   dialect?: SqlDialect;
@@ -45,28 +51,40 @@ function typeItems(plan: ExportPlan): Iterable<unknown> {
   })();
 }
 
-/** The sessions' events one by one (constant memory), counted when a progress counter is set. */
-function sessionEvents(plan: ExportPlan): Iterable<SessionEvent> {
-  const { partition, ...rest } = plan.options;
-  const model = createGenerator(rest).config.model;
-  const terminal = model.states[model.terminal]!.name;
-  const events = eventStream({ ...rest, partition, sessions: plan.count });
+/** The partitions an event_stream export covers, in order. */
+export function exportPartitions(plan: ExportPlan): string[] {
+  return plan.partitions !== undefined ? [...plan.partitions] : [normalizePartition(plan.options.partition ?? 0)];
+}
+
+/** Sessions 0..count-1 of each partition in turn, counted when a progress counter is set. */
+function* exportSessions(plan: ExportPlan, generator: SessionGenerator): Generator<Session> {
   const counter = plan.counter;
-  if (!counter) return events;
-  return (function* () {
-    for (const e of events) {
-      counter.events++;
-      if (e.event_type === terminal) counter.items++;
-      yield e;
+  for (const partition of exportPartitions(plan)) {
+    const stream = generator.stream(partition);
+    for (let i = 0; i < plan.count; i++) {
+      const session = stream.nextSession();
+      if (counter) {
+        counter.items++;
+        counter.events += session.length;
+      }
+      yield session;
     }
-  })();
+  }
+}
+
+/** The chunks of an event_stream export written in this thread (the `--workers 1` path). */
+function sessionExportChunks(plan: ExportPlan): Iterable<string> {
+  const { partition: _p, ...rest } = plan.options;
+  const generator = createGenerator(rest); // now: bad options throw before the output is opened
+  const writer = createSessionExportWriter({ format: plan.format, pretty: plan.pretty, dialect: plan.dialect, table: plan.table });
+  return textChunks(exportSessions(plan, generator), (chunk, session) => writer.append(chunk, session), { head: writer.head, tail: () => writer.tail() });
 }
 
 /** Types with a flat table for csv and sql. */
 const TABLES: Record<string, { csv(plan: ExportPlan): Iterable<string>; sql(plan: ExportPlan): Iterable<string> }> = {
   event_stream: {
-    csv: (plan) => eventCsvChunks(sessionEvents(plan)),
-    sql: (plan) => eventSqlChunks(sessionEvents(plan), { dialect: plan.dialect, table: plan.table }),
+    csv: sessionExportChunks,
+    sql: sessionExportChunks,
   },
   user: {
     csv: (plan) => userCsvChunks(typeItems(plan) as Iterable<UserProfile>),
@@ -86,14 +104,13 @@ export function tabularTypes(): string[] {
 export function exportChunks(plan: ExportPlan): Iterable<string> {
   getDataType(plan.type);
   const pretty = plan.pretty === true;
-  const isSession = plan.type === 'event_stream';
+  if (plan.type === 'event_stream' && plan.format !== 'csv' && plan.format !== 'sql') return sessionExportChunks(plan);
+  if (plan.partitions !== undefined && plan.type !== 'event_stream') throw new UsageError(`--partitions applies to event_stream only (type ${JSON.stringify(plan.type)} has no partitions)`);
   switch (plan.format) {
-    case 'json': {
-      const serialize = pretty ? (x: unknown) => JSON.stringify(x, null, 2) : isSession ? (s: unknown) => serializeSession(s as Session) : (x: unknown) => JSON.stringify(x);
-      return jsonArrayChunks(typeItems(plan), serialize, pretty);
-    }
+    case 'json':
+      return jsonArrayChunks(typeItems(plan), pretty ? (x: unknown) => JSON.stringify(x, null, 2) : (x: unknown) => JSON.stringify(x), pretty);
     case 'ndjson':
-      return isSession ? ndjsonChunks(sessionEvents(plan)) : jsonLineChunks(typeItems(plan), (x) => JSON.stringify(x));
+      return jsonLineChunks(typeItems(plan), (x) => JSON.stringify(x));
     case 'csv':
     case 'sql': {
       const table = TABLES[plan.type];

@@ -12,8 +12,8 @@ export interface OutputSink {
   readonly name: string;
   /** True when an aborted run leaves nothing under the name (an atomic file). */
   readonly atomic: boolean;
-  /** Writes a chunk; resolves when more may be written (backpressure). */
-  write(chunk: string): Promise<void>;
+  /** Writes a chunk (text is written as UTF-8); resolves when more may be written (backpressure). */
+  write(chunk: string | Uint8Array): Promise<void>;
   /** Everything was written: flush (and, for a file, fsync and rename into place). */
   finish(): Promise<void>;
   /** The output is incomplete: drop it (for a file, remove the temp file). Never throws. */
@@ -44,7 +44,7 @@ export class StreamSink implements OutputSink {
   readonly atomic = false;
   constructor(private readonly stream: Writable) {}
 
-  async write(chunk: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     if (!this.stream.write(chunk)) await waitDrain(this.stream);
     // Pipes and files are written synchronously on Linux, so 'drain' may never be needed:
     // still let the event loop run, or EPIPE and signals would wait for the end of the run.
@@ -82,15 +82,15 @@ export class AtomicFileSink implements OutputSink {
     return new AtomicFileSink(name, finalPath, tempPath, fh);
   }
 
-  private async writeAll(buf: Buffer): Promise<void> {
+  private async writeAll(buf: Uint8Array): Promise<void> {
     for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
   }
 
-  async write(chunk: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     // One write in flight: the next chunk is generated while this one goes to disk.
     await this.pending;
     if (this.failure) throw this.failure;
-    this.pending = this.writeAll(Buffer.from(chunk, 'utf8')).catch((e: Error) => {
+    this.pending = this.writeAll(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).catch((e: Error) => {
       this.failure = e;
     });
   }
@@ -130,8 +130,8 @@ export class WriteThroughSink implements OutputSink {
     return new WriteThroughSink(name, await open(path, 'w'));
   }
 
-  async write(chunk: string): Promise<void> {
-    const buf = Buffer.from(chunk, 'utf8');
+  async write(chunk: string | Uint8Array): Promise<void> {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
   }
 

@@ -36,7 +36,7 @@ export interface WriteOutputOptions {
  * run between two chunks, remove the temp file and throw {@link InterruptedError}; any error
  * removes it too, so the final name only ever holds complete output.
  */
-export async function writeOutput(chunks: Iterable<string>, options: WriteOutputOptions): Promise<void> {
+export async function writeOutput(chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, options: WriteOutputOptions): Promise<void> {
   const sink: OutputSink = await openOutput(options.out, options.io.stdout as Writable);
   options.onOpen?.();
   const { progress } = options;
@@ -47,7 +47,7 @@ export async function writeOutput(chunks: Iterable<string>, options: WriteOutput
   };
   if (isFile) for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       if (caught) throw new InterruptedError(caught, sink.name, sink.atomic);
       await sink.write(chunk);
       progress?.update();

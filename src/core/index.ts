@@ -26,3 +26,4 @@ export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
 export { textChunks, DEFAULT_CHUNK_CHARS, type TextChunksOptions } from './textChunks.js';
 export { positionedItems } from './positionedItems.js';
+export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';

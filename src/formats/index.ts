@@ -3,3 +3,7 @@
 export { ndjsonChunks, jsonLineChunks, jsonArrayChunks } from './ndjsonSerializer.js';
 export * from './csvSerializer.js';
 export * from './sqlSerializer.js';
+export {
+  createSessionExportWriter, initialExportState, SESSION_EXPORT_FORMATS,
+  type SessionExportFormat, type SessionExportOptions, type SessionExportState, type SessionExportWriter,
+} from './sessionExportWriter.js';

@@ -193,33 +193,83 @@ const PREAMBLE: Record<SqlDialect, string> = {
   mysql: "SET NAMES utf8mb4;\nSET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));\n",
 };
 
+/** Where a SQL script stands between rows: rows in the open INSERT (0: none open) and its length. */
+export interface SqlStatementState {
+  rows: number;
+  chars: number;
+}
+
+/**
+ * A SQL script being written row by row: session settings, CREATE TABLE, BEGIN, multi-row
+ * INSERTs, COMMIT. Its state (the open statement) can be read and set, so that parallel
+ * writers of consecutive parts of one script produce the same bytes as one writer.
+ */
+export class SqlScript<T> {
+  /** Session settings, CREATE TABLE and BEGIN. */
+  readonly head: string;
+  state: SqlStatementState = { rows: 0, chars: 0 };
+  private readonly insert: string;
+  private readonly end: string;
+  private readonly batchRows: number;
+  readonly chunkChars: number;
+
+  constructor(private readonly spec: SqlTable<T>, options: SqlOptions) {
+    const r = resolve(options, spec as SqlTable<unknown>);
+    const d = r.dialect;
+    this.dialect = d;
+    this.batchRows = r.batchRows;
+    this.chunkChars = r.chunkChars;
+    this.insert = 'INSERT INTO ' + r.table + ' (' + spec.columns.map((c) => quoteIdentifier(c.name, d)).join(', ') + ') VALUES\n';
+    const pk = quoteIdentifier(spec.primaryKey, d);
+    this.end = !spec.ignoreDuplicates ? ';\n'
+      : d === 'mysql' ? '\nON DUPLICATE KEY UPDATE ' + pk + ' = ' + pk + ';\n'
+        : '\nON CONFLICT (' + pk + ') DO NOTHING;\n';
+    this.head = PREAMBLE[d] + createTable(spec as SqlTable<unknown>, r) + (d === 'mysql' ? 'START TRANSACTION;\n' : 'BEGIN;\n');
+  }
+
+  readonly dialect: SqlDialect;
+
+  /** The VALUES tuple of one item. */
+  row(item: T): string {
+    return this.spec.values(item, this.dialect);
+  }
+
+  /**
+   * Moves `state` past a row of `rowChars` characters; true when that row ends its statement
+   * (batchRows rows, or a statement of 1,000,000 characters).
+   */
+  step(state: SqlStatementState, rowChars: number): boolean {
+    if (state.rows === 0) state.chars = this.insert.length + rowChars;
+    else state.chars += rowChars + 2;
+    if (++state.rows >= this.batchRows || state.chars >= MAX_STATEMENT_CHARS) {
+      state.rows = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** `chunk` with the item's row added (opening and ending INSERT statements as needed). */
+  append(chunk: string, item: T): string {
+    const row = this.row(item);
+    const opens = this.state.rows === 0;
+    const ends = this.step(this.state, row.length);
+    return chunk + (opens ? this.insert : ',\n') + row + (ends ? this.end : '');
+  }
+
+  /** Ends the open statement, if any, and commits. */
+  tail(): string {
+    return (this.state.rows > 0 ? this.end : '') + 'COMMIT;\n';
+  }
+}
+
 function sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOptions): Generator<string> {
-  const r = resolve(options, spec as SqlTable<unknown>);
-  const d = r.dialect;
-  const insert = 'INSERT INTO ' + r.table + ' (' + spec.columns.map((c) => quoteIdentifier(c.name, d)).join(', ') + ') VALUES\n';
-  const pk = quoteIdentifier(spec.primaryKey, d);
-  const end = !spec.ignoreDuplicates ? ';\n'
-    : d === 'mysql' ? '\nON DUPLICATE KEY UPDATE ' + pk + ' = ' + pk + ';\n'
-      : '\nON CONFLICT (' + pk + ') DO NOTHING;\n';
-  let rows = 0;
-  let statementChars = 0;
-  const append = (chunk: string, item: T): string => {
-    const row = spec.values(item, d);
-    if (rows === 0) {
-      chunk += insert + row;
-      statementChars = insert.length + row.length;
-    } else {
-      chunk += ',\n' + row;
-      statementChars += row.length + 2;
-    }
-    if (++rows >= r.batchRows || statementChars >= MAX_STATEMENT_CHARS) {
-      chunk += end;
-      rows = 0;
-    }
-    return chunk;
-  };
-  const head = PREAMBLE[d] + createTable(spec as SqlTable<unknown>, r) + (d === 'mysql' ? 'START TRANSACTION;\n' : 'BEGIN;\n');
-  return textChunks(items, append, { head, tail: () => (rows > 0 ? end : '') + 'COMMIT;\n', chunkChars: r.chunkChars });
+  const script = new SqlScript(spec, options);
+  return textChunks(items, (chunk, item) => script.append(chunk, item), { head: script.head, tail: () => script.tail(), chunkChars: script.chunkChars });
+}
+
+/** A SQL script of events, written row by row (see {@link eventSqlChunks}). */
+export function eventSqlScript(options: SqlOptions = {}): SqlScript<SessionEvent> {
+  return new SqlScript(EVENT_TABLE, options);
 }
 
 /**

@@ -4,7 +4,6 @@
 export { compareStreams, differingFields, type CompareStreamsOptions } from './compareStreams.js';
 export { expectedStreams, MAX_EXPECTED_SESSIONS, type ExpectedStream, type ExpectedStreamsOptions } from './expectedStreams.js';
 export { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.js';
-export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';
 export { readStoreFile, readStoreUrl, PAGE_SIZE, type StoreContents, type ReadStoreUrlOptions } from './storeReaders.js';
 export { verifyStreams, type VerifyStreamsOptions } from './verifyStreams.js';
 export {

@@ -2,7 +2,7 @@ import { normalizeSeed, type GeneratorOptions, type PartitionKey, type Seed } fr
 import { compareStreams } from './compareStreams.js';
 import { expectedStreams, trimToSentPrefix } from './expectedStreams.js';
 import { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.js';
-import { resolvePartitions } from './partitionList.js';
+import { resolvePartitions } from '../core/index.js';
 import { readStoreFile, readStoreUrl } from './storeReaders.js';
 import type { VerifyReport } from './verifyReport.js';
 
@@ -16,9 +16,11 @@ export interface VerifyStreamsOptions {
   readonly sessions: number;
   /**
    * The store: an `http(s)://` URL of a sidecar started with `--store`, a JSONL file of its
-   * store (or an NDJSON file of generated events), or records already read.
+   * store (or an NDJSON file of generated events), several of those (the shards of one run,
+   * e.g. `export --partitions` files from several machines: their records are read in turn),
+   * or records already read.
    */
-  readonly against: string | URL | Iterable<FoundRecord | unknown>;
+  readonly against: string | URL | readonly (string | URL)[] | Iterable<FoundRecord | unknown>;
   /** The other generator options of the run (users, start, model...). */
   readonly generator?: Omit<GeneratorOptions, 'seed'>;
   /** Bearer token, for a URL. */
@@ -50,9 +52,17 @@ export async function verifyStreams(options: VerifyStreamsOptions): Promise<Veri
   let warnings: string[] = [];
   let against: string;
   const source = options.against;
-  if (typeof source === 'string' || source instanceof URL) {
-    against = String(source);
-    ({ records, warnings } = isUrl(against) ? await readStoreUrl(against, { token: options.token }) : await readStoreFile(against));
+  const sources = typeof source === 'string' || source instanceof URL ? [source]
+    : Array.isArray(source) && source.length > 0 && source.every((s) => typeof s === 'string' || s instanceof URL) ? (source as ReadonlyArray<string | URL>)
+      : undefined;
+  if (sources !== undefined) {
+    against = sources.map(String).join(', ');
+    records = [];
+    for (const one of sources.map(String)) {
+      const read = isUrl(one) ? await readStoreUrl(one, { token: options.token }) : await readStoreFile(one);
+      for (const r of read.records) records.push(r);
+      warnings.push(...read.warnings);
+    }
   } else if (source !== null && typeof source === 'object' && Symbol.iterator in source) {
     against = '(records given)';
     records = [...source].map((value, i) => toFoundRecord(value, `record ${i + 1}`));

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { createGenerator, MockjutsuError, type SessionEvent } from '../../src/core/index.js';
+import { createGenerator, MockjutsuError, parsePartitions, resolvePartitions, type SessionEvent } from '../../src/core/index.js';
 import {
   compareStreams,
   differingFields,
   expectedStreams,
   formatVerifySummary,
-  parsePartitions,
-  resolvePartitions,
   toFoundRecord,
   StoreReadError,
   verifyStreams,

@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { jutsu } from '../../core/index.js';
 import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
-import { EXPORT_FORMATS, exportChunks, type ExportFormat } from '../exportChunks.js';
+import { EXPORT_FORMATS, exportChunks, type ExportFormat, type ExportPlan } from '../exportChunks.js';
+import { parallelSessionExport } from '../parallelExport.js';
+import { parsePartitions } from '../../core/index.js';
 import { progressBarFor } from '../progressBar.js';
 import { writeOutput } from '../writeOutput.js';
 
@@ -21,6 +24,8 @@ const EXPORT_FLAGS = {
   pretty: { type: 'boolean' },
   dialect: { type: 'string' },
   table: { type: 'string' },
+  partitions: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 /** The type positional: required, and one of the known types. */
@@ -53,6 +58,19 @@ export function exportFormat(format: string | undefined, out: string | undefined
   return byExtension;
 }
 
+/** Most worker threads `--workers` starts. */
+export const MAX_WORKERS = 64;
+
+/** `--partitions LIST` (event_stream only, not with --partition). */
+function partitionsFlag(text: string, values: { partition?: string }): string[] {
+  if (values.partition !== undefined) throw new UsageError('--partition and --partitions exclude each other; give one partition or a list');
+  try {
+    return parsePartitions(text, 'partitions');
+  } catch (e) {
+    throw new UsageError('--' + (e as Error).message);
+  }
+}
+
 /** Shared by `export` and `bulk`: validate everything, report the seed, then stream. */
 async function runExport(type: string, format: ExportFormat, values: FlagValues<typeof EXPORT_FLAGS>, io: CliIo): Promise<number> {
   const count = countFlag(values.count);
@@ -72,9 +90,14 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const progress = toFile || (io.stdout as { isTTY?: boolean }).isTTY !== true
     ? progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items')
     : undefined;
-  const chunks = await withFlagNames(async () => exportChunks({
-    type, format, count, options: resolved.options, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
-  }));
+  const partitions = values.partitions === undefined ? undefined : partitionsFlag(values.partitions, values);
+  const workers = values.workers === undefined ? availableParallelism() : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
+  const plan: ExportPlan = {
+    type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
+  };
+  // Options are checked here, before the output is opened (the workers see valid ones only).
+  const sequential = await withFlagNames(async () => exportChunks(plan));
+  const chunks = type === 'event_stream' && workers > 1 ? parallelSessionExport(plan, workers) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }
@@ -107,6 +130,14 @@ Options:
       --dialect D      SQL dialect: postgres (default; uuid, timestamptz, jsonb), sqlite
                        (TEXT, INTEGER), mysql (CHAR(36), DATETIME(3) in UTC, JSON; MariaDB too)
       --table NAME     SQL table, optionally schema.table (default: events; users for user)
+      --partitions L   event_stream: --count sessions of EACH partition in L, one partition
+                       after the other, each numbered from global position 1 as its own
+                       stream (createSessionStream({ seed, partition })); L is "1-100",
+                       "0,2,5" or "vu-1,vu-2". Machines that export disjoint ranges give
+                       disjoint shards whose union is the whole range (verify takes them all)
+      --workers N      worker threads that generate and serialise in parallel, 1..${64}
+                       (default: the number of cores; 1: none). The output is byte-identical
+                       whatever N
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).

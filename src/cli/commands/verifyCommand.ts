@@ -27,7 +27,8 @@ Options:
                       "1-10" (k6 VU ids), "0,2,5", "vu-1,vu-2" (JMeter thread keys)
   --sessions K        sessions 0..K-1 of every partition were sent (1..${MAX_EXPECTED_SESSIONS} in all)
   --against SRC       the store: the URL of a sidecar started with --store (read through GET /all),
-                      its JSONL file, or an NDJSON file of generated events
+                      its JSONL file, or an NDJSON file of generated events. Repeat it for the
+                      shards of one run (export --partitions files made on several machines)
   --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
   --users N, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
@@ -57,7 +58,7 @@ const VERIFY_FLAGS = {
   seed: { type: 'string' },
   partitions: { type: 'string' },
   sessions: { type: 'string' },
-  against: { type: 'string' },
+  against: { type: 'string', multiple: true },
   report: { type: 'string' },
   users: { type: 'string' },
   start: { type: 'string' },
@@ -78,8 +79,10 @@ export const verifyCommand: CliCommand = {
       io.stdout.write(HELP);
       return 0;
     }
-    const str = (name: keyof typeof VERIFY_FLAGS): string | undefined => values[name] as string | undefined;
-    const missing = (['seed', 'partitions', 'sessions', 'against'] as const).filter((n) => str(n) === undefined || str(n) === '');
+    const str = (name: Exclude<keyof typeof VERIFY_FLAGS, 'against'>): string | undefined => values[name] as string | undefined;
+    const against = (values['against'] as string[] | undefined) ?? [];
+    const missing = (['seed', 'partitions', 'sessions'] as const).filter((n) => str(n) === undefined || str(n) === '');
+    if (against.length === 0 || against.some((a) => a === '')) missing.push('against' as never);
     if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
     const sessions = parseIntegerFlag(str('sessions')!, '--sessions', 1, MAX_EXPECTED_SESSIONS);
     const generator: Omit<GeneratorOptions, 'seed'> = {};
@@ -91,7 +94,7 @@ export const verifyCommand: CliCommand = {
 
     let report;
     try {
-      report = await verifyStreams({ seed: str('seed')!, partitions: str('partitions')!, sessions, against: str('against')!, generator, token, allowIncomplete: values['allow-incomplete'] === true });
+      report = await verifyStreams({ seed: str('seed')!, partitions: str('partitions')!, sessions, against, generator, token, allowIncomplete: values['allow-incomplete'] === true });
     } catch (err) {
       if (err instanceof StoreReadError) {
         io.stderr.write(`mockjutsu verify: ${err.message}\n`);

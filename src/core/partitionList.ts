@@ -1,4 +1,5 @@
-import { MockjutsuError, normalizePartition, type PartitionKey } from '../core/index.js';
+import { MockjutsuError } from './mockjutsuError.js';
+import { normalizePartition, type PartitionKey } from './generatorOptions.js';
 
 /** Most partitions one verification regenerates. */
 export const MAX_PARTITIONS = 1_000_000;

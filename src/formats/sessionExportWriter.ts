@@ -1,0 +1,119 @@
+import { serializeEvent, serializeSession, type Session } from '../core/index.js';
+import { EVENT_CSV_COLUMNS, csvRow, eventCsvRow } from './csvSerializer.js';
+import { eventSqlScript, type SqlDialect, type SqlStatementState } from './sqlSerializer.js';
+
+/** Formats a session export writes. */
+export type SessionExportFormat = 'json' | 'ndjson' | 'csv' | 'sql';
+export const SESSION_EXPORT_FORMATS: readonly SessionExportFormat[] = ['json', 'ndjson', 'csv', 'sql'];
+
+/** Options of {@link createSessionExportWriter}. */
+export interface SessionExportOptions {
+  format: SessionExportFormat;
+  /** json: indent by two spaces (JSON.stringify(sessions, null, 2)). */
+  pretty?: boolean;
+  /** sql */
+  dialect?: SqlDialect;
+  table?: string;
+}
+
+/**
+ * Where an export stands between two sessions: whether a session was written yet (json) and
+ * the open INSERT statement (sql). Plain data, so it crosses to a worker thread.
+ */
+export interface SessionExportState {
+  written: boolean;
+  sql: SqlStatementState;
+}
+
+/**
+ * Writes a session export (json, ndjson, csv or sql) session by session. Its state can be read
+ * and set, so workers writing consecutive runs of sessions of one export produce exactly the
+ * bytes one writer would: the CLI's `--workers` and its single-thread path share this code.
+ */
+export interface SessionExportWriter {
+  readonly format: SessionExportFormat;
+  /** Text before the first session ('[', the CSV header, the SQL preamble). */
+  readonly head: string;
+  state: SessionExportState;
+  /** `chunk` with the session's text added. */
+  append(chunk: string, session: Session): string;
+  /** Text after the last session. */
+  tail(): string;
+  /**
+   * SQL only: the row length of each event of `sessions` (with its global_position as it is),
+   * so the state after them can be planned without their text (see {@link advanceState}).
+   */
+  rowLengths?(sessions: readonly Session[]): number[];
+  /** SQL only: moves `state` past rows of the given lengths. */
+  advanceState?(state: SessionExportState, rowLengths: Iterable<number>): void;
+}
+
+/** A fresh export state: nothing written, no statement open. */
+export function initialExportState(): SessionExportState {
+  return { written: false, sql: { rows: 0, chars: 0 } };
+}
+
+function appendNdjson(chunk: string, session: Session): string {
+  for (let i = 0; i < session.length; i++) chunk += serializeEvent(session[i]!) + '\n';
+  return chunk;
+}
+
+function appendCsv(chunk: string, session: Session): string {
+  for (let i = 0; i < session.length; i++) chunk += eventCsvRow(session[i]!);
+  return chunk;
+}
+
+/** The writer of one session export; see {@link SessionExportWriter}. */
+export function createSessionExportWriter(options: SessionExportOptions): SessionExportWriter {
+  const state = initialExportState();
+  switch (options.format) {
+    case 'ndjson':
+      return { format: 'ndjson', head: '', state, append: appendNdjson, tail: () => '' };
+    case 'csv':
+      return { format: 'csv', head: csvRow(EVENT_CSV_COLUMNS), state, append: appendCsv, tail: () => '' };
+    case 'json': {
+      const pretty = options.pretty === true;
+      const writer: SessionExportWriter = {
+        format: 'json',
+        head: '[',
+        state,
+        append(chunk, session) {
+          const sep = writer.state.written ? (pretty ? ',\n  ' : ',') : pretty ? '\n  ' : '';
+          writer.state.written = true;
+          // JSON text has no raw newlines inside strings, so indenting every line is safe.
+          return chunk + sep + (pretty ? JSON.stringify(session, null, 2).replace(/\n/g, '\n  ') : serializeSession(session));
+        },
+        tail: () => (pretty && writer.state.written ? '\n]\n' : ']\n'),
+      };
+      return writer;
+    }
+    case 'sql': {
+      const script = eventSqlScript({ dialect: options.dialect, table: options.table });
+      const writer: SessionExportWriter = {
+        format: 'sql',
+        head: script.head,
+        state,
+        append(chunk, session) {
+          script.state = writer.state.sql;
+          for (let i = 0; i < session.length; i++) chunk = script.append(chunk, session[i]!);
+          writer.state.written = true;
+          return chunk;
+        },
+        tail() {
+          script.state = writer.state.sql;
+          return script.tail();
+        },
+        rowLengths: (sessions) => {
+          const out: number[] = [];
+          for (const s of sessions) for (const e of s) out.push(script.row(e).length);
+          return out;
+        },
+        advanceState(s, lengths) {
+          for (const n of lengths) script.step(s.sql, n);
+          s.written = true;
+        },
+      };
+      return writer;
+    }
+  }
+}
