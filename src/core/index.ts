@@ -21,6 +21,7 @@ export { eventStream, sessionIterator, type EventStreamOptions, type EventIterat
 export { jutsu, MAX_IN_MEMORY_COUNT, type GenerateOptions, type BulkOptions, type TypeMap, type TypeName } from './jutsu.js';
 export { DATA_TYPES, getDataType, typeNames, type DataType } from './dataTypes.js';
 export { buildUserProfile, type UserProfile } from './userPool.js';
+export { userProfileFromRecord, type UserRecord } from './userRecords.js';
 export { buildCatalog, ProductCatalog, type Product } from './productCatalog.js';
 export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
