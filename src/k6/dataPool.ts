@@ -52,6 +52,8 @@ function positiveInteger(value: unknown, path: string, name: string): number {
 class TestWidePool<T> implements K6DataPool<T> {
   private draws = 0;
   private lastIteration = -1;
+  // A VU's id never changes: read it once (each exec.vu read builds an object in k6).
+  private vuId = 0;
 
   constructor(
     readonly name: string,
@@ -67,7 +69,10 @@ class TestWidePool<T> implements K6DataPool<T> {
   get exhaustedMessage(): string { return poolExhaustedMessage(this.name, this.items.length); }
 
   private nextIndex(): number {
-    if (this.by === 'vu') return vuItemIndex(vuIdInTest(), this.vus, this.draws++);
+    if (this.by === 'vu') {
+      if (this.vuId === 0) this.vuId = vuIdInTest();
+      return vuItemIndex(this.vuId, this.vus, this.draws++);
+    }
     const iteration = iterationInTest();
     if (iteration !== this.lastIteration) {
       this.lastIteration = iteration;

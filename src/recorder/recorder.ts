@@ -1,6 +1,6 @@
 import { closeSync, existsSync, ftruncateSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encode } from '@msgpack/msgpack';
+import { Encoder } from '@msgpack/msgpack';
 import { MockjutsuError, describeValue } from '../core/mockjutsuError.js';
 import { RECORD_EXTENSIONS, decodeRecords, readRecords, type RecordFormat, type RecordsRead } from './recordFile.js';
 
@@ -48,11 +48,14 @@ export function checkRecordName(name: unknown): string {
   return name;
 }
 
+// One encoder reused for every item: it keeps its buffer instead of allocating one per call.
+const encoder = new Encoder();
+
 function encodeItem(item: unknown, format: RecordFormat, name: string): Uint8Array {
   if (item === undefined || typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint') {
     throw new MockjutsuError('INVALID_RECORD', `record ${JSON.stringify(name)}: an item is ${describeValue(item)}; expected a JSON value (object, array, string, number, boolean or null)`, name);
   }
-  if (format === 'msgpack') return encode(item);
+  if (format === 'msgpack') return encoder.encode(item);
   return Buffer.from(JSON.stringify(item) + '\n', 'utf8');
 }
 
