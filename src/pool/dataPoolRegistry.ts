@@ -50,6 +50,16 @@ export class DataPoolRegistry {
     return this.add(createDataPool(items, { name, recyclable }));
   }
 
+  /**
+   * Adds a pool that starts empty and grows: push recorded items into the returned array (what
+   * `POST /record/:name` would do after the recorder wrote them). A non-recyclable one hands each
+   * item out once, as it arrives.
+   */
+  addLive<T>(name: string, recyclable = false): { pool: DataPool<T>; items: T[] } {
+    const items: T[] = [];
+    return { pool: this.add(createDataPool(items, { name, recyclable, live: true })), items };
+  }
+
   /** The pool called `name`: an `INVALID_POOL` error listing the known ones when there is none. */
   get(name: string): DataPool<unknown> {
     const pool = this.pools.get(name);

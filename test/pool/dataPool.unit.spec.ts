@@ -71,3 +71,31 @@ describe('data pools (pure allocation)', () => {
     assert.throws(() => parseNdjsonRecords('{"id":1}\n{id:2}\n', 'users.ndjson'), (e: any) => e.code === 'INVALID_RECORD' && /^users\.ndjson: line 2 is not JSON/.test(e.message));
   });
 });
+
+describe('live pools (filled while the test runs, as by the recorder)', () => {
+  it('non-recyclable: starts empty, hands out each item once as it arrives, exhausted only for now', () => {
+    const items: string[] = [];
+    const pool = new IterableDataPool(items, { name: 'users', live: true });
+    assert.deepEqual(pool.take(2), { items: [], exhausted: true });
+    assert.equal(pool.tryNext(), undefined);
+    items.push('a', 'b', 'c');
+    assert.deepEqual(pool.take(2), { items: ['a', 'b'], exhausted: false });
+    assert.equal(pool.next(), 'c');
+    assert.throws(() => pool.next(), { code: 'POOL_EXHAUSTED' });
+    items.push('d');
+    assert.deepEqual(pool.take(5), { items: ['d'], exhausted: true });
+  });
+
+  it('recyclable: no items yet is a clear exhausted signal, then round-robin over what is there', () => {
+    const items: number[] = [];
+    const pool = new RecyclableDataPool(items, { name: 'products', live: true });
+    assert.throws(() => pool.next(), (e: any) => e.code === 'POOL_EXHAUSTED' && e.message === 'pool "products" has no items yet; nothing was recorded into it');
+    assert.deepEqual(pool.take(3), { items: [], exhausted: true });
+    items.push(1, 2);
+    assert.deepEqual(pool.take(3), { items: [1, 2, 1], exhausted: false });
+  });
+
+  it('without live, an empty array is still refused', () => {
+    assert.throws(() => new RecyclableDataPool([], { name: 'x' }), { code: 'INVALID_POOL' });
+  });
+});

@@ -95,6 +95,16 @@ describe('data pools over files (Node)', () => {
     assert.throws(() => pools.addItems('users', [1]), /pool "users" is already defined/);
   });
 
+  it('registry: a live pool filled as items are recorded hands each out once', () => {
+    const pools = new DataPoolRegistry();
+    const live = pools.addLive<{ id: number }>('users');
+    assert.deepEqual(pools.take('users', 1), { items: [], exhausted: true });
+    live.items.push({ id: 1 }, { id: 2 });
+    assert.deepEqual(pools.take('users', 5), { items: [{ id: 1 }, { id: 2 }], exhausted: true });
+    live.items.push({ id: 3 });
+    assert.deepEqual(pools.take('users', 5).items, [{ id: 3 }]);
+  });
+
   it('a pool file appended to after it was loaded does not change the loaded pool', () => {
     const file = write('u.ndjson', '{"id":1}\n');
     const pool = openDataPool(file);

@@ -33,14 +33,20 @@ export interface DataPoolOptions {
   name?: string;
   /** Items already handed out by an earlier run of this pool (resume; default 0). */
   position?: number;
+  /**
+   * The items array grows after the pool is made (a pool the recorder fills as a data-creation
+   * run records): it may start empty, and a non-recyclable pool that ran out hands out items
+   * appended later. `exhausted` then means "nothing left for now".
+   */
+  live?: boolean;
 }
 
 /** Validates a pool's items: an array or an array-like (a k6 SharedArray) with at least one item. */
-export function checkPoolItems<T>(items: ArrayLike<T>, name: string): ArrayLike<T> {
+export function checkPoolItems<T>(items: ArrayLike<T>, name: string, allowEmpty = false): ArrayLike<T> {
   if (typeof items !== 'object' || items === null || typeof items.length !== 'number' || !Number.isSafeInteger(items.length)) {
     throw new MockjutsuError('INVALID_POOL', `pool ${JSON.stringify(name)}: items are ${describeValue(items)}; expected an array (or a k6 SharedArray) of items`, 'items');
   }
-  if (items.length === 0) {
+  if (items.length === 0 && !allowEmpty) {
     throw new MockjutsuError('INVALID_POOL', `pool ${JSON.stringify(name)} is empty; a pool needs at least one item (did the data-creation run record any?)`, 'items');
   }
   return items;
@@ -53,14 +59,14 @@ function checkCount(n: unknown, name: string): number {
   return n;
 }
 
-function checkOptions(options: DataPoolOptions): { name: string; position: number } {
+function checkOptions(options: DataPoolOptions): { name: string; position: number; live: boolean } {
   const name = options.name ?? 'pool';
   if (typeof name !== 'string' || name.length === 0) throw new MockjutsuError('INVALID_POOL', `pool name is ${describeValue(name)}; expected a non-empty string`, 'name');
   const position = options.position ?? 0;
   if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
     throw new MockjutsuError('INVALID_POOL', `pool ${JSON.stringify(name)}: position is ${describeValue(position)}; expected an integer >= 0`, 'position');
   }
-  return { name, position };
+  return { name, position, live: options.live === true };
 }
 
 /** The message of an exhausted non-recyclable pool (the same text on every surface). */
@@ -79,7 +85,7 @@ export class RecyclableDataPool<T> implements DataPool<T> {
   constructor(items: ArrayLike<T>, options: DataPoolOptions = {}) {
     const o = checkOptions(options);
     this.name = o.name;
-    this.items = checkPoolItems(items, o.name);
+    this.items = checkPoolItems(items, o.name, o.live);
     this.drawn = o.position;
   }
 
@@ -87,15 +93,17 @@ export class RecyclableDataPool<T> implements DataPool<T> {
   get position(): number { return this.drawn; }
 
   next(): T {
+    if (this.items.length === 0) throw new MockjutsuError('POOL_EXHAUSTED', `pool ${JSON.stringify(this.name)} has no items yet; nothing was recorded into it`, this.name);
     return this.items[this.drawn++ % this.items.length]!;
   }
 
   tryNext(): T | undefined {
-    return this.next();
+    return this.items.length === 0 ? undefined : this.next();
   }
 
   take(n: number): PoolDraw<T> {
     const count = checkCount(n, this.name);
+    if (this.items.length === 0) return { items: [], exhausted: true };
     const items: T[] = [];
     for (let i = 0; i < count; i++) items.push(this.next());
     return { items, exhausted: false };
@@ -116,8 +124,8 @@ export class IterableDataPool<T> implements DataPool<T> {
   constructor(items: ArrayLike<T>, options: DataPoolOptions = {}) {
     const o = checkOptions(options);
     this.name = o.name;
-    this.items = checkPoolItems(items, o.name);
-    this.drawn = Math.min(o.position, this.items.length);
+    this.items = checkPoolItems(items, o.name, o.live);
+    this.drawn = o.live ? o.position : Math.min(o.position, this.items.length);
   }
 
   get size(): number { return this.items.length; }
