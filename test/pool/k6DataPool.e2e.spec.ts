@@ -45,11 +45,11 @@ describe('k6 data pools in the k6 harness (built bundle)', function () {
   });
   after(() => harness.close());
 
-  it('non-recyclable by iteration: 12 VUs x 10 iterations draw 120 items, each exactly once', async () => {
-    const report = await run(poolScript(120, "{ name: 'users' }", 'return pool.next().i;'), { vus: range(1, 13), iterations: 10 });
+  it('non-recyclable by iteration: 32 VUs x 16 iterations draw 512 items, each exactly once', async () => {
+    const report = await run(poolScript(512, "{ name: 'users' }", 'return pool.next().i;'), { vus: range(1, 33), iterations: 16 });
     const all = outcomes(report).flatMap((o) => { assert.deepEqual(o.errors, []); return o.results as number[]; });
-    assert.equal(all.length, 120);
-    assert.deepEqual([...all].sort((a, b) => a - b), range(0, 120));
+    assert.equal(all.length, 512);
+    assert.deepEqual([...all].sort((a, b) => a - b), range(0, 512));
   });
 
   it('exhaustion: past the last item next() throws POOL_EXHAUSTED naming the pool, tryNext() gives undefined; never a repeat', async () => {
