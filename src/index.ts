@@ -4,3 +4,5 @@ export * from './core/index.js';
 export * from './formats/index.js';
 export * from './store/index.js';
 export * from './verify/index.js';
+export * from './pool/index.js';
+export * from './recorder/index.js';

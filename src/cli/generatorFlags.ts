@@ -5,6 +5,8 @@ import {
 } from '../core/index.js';
 import { UsageError, type CliIo } from './cliCommand.js';
 import { parseIntegerFlag, type FlagValues } from './commandArgs.js';
+import { loadPoolItems } from '../pool/poolFile.js';
+import type { UserRecord } from '../core/userRecords.js';
 
 /** Flags every generating command takes. */
 export const GENERATOR_FLAGS = {
@@ -19,7 +21,9 @@ export const GENERATOR_FLAGS = {
 export const GENERATOR_FLAGS_HELP = `Generator options:
   --seed SEED        any string (1-256 chars) or integer; same seed => same bytes. Without it a
                      random seed is used and printed on stderr so the run can be replayed
-  --users N          users sessions are drawn from, 1..10000000 (default 1000)
+  --users N|FILE     users sessions are drawn from, 1..10000000 (default 1000), or a file of
+                     users that exist in the system under test (records with user_id or id,
+                     email, name...: .msgpack from the recorder, .ndjson, .json, .csv)
   --start TIME       first session's start: ISO-8601 ("2025-01-01T00:00:00Z"), epoch ms or
                      "now" (default 2025-01-01T00:00:00.000Z)
   --model FILE       a Markov model JSON file instead of the built-in e-commerce journey
@@ -50,6 +54,17 @@ export async function loadModelFlag(file: string | undefined): Promise<MarkovMod
   }
 }
 
+/** `--users`: a count (digits), or a file of user records (a pool file: .msgpack, .ndjson, .json, .csv). */
+export function parseUsersFlag(value: string, flag: string): number | UserRecord[] {
+  if (/^[0-9]+$/.test(value)) return parseIntegerFlag(value, flag, 1, 10_000_000);
+  try {
+    return loadPoolItems<UserRecord>(value).items;
+  } catch (e) {
+    if (e instanceof MockjutsuError) throw new UsageError(`${flag} ${JSON.stringify(value)}: not a count (1..10000000) and ${e.message.replace(/^"[^"]*"(: )?/, '')}`);
+    throw e;
+  }
+}
+
 /** Generator options built from the flags, and the seed the run uses. */
 export interface ResolvedGeneratorFlags {
   options: GeneratorOptions & { partition?: string };
@@ -68,7 +83,7 @@ export function parseStartFlag(value: string): string | number {
 export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_FLAGS>): Promise<ResolvedGeneratorFlags> {
   const seed = resolveSeed(values.seed);
   const options: GeneratorOptions & { partition?: string } = { seed };
-  if (values.users !== undefined) options.users = parseIntegerFlag(values.users, '--users', 1, 10_000_000);
+  if (values.users !== undefined) options.users = parseUsersFlag(values.users, '--users');
   if (values.start !== undefined) options.start = parseStartFlag(values.start);
   if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
   if (values.partition !== undefined) options.partition = values.partition;

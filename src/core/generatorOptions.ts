@@ -2,6 +2,7 @@ import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import { compileModel, type MarkovModel, type MarkovModelDefinition } from './markovModel.js';
 import { defaultModelDefinition } from './defaultModel.js';
 import { DEFAULT_START_MS, isRepresentableMs } from './timeModel.js';
+import { checkUserRecords, type UserRecord } from './userRecords.js';
 
 /** A seed: any non-empty string up to 256 characters or a safe integer. `42` and `"42"` are the same seed. */
 export type Seed = string | number;
@@ -15,8 +16,13 @@ export interface GeneratorOptions {
   seed?: Seed;
   /** The Markov model (definition object or compiled); default: the e-commerce journey. */
   model?: MarkovModelDefinition | MarkovModel;
-  /** Number of distinct users sessions are drawn from (1..10,000,000, default 1,000). Returning users keep id and profile. */
-  users?: number;
+  /**
+   * Number of distinct users sessions are drawn from (1..10,000,000, default 1,000). Returning
+   * users keep id and profile. Or the users themselves: an array (or k6 SharedArray) of records
+   * of users that exist in the system under test ({@link UserRecord}); sessions then belong to
+   * them, drawn the same way (the same seed and records give the same sessions).
+   */
+  users?: number | ArrayLike<UserRecord>;
   /**
    * First session's start: ISO-8601 text, epoch ms, a Date, or "now".
    * Default 2025-01-01T00:00:00.000Z, so that output does not depend on the clock.
@@ -45,7 +51,10 @@ export interface GeneratorOptions {
 export interface GeneratorConfig {
   readonly seed: string;
   readonly model: MarkovModel;
+  /** How many users sessions are drawn from. */
   readonly users: number;
+  /** The users' records when `users` was a list; undefined for seeded users. */
+  readonly userRecords: ArrayLike<UserRecord> | undefined;
   readonly startMs: number;
   readonly sessionIntervalMs: number;
   readonly spreadMs: number;
@@ -134,7 +143,9 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
     }
   }
   const model = options.model === undefined ? getDefaultModel() : compileModel(options.model);
-  const users = options.users === undefined ? 1000 : checkInteger(options.users, 'users', 1, 10_000_000);
+  const resolvedSeed = seed ?? resolveSeed(options.seed);
+  const userRecords = typeof options.users === 'object' && options.users !== null ? checkUserRecords(options.users, resolvedSeed) : undefined;
+  const users = userRecords !== undefined ? userRecords.length : options.users === undefined ? 1000 : checkInteger(options.users, 'users', 1, 10_000_000);
   const sessionIntervalMs = options.sessionIntervalMs === undefined ? 1_800_000 : checkInteger(options.sessionIntervalMs, 'sessionIntervalMs', 1, 365 * 86_400_000);
   const spreadMs = options.spreadMs === undefined ? 0 : checkInteger(options.spreadMs, 'spreadMs', 1, 10 * 365 * 86_400_000);
   const activity = options.activity ?? 'daily-weekly';
@@ -152,9 +163,10 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   }
   const userCacheSize = options.userCacheSize === undefined ? 4096 : checkInteger(options.userCacheSize, 'userCacheSize', 0, 1_000_000);
   return Object.freeze({
-    seed: seed ?? resolveSeed(options.seed),
+    seed: resolvedSeed,
     model,
     users,
+    userRecords,
     startMs: parseStart(options.start),
     sessionIntervalMs,
     spreadMs,

@@ -21,9 +21,11 @@ export { eventStream, sessionIterator, type EventStreamOptions, type EventIterat
 export { jutsu, MAX_IN_MEMORY_COUNT, type GenerateOptions, type BulkOptions, type TypeMap, type TypeName } from './jutsu.js';
 export { DATA_TYPES, getDataType, typeNames, type DataType } from './dataTypes.js';
 export { buildUserProfile, type UserProfile } from './userPool.js';
+export { userProfileFromRecord, type UserRecord } from './userRecords.js';
 export { buildCatalog, ProductCatalog, type Product } from './productCatalog.js';
 export { formatCents } from './sessionSimulator.js';
 export { derivePrng, type Prng } from './prng.js';
 export { textChunks, DEFAULT_CHUNK_CHARS, type TextChunksOptions } from './textChunks.js';
 export { positionedItems } from './positionedItems.js';
 export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';
+export * from './pool/index.js';

@@ -4,7 +4,13 @@ export type MockjutsuErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_SEED'
   | 'INVALID_COUNT'
-  | 'INVALID_MODEL';
+  | 'INVALID_MODEL'
+  /** A non-recyclable data pool handed out its last item. */
+  | 'POOL_EXHAUSTED'
+  /** A data pool that cannot be used: empty, unknown name, bad options or a file of the wrong kind. */
+  | 'INVALID_POOL'
+  /** A recorded item or a pool file's record that cannot be read. */
+  | 'INVALID_RECORD';
 
 /**
  * The one error class every surface throws for bad input. `code` is stable across versions;

@@ -5,6 +5,7 @@ import type { GeneratorConfig } from './generatorOptions.js';
 import { activityOffset, formatIsoMs, thinkTimeMs } from './timeModel.js';
 import { ProductCatalog, type Product } from './productCatalog.js';
 import { UserPool } from './userPool.js';
+import { RecordUserPool } from './userRecords.js';
 import { SCHEMA_VERSION, type EventPayload, type OrderItem, type Session, type SessionEvent } from './sessionEvent.js';
 import { searchAdjectives, searchNouns, productMaterials, products as productNouns } from './data/fakerSlice.generated.js';
 import { MockjutsuError } from './mockjutsuError.js';
@@ -45,7 +46,7 @@ function randomIp(r: Prng): string {
 export class SessionSimulator {
   readonly config: GeneratorConfig;
   private readonly model: MarkovModel;
-  private readonly users: UserPool;
+  private readonly users: UserPool | RecordUserPool;
   private catalogCache: ProductCatalog | undefined;
   private readonly bases = new Map<string, PartitionBase>();
   /** transitions[state][outcome][mask] */
@@ -57,7 +58,9 @@ export class SessionSimulator {
     if (config.catalogSize < 2 * this.model.maxCartLines) {
       throw new MockjutsuError('INVALID_OPTION', `catalogSize is ${config.catalogSize}; with max_cart_lines ${this.model.maxCartLines} it must be at least ${2 * this.model.maxCartLines}`, 'catalogSize');
     }
-    this.users = new UserPool(config.seed, config.users, config.userCacheSize);
+    this.users = config.userRecords !== undefined
+      ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
+      : new UserPool(config.seed, config.users, config.userCacheSize);
     this.transitions = this.model.states.map((s) => s.outcomes.map((o) => [0, 1, 2, 3].map((mask) => allowedTransitions(this.model, o, mask))));
   }
 

@@ -9,8 +9,10 @@ import { resolveK6Seed } from './k6Seed.js';
 
 export { sessionStream, type K6SessionStreamOptions, type VuSessionStream } from './vuSessionStream.js';
 export { SEED_ENV_VAR } from './k6Seed.js';
+export { dataPool, type K6DataPool, type K6DataPoolOptions } from './dataPool.js';
 export {
   MockjutsuError, serializeEvent, serializeSession, modelStatistics, parseModel, defaultModelDefinition, SCHEMA_VERSION,
+  parseNdjsonRecords,
 } from '../core/index.js';
 
 function withSeed<T extends GenerateOptions | BulkOptions>(options: T): T {

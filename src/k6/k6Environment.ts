@@ -16,3 +16,16 @@ export function envVar(name: string): string | undefined {
 export function vuIdInTest(): number {
   return exec.vu.idInTest;
 }
+
+/**
+ * The running iteration's test-wide number in its scenario (`exec.scenario.iterationInTest`):
+ * unique across every instance of a distributed run. Throws in the init context.
+ */
+export function iterationInTest(): number {
+  return exec.scenario.iterationInTest;
+}
+
+/** Ends the whole test run (`exec.test.abort`) with a message. */
+export function abortTest(message: string): void {
+  exec.test.abort(message);
+}

@@ -10,9 +10,11 @@ export type {
   LoginPayload, LogoutPayload, MarkovModel, MarkovModelDefinition, MockjutsuErrorCode, ModelStatistics, OrderItem,
   OutcomeDefinition, PageViewPayload, PartitionKey, PaymentPayload, RemoveFromCartPayload, SearchPayload, Seed, Session,
   SessionEvent, SessionStream, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
+  UserRecord,
 } from '../core/index.js';
 export {
   MockjutsuError, SCHEMA_VERSION, defaultModelDefinition, modelStatistics, parseModel, serializeEvent, serializeSession,
+  parseNdjsonRecords,
 } from '../core/index.js';
 
 /** Options of {@link sessionStream}: the generator options plus an optional fixed partition. */
@@ -58,3 +60,54 @@ export declare function bulk<T extends string>(type: T, options: BulkOptions): A
 
 /** Names of the types `generate` and `bulk` serve. */
 export declare function types(): string[];
+
+/** Options of {@link dataPool}. */
+export interface K6DataPoolOptions {
+  /** Name used in messages (default "pool"). */
+  name?: string;
+  /** Round-robin forever (default false: each item once in the whole test, then exhausted). */
+  recyclable?: boolean;
+  /**
+   * Which test-wide id picks the item:
+   * - `"iteration"` (default): `exec.scenario.iterationInTest`; iteration i takes items
+   *   [i * perIteration, (i + 1) * perIteration). Items are used in order, whatever VU runs the iteration.
+   * - `"vu"`: `exec.vu.idInTest`; VU v takes v-1, v-1+vus, v-1+2*vus ... (needs `vus`). Items
+   *   stay with their VU (a VU keeps its own users); VUs that run fewer iterations leave gaps.
+   */
+  by?: 'iteration' | 'vu';
+  /** With by "iteration": the most items one iteration takes (default 1). */
+  perIteration?: number;
+  /** With by "vu": the test's VU count, all instances together (the highest `exec.vu.idInTest`). */
+  vus?: number;
+  /** When a non-recyclable pool runs out: `"throw"` (default; the iteration fails) or `"abort"` (`exec.test.abort` ends the test). */
+  onExhausted?: 'throw' | 'abort';
+}
+
+/** A pool of items drawn by this VU (see {@link dataPool}). */
+export interface K6DataPool<T> {
+  readonly name: string;
+  readonly size: number;
+  readonly recyclable: boolean;
+  /** The next item; when a non-recyclable pool is exhausted, throws a `POOL_EXHAUSTED` error (or aborts the test, per `onExhausted`). */
+  next(): T;
+  /** The next item, or undefined when a non-recyclable pool is exhausted (for an early `return`). */
+  tryNext(): T | undefined;
+  /** The text `next()` throws when the pool is exhausted (to log or pass to `exec.test.abort`). */
+  readonly exhaustedMessage: string;
+}
+
+/**
+ * A data pool over `items`: a `SharedArray` made in the init context (or any array). Create
+ * it in the init context; items are drawn in the default function. Non-recyclable (the
+ * default): each item at most once in the whole test, across VUs and execution segments,
+ * because the index comes from `exec.scenario.iterationInTest` (or `exec.vu.idInTest`), ids
+ * k6 makes unique test-wide; no coordination between VUs or instances.
+ *
+ * @example
+ * const users = dataPool(new SharedArray('users', () => JSON.parse(open('./users.json'))), { name: 'users' });
+ * export default function () {
+ *   const user = users.tryNext();
+ *   if (user === undefined) return exec.test.abort(users.exhaustedMessage);
+ * }
+ */
+export declare function dataPool<T>(items: ArrayLike<T>, options?: K6DataPoolOptions): K6DataPool<T>;

@@ -25,7 +25,7 @@ describe('CLI commands (unit)', () => {
     });
 
     it('lists every command exactly once, in a static list', () => {
-      assert.deepEqual(listCommands().map((c) => c.name), ['generate', 'bulk', 'export', 'model', 'serve', 'verify']);
+      assert.deepEqual(listCommands().map((c) => c.name), ['generate', 'bulk', 'export', 'model', 'records', 'serve', 'verify']);
       for (const c of listCommands()) assert.equal(findCommand(c.name), c);
     });
   });

@@ -41,6 +41,11 @@ export interface K6Job {
   exec?: string;
   /** `exec.scenario.name` (default "default"). */
   scenario?: string;
+  /**
+   * `exec.scenario.iterationInTest` of this instance's iterations, in the order they run
+   * (default 0, 1, 2 ...); an execution segment gets striped numbers, as VU ids (segmentVuIds).
+   */
+  iterationIdsInTest?: number[];
 }
 
 /** An exception as seen from the host. */
@@ -441,7 +446,7 @@ export async function runK6Job(job: K6Job): Promise<K6RunReport> {
     const globals = vu.globalNames();
     if (!initErrors.has(vu)) {
       for (let i = 0; i < job.iterations; i++) {
-        vu.host.iterationInTest = iterationInTest++;
+        vu.host.iterationInTest = job.iterationIdsInTest === undefined ? iterationInTest++ : job.iterationIdsInTest[iterationInTest++]!;
         try {
           const result = vu.iterate(job.exec, data);
           iterations.push(result === undefined ? {} : { result: vu.toJson(result) });

@@ -34,3 +34,7 @@ export default function (): void {
   const sessions = decl.bulk('event_stream', { seed: 1, count: 2 });
   void [text, user.email, sessions[0]![0]!.stream_version, stream.getState().session];
 }
+same<typeof impl.dataPool, typeof decl.dataPool>(true);
+same<typeof impl.parseNdjsonRecords, typeof decl.parseNdjsonRecords>(true);
+same<impl.K6DataPoolOptions, decl.K6DataPoolOptions>(true);
+same<impl.K6DataPool<{ id: string }>, decl.K6DataPool<{ id: string }>>(true);

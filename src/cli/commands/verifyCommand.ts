@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { MockjutsuError, type GeneratorOptions } from '../../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
-import { loadModelFlag, parseStartFlag } from '../generatorFlags.js';
+import { loadModelFlag, parseStartFlag, parseUsersFlag } from '../generatorFlags.js';
 import { StoreReadError } from '../../verify/foundRecord.js';
 import { MAX_EXPECTED_SESSIONS } from '../../verify/expectedStreams.js';
 import { formatVerifySummary } from '../../verify/verifyReport.js';
@@ -11,7 +11,7 @@ import { verifyStreams } from '../../verify/verifyStreams.js';
 /** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
 export const EXIT_STORE_UNREADABLE = 3;
 
-const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
+const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N|FILE] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -30,7 +30,7 @@ Options:
                       its JSONL file, or an NDJSON file of generated events. Repeat it for the
                       shards of one run (export --partitions files made on several machines)
   --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
-  --users N, --start T, --model FILE
+  --users N|FILE, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
   --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
   --allow-incomplete  the run stopped part-way (a time-limited k6 test): per partition, events
@@ -86,7 +86,7 @@ export const verifyCommand: CliCommand = {
     if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
     const sessions = parseIntegerFlag(str('sessions')!, '--sessions', 1, MAX_EXPECTED_SESSIONS);
     const generator: Omit<GeneratorOptions, 'seed'> = {};
-    if (str('users') !== undefined) generator.users = parseIntegerFlag(str('users')!, '--users', 1, 10_000_000);
+    if (str('users') !== undefined) generator.users = parseUsersFlag(str('users')!, '--users');
     if (str('start') !== undefined) generator.start = parseStartFlag(str('start')!);
     if (str('model') !== undefined) generator.model = await loadModelFlag(str('model')!);
     const reportFile = str('report');
