@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { jutsu, serializeSession } from '../../src/core/index.js';
 import { findCommand, listCommands } from '../../src/cli/commands.js';
 import { parseCommandArgs, parseIntegerFlag } from '../../src/cli/commandArgs.js';
 import { UsageError } from '../../src/cli/cliCommand.js';
 import { runCli } from '../../src/cli/main.js';
-
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  return { io: { stdout, stderr }, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
-}
+import { captureIo } from './inProcessCli.js';
 
 describe('CLI commands (unit)', () => {
   describe('the registry', () => {
