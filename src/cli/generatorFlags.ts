@@ -15,6 +15,12 @@ export const GENERATOR_FLAGS = {
   start: { type: 'string' },
   model: { type: 'string' },
   partition: { type: 'string' },
+  'session-interval': { type: 'string' },
+  spread: { type: 'string' },
+  activity: { type: 'string' },
+  'catalog-size': { type: 'string' },
+  currency: { type: 'string' },
+  'site-url': { type: 'string' },
 } as const;
 
 /** Help lines of {@link GENERATOR_FLAGS}. */
@@ -27,7 +33,14 @@ export const GENERATOR_FLAGS_HELP = `Generator options:
   --start TIME       first session's start: ISO-8601 ("2025-01-01T00:00:00Z"), epoch ms or
                      "now" (default 2025-01-01T00:00:00.000Z)
   --model FILE       a Markov model JSON file instead of the built-in e-commerce journey
-  --partition KEY    partition to draw from (a k6 VU id, a JMeter thread key...; default 0)`;
+  --partition KEY    partition to draw from (a k6 VU id, a JMeter thread key...; default 0)
+  --session-interval MS
+                     session k of a partition starts in the k-th interval (default 1800000)
+  --spread MS        spread session starts over MS along the --activity curve instead
+  --activity A       daily-weekly (default: evening peak, quiet nights, busier weekends) or flat
+  --catalog-size N   products in the catalog, 10..100000 (default 500)
+  --currency CODE    ISO 4217 code of every price (default USD)
+  --site-url ORIGIN  origin of page_view URLs (default https://shop.example.com)`;
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -87,6 +100,13 @@ export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_
   if (values.start !== undefined) options.start = parseStartFlag(values.start);
   if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
   if (values.partition !== undefined) options.partition = values.partition;
+  // Checked by the core, whose messages name the flag (see withFlagNames).
+  if (values['session-interval'] !== undefined) options.sessionIntervalMs = parseIntegerFlag(values['session-interval'], '--session-interval', 1, 365 * 86_400_000);
+  if (values.spread !== undefined) options.spreadMs = parseIntegerFlag(values.spread, '--spread', 1, 10 * 365 * 86_400_000);
+  if (values.activity !== undefined) options.activity = values.activity as GeneratorOptions['activity'];
+  if (values['catalog-size'] !== undefined) options.catalogSize = parseIntegerFlag(values['catalog-size'], '--catalog-size', 10, 100_000);
+  if (values.currency !== undefined) options.currency = values.currency;
+  if (values['site-url'] !== undefined) options.siteUrl = values['site-url'];
   return { options, seed, randomSeed: values.seed === undefined };
 }
 
@@ -95,7 +115,10 @@ export function reportSeed(resolved: ResolvedGeneratorFlags, io: CliIo): void {
   if (resolved.randomSeed) io.stderr.write(`mockjutsu: seed ${resolved.seed} (replay with --seed ${resolved.seed})\n`);
 }
 
-const FLAG_OF_PATH: Record<string, string> = { seed: '--seed', users: '--users', start: '--start', partition: '--partition', session: '--session' };
+const FLAG_OF_PATH: Record<string, string> = {
+  seed: '--seed', users: '--users', start: '--start', partition: '--partition', session: '--session',
+  activity: '--activity', currency: '--currency', siteUrl: '--site-url',
+};
 
 /**
  * Runs `fn`, rewording the core's errors about an option ("start is ...") to name the flag
@@ -105,7 +128,7 @@ export async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof MockjutsuError && e.path !== undefined && FLAG_OF_PATH[e.path] !== undefined && e.message.startsWith(e.path + ' ')) {
+    if (e instanceof MockjutsuError && e.path !== undefined && Object.hasOwn(FLAG_OF_PATH, e.path) && e.message.startsWith(e.path + ' ')) {
       throw new MockjutsuError(e.code, FLAG_OF_PATH[e.path] + e.message.slice(e.path.length), e.path);
     }
     throw e;

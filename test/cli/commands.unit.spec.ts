@@ -56,6 +56,19 @@ describe('CLI commands (unit)', () => {
       assert.equal(await runCli(['export', 'event_stream', '--count', '1', '--out', '/nonexistent-dir/x'], runtime.io), 1);
       assert.match(runtime.err(), /^mockjutsu export: error: cannot write --out/);
     });
+    it('takes every generator option as a flag: the same session as the library with those options', async () => {
+      const options = { seed: 3, sessionIntervalMs: 60_000, spreadMs: 86_400_000, activity: 'flat', catalogSize: 20, currency: 'EUR', siteUrl: 'http://shop.test:8080' } as const;
+      const c = captureIo();
+      const args = ['generate', 'event_stream', '--seed', '3', '--session-interval', '60000', '--spread', '86400000', '--activity', 'flat', '--catalog-size', '20', '--currency', 'EUR', '--site-url', 'http://shop.test:8080'];
+      assert.equal(await runCli(args, c.io), 0, c.err());
+      assert.equal(c.out(), serializeSession(jutsu.generate('event_stream', options)) + '\n');
+      assert.match(c.out(), /"currency":"EUR"/);
+      for (const [flag, value, message] of [['--activity', 'hourly', /^mockjutsu generate: --activity is "hourly"; allowed: "daily-weekly" or "flat"/], ['--currency', 'euro', /^mockjutsu generate: --currency is "euro"; allowed: a three-letter ISO 4217 code/], ['--catalog-size', '5', /--catalog-size is "5"; allowed: an integer from 10 to 100000/]] as const) {
+        const bad = captureIo();
+        assert.equal(await runCli(['generate', 'event_stream', flag, value], bad.io), 2);
+        assert.match(bad.err(), message);
+      }
+    });
     it('names a negative count and an unknown --out extension instead of guessing', async () => {
       for (const args of [['--count', '-5'], ['-n', '-5'], ['--count=-5']]) {
         const c = captureIo();
