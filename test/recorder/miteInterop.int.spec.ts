@@ -1,6 +1,6 @@
 // With Python's msgpack installed (pip install msgpack), check both directions against the
 // real library mite uses: the committed fixture is what write_mite_records.py writes, and
-// Python reads what this recorder writes. Skipped where Python's msgpack is missing.
+// Python reads what this recorder writes. Skipped where Python's msgpack is missing (fails in CI).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRecorder } from '../../src/recorder/index.js';
+import { requirePart } from '../support/realParts.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 const hasPythonMsgpack = spawnSync('python3', ['-c', 'import msgpack'], { stdio: 'ignore' }).status === 0;
@@ -15,7 +16,7 @@ const hasPythonMsgpack = spawnSync('python3', ['-c', 'import msgpack'], { stdio:
 describe("recorder and mite's Python msgpack", function () {
   let dir: string;
   beforeEach(function () {
-    if (!hasPythonMsgpack) this.skip();
+    requirePart(this, hasPythonMsgpack, "Python's msgpack (pip install msgpack)");
     dir = mkdtempSync(join(tmpdir(), 'mockjutsu-mite-'));
   });
   afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
