@@ -1,65 +1,66 @@
-// Export speed: the CLI (`node dist/cli.js export ... > /dev/null`, a child process) against
-// the core's chunk generators iterated in this process, per format, plus the CLI's peak RSS.
-// CPU time (user + system) is the main figure: steadier than wall time when other work shares
-// the machine. Needs dist/ (npm run bench builds it) and /usr/bin/time for the CLI's figures.
+// Export speed, end to end: `node dist/cli.js export` (start-up included) with --workers 1 and
+// --workers <cores>, to a file (/dev/null) and through a pipe (| cat), against a baseline run
+// in the same session through the same file or pipe: prebuilt events written the naive way
+// (JSON.stringify for NDJSON, field map + join for CSV and SQL), its building not timed. Also
+// the CLI's peak RSS. Needs dist/ (npm run bench builds it) and /usr/bin/time.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { eventStream, ndjsonChunks, sessionIterator, serializeSession } from '../src/index.js';
-import { eventCsvChunks } from '../src/formats/csvSerializer.js';
-import { eventSqlChunks } from '../src/formats/sqlSerializer.js';
-import { jsonArrayChunks } from '../src/formats/index.js';
 
-const SESSIONS = 100_000;
+const SESSIONS = Number(process.env['MOCKJUTSU_BENCH_SESSIONS'] ?? 20_000);
 const SEED = 'bench';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./support/exportBaseline.ts', import.meta.url));
 const TIME = '/usr/bin/time';
+const FORMATS = ['ndjson', 'csv', 'sql', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 
-type Format = 'ndjson' | 'json' | 'csv' | 'sql';
+interface Timed { wall: number; rssMb: number }
 
-const core: Record<Format, () => Iterable<string>> = {
-  ndjson: () => ndjsonChunks(eventStream({ seed: SEED, sessions: SESSIONS })),
-  json: () => jsonArrayChunks(sessionIterator({ seed: SEED, sessions: SESSIONS }), serializeSession, false),
-  csv: () => eventCsvChunks(eventStream({ seed: SEED, sessions: SESSIONS })),
-  sql: () => eventSqlChunks(eventStream({ seed: SEED, sessions: SESSIONS })),
-};
-
-function coreRun(format: Format): { cpu: number; chars: number } {
-  const t0 = process.cpuUsage();
-  let chars = 0;
-  for (const chunk of core[format]()) chars += chunk.length;
-  const d = process.cpuUsage(t0);
-  return { cpu: (d.user + d.system) / 1e6, chars };
+function sh(command: string, pipe: boolean): { stderr: string } {
+  const r = spawnSync('sh', ['-c', `${command} ${pipe ? '| cat' : ''} > /dev/null`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${command} failed: ${r.stderr}`);
+  return { stderr: r.stderr };
 }
 
-function timed(argv: string[], pipe: boolean): { wall: number; cpu: number; rssMb: number } | undefined {
-  if (!existsSync(TIME) || !existsSync(CLI)) return undefined;
-  const quoted = [TIME, '-f', '%e %U %S %M', process.execPath, CLI, ...argv].map((a) => `'${a}'`).join(' ');
-  const r = spawnSync('sh', ['-c', `${quoted} ${pipe ? '| cat' : ''} > /dev/null`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };
+const quote = (args: string[]) => args.map((a) => `'${a}'`).join(' ');
+
+function cli(format: Format, workers: number, pipe: boolean): Timed {
+  const args = ['export', 'event_stream', '--count', String(SESSIONS), '--seed', SEED, '--format', format, '--workers', String(workers)];
+  const { stderr } = sh(quote([TIME, '-f', '%e %M', process.execPath, CLI, ...args]), pipe);
+  const [wall, rssKb] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wall: wall!, rssMb: rssKb! / 1024 };
 }
 
-function cliArgs(format: Format): string[] {
-  return ['export', 'event_stream', '--count', String(SESSIONS), '--seed', SEED, '--format', format];
+function baseline(format: Format, pipe: boolean): { seconds: number; events: number } {
+  const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(SESSIONS), SEED]), pipe);
+  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; events: number };
 }
 
 export default async function exportBench(): Promise<void> {
-  let events = 0;
-  for (const _ of eventStream({ seed: SEED, sessions: SESSIONS })) events++;
-  console.log(`export event_stream --count ${SESSIONS} (${events} events); core: chunks generated in this process, no I/O;`);
-  console.log('CLI: node dist/cli.js > /dev/null, and | cat > /dev/null (a pipe: backpressure matters)');
-  console.log('format  MB out   core ev/s (CPU)   CLI ev/s (CPU)  (wall)   RSS    CLI|cat ev/s (wall)   RSS');
+  if (!existsSync(TIME) || !existsSync(CLI)) {
+    console.log('export bench: needs /usr/bin/time and dist/cli.js (npm run bench builds it)');
+    return;
+  }
+  const cores = availableParallelism();
+  console.log(`export event_stream --count ${SESSIONS}, end to end (start-up included), to /dev/null and | cat;`);
+  console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
+  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   peak RSS w1 / w${cores}`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
-  const mb = (n: number) => `${n.toFixed(0).padStart(4)} MB`;
-  for (const format of ['ndjson', 'json', 'csv', 'sql'] as const) {
-    const c = coreRun(format);
-    const file = timed(cliArgs(format), false);
-    const pipe = timed(cliArgs(format), true);
-    const cli = file && pipe
-      ? `${k(events / file.cpu)}  ${k(events / file.wall)}  ${mb(file.rssMb)}   ${k(events / pipe.wall)}       ${mb(pipe.rssMb)}`
-      : '(no /usr/bin/time or dist/cli.js)';
-    console.log(`${format.padEnd(6)} ${(c.chars / 1e6).toFixed(0).padStart(6)}   ${k(events / c.cpu)}       ${cli}`);
+  for (const format of FORMATS) {
+    for (const pipe of [false, true]) {
+      const base = baseline(format === 'json' ? 'ndjson' : format, pipe);
+      const one = cli(format, 1, pipe);
+      const many = cli(format, cores, pipe);
+      const rate = (t: Timed) => base.events / t.wall;
+      const b = base.events / base.seconds;
+      console.log(
+        `${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
+        `     ${k(rate(many))} (${(rate(many) / b).toFixed(2)}x, ${(rate(many) / rate(one)).toFixed(2)}x)` +
+        `     ${one.rssMb.toFixed(0)} / ${many.rssMb.toFixed(0)} MB`,
+      );
+    }
   }
 }
 
