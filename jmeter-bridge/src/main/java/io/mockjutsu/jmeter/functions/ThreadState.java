@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.JMeterContext;
 import org.apache.jmeter.threads.JMeterContextService;
-import org.apache.jorphan.logging.LoggingManager;
-import org.apache.log.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything one JMeter thread keeps between calls: its session-stream key, its prefetch queues
@@ -37,7 +37,8 @@ final class ThreadState {
 
     static final String DEFAULT_TYPE = "event_stream";
 
-    private static final Logger LOG = LoggingManager.getLoggerFor(MockjutsuEventSourcing.class.getName());
+    // SLF4J, JMeter's logging API since 3.2 (the logkit shims LoggingManager/org.apache.log are deprecated)
+    private static final Logger LOG = LoggerFactory.getLogger(MockjutsuEventSourcing.class);
     private static final long FIRST_BACKOFF_MS = 50;
 
     private static final ThreadLocal<ThreadState> CURRENT = new ThreadLocal<ThreadState>();

@@ -36,7 +36,7 @@ import org.apache.jorphan.collections.ListedHashTree;
  * plugin jar must also be named by {@code --plugin} (it goes to {@code search_paths}, absolute).
  *
  * <pre>
- * --jmeter-home DIR   (default: -Djmeter.home, $JMETER_HOME, /usr/share/jmeter)
+ * --jmeter-home DIR   (default: -Djmeter.home, $JMETER_HOME)
  * --plugin JAR        plugin jar, added to search_paths
  * --threads N --loops N --group NAME
  * --expr EXPR         one sampler per --expr, in order, each iteration (repeatable)
@@ -54,7 +54,7 @@ public final class CodePlanRunner {
     }
 
     public static void main(String[] argv) throws Exception {
-        String home = JmxLauncher.jmeterHome();
+        String home = defaultJMeterHome();
         String plugin = null;
         int threads = 1;
         int loops = 1;
@@ -105,6 +105,9 @@ public final class CodePlanRunner {
             } else {
                 throw new IllegalArgumentException("unknown option " + a);
             }
+        }
+        if (home == null) {
+            throw new IllegalArgumentException("give --jmeter-home, -Djmeter.home or JMETER_HOME");
         }
         if (exprs.isEmpty()) {
             throw new IllegalArgumentException("give at least one --expr");
@@ -160,6 +163,15 @@ public final class CodePlanRunner {
         long wallNs = System.nanoTime() - t0;
         Collector.finish(wallNs);
         System.exit(0);
+    }
+
+    /** -Djmeter.home, else $JMETER_HOME (absolute), else null. */
+    static String defaultJMeterHome() {
+        String home = System.getProperty("jmeter.home");
+        if (home == null || home.length() == 0) {
+            home = System.getenv("JMETER_HOME");
+        }
+        return home == null || home.length() == 0 ? null : new File(home).getAbsolutePath();
     }
 
     /** A sampler that evaluates an expression: by name (like any plan) or, in bench mode, timed K times. */
