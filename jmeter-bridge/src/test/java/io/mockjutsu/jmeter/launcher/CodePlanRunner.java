@@ -28,7 +28,8 @@ import org.apache.jorphan.collections.ListedHashTree;
 
 /**
  * Test/benchmark tool: builds a plan in code (TestPlan -> ThreadGroup + LoopController ->
- * samplers whose name is an expression such as {@code ${__mockjutsu_event_sourcing(event_stream,event)}}),
+ * samplers holding an expression such as {@code ${__mockjutsu_event_sourcing(event_stream,event)}},
+ * sampled as the label),
  * runs it on the real engine ({@code StandardJMeterEngine.configure(tree); run()}) and writes
  * one JSON line per sample as it happens.
  *
@@ -113,12 +114,16 @@ public final class CodePlanRunner {
             throw new IllegalArgumentException("give at least one --expr");
         }
 
+        // JMeter 5.x logs through SLF4J to log4j2, configured by bin/log4j2.xml (as NewDriver does);
+        // set before the first JMeter class asks for a logger
+        if (System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j.configurationFile", new File(home, "bin/log4j2.xml").getAbsolutePath());
+        }
+        if (log != null) {
+            System.setProperty("jmeter.logfile", new File(log).getAbsolutePath());
+        }
         JMeterUtils.setJMeterHome(home);
         JMeterUtils.loadJMeterProperties(new File(home, "bin/jmeter.properties").getPath());
-        if (log != null) {
-            JMeterUtils.setProperty("log_file", new File(log).getAbsolutePath());
-        }
-        JMeterUtils.initLogging();
         JMeterUtils.initLocale();
         if (plugin != null) {
             String paths = JMeterUtils.getPropDefault("search_paths", "");
@@ -181,6 +186,7 @@ public final class CodePlanRunner {
         private static final String BENCH = "EvalSampler.bench";
         private static final String SLEEP = "EvalSampler.sleep";
         private static final String INDEX = "EvalSampler.index";
+        private static final String EXPR = "EvalSampler.expr";
 
         private transient org.apache.jmeter.engine.util.CompoundVariable compiled;
 
@@ -190,7 +196,8 @@ public final class CodePlanRunner {
                 setName("bench " + getIndexSafe());
                 setProperty(new StringProperty(RAW, hex(expr)));
             } else {
-                setName(expr);
+                setName("eval " + getIndexSafe());
+                setProperty(new StringProperty(EXPR, expr));
             }
         }
 
@@ -233,8 +240,11 @@ public final class CodePlanRunner {
                 r.setResponseMessage(Long.toString(ns));
                 r.setResponseData(last, "UTF-8");
             } else {
-                r.setSampleLabel(getName());
-                r.setResponseData(getName(), "UTF-8");
+                // read once: JMeter turned the expression into a function property at plan start
+                // (as it does for any ${...} in a plan), and each read evaluates it
+                String value = getPropertyAsString(EXPR);
+                r.setSampleLabel(value);
+                r.setResponseData(value, "UTF-8");
             }
             long sleep = getPropertyAsLong(SLEEP);
             if (sleep > 0) {
