@@ -81,7 +81,12 @@ export async function buildJmeterJar({ required = false, force = false } = {}) {
   const r = spawnSync(mvn(), ['-B', '-q', '-f', join(BRIDGE, 'pom.xml'), 'clean', 'package'], { cwd: BRIDGE, encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : `exit ${r.status}`;
-    throw new Error(`mvn package (jmeter-bridge/pom.xml) failed: ${why}\n${r.stdout ?? ''}${r.stderr ?? ''}`.trim());
+    const message = `mvn package (jmeter-bridge/pom.xml) failed: ${why}\n${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    // The default build (npm test, npm install) goes on without the jar, except in CI; the
+    // JMeter tests build it again, required, and fail with this message.
+    if (required || process.env.CI === 'true') throw new Error(message);
+    console.log(`mockjutsu JMeter plugin jar NOT built: ${message}`);
+    return null;
   }
   mkdirSync(JMETER_DIST, { recursive: true });
   for (const [from, to] of [[join(TARGET, 'mockjutsu-jmeter.jar'), PLUGIN_JAR], [join(TARGET, 'mockjutsu-jmeter-tests.jar'), LAUNCHER_JAR]]) {
