@@ -49,6 +49,10 @@ interface Stat {
   calls: number;
   meanUs: number;
   p99Us: number;
+  /** Share of the calls that took over 1 ms (paced: a call that waited for a batch). */
+  slowShare: number;
+  /** Share of the total time spent in those calls. */
+  slowTimeShare: number;
 }
 
 /** Per-call statistics of function `index` over the samples after warm-up. */
@@ -59,8 +63,13 @@ function stat(run: CodePlanResult, index: number, callsPerSample: number, loops:
     if (bad) throw new Error(`a mockjutsu call failed during the benchmark: ${JSON.stringify(bad)}`);
   }
   const ns = samples.filter((s) => s.iteration > Math.ceil(loops / 10)).map((s) => Number(s.message) / callsPerSample).sort((a, b) => a - b);
-  const mean = ns.reduce((a, b) => a + b, 0) / ns.length;
-  return { calls: samples.length * callsPerSample, meanUs: mean / 1000, p99Us: ns[Math.min(ns.length - 1, Math.floor(ns.length * 0.99))]! / 1000 };
+  const total = ns.reduce((a, b) => a + b, 0);
+  const mean = total / ns.length;
+  const slow = ns.filter((x) => x > 1e6);
+  return {
+    calls: samples.length * callsPerSample, meanUs: mean / 1000, p99Us: ns[Math.min(ns.length - 1, Math.floor(ns.length * 0.99))]! / 1000,
+    slowShare: slow.length / ns.length, slowTimeShare: slow.reduce((a, b) => a + b, 0) / total,
+  };
 }
 
 await buildJars();
@@ -81,7 +90,8 @@ try {
     const pacedStats = [0, 1].map((i) => stat(paced, i, 1, pacedLoops));
     for (const i of [0, 1]) {
       const s = pacedStats[i]!;
-      const ratio = i === 0 ? `   ${(s.meanUs / pacedStats[1]!.meanUs).toFixed(2)}x __UUID` : '';
+      const ratio = `   ${i === 0 ? `${(s.meanUs / pacedStats[1]!.meanUs).toFixed(2)}x __UUID; ` : ''}` +
+        `${(s.slowShare * 100).toFixed(2)}% of calls > 1 ms = ${(s.slowTimeShare * 100).toFixed(0)}% of the time`;
       lines.push(`${String(threads).padStart(7)}  paced      ${NAMES[i]!.padEnd(34)} ${String(s.calls).padStart(8)} ${s.meanUs.toFixed(2).padStart(10)} ${s.p99Us.toFixed(1).padStart(10)}${ratio}`);
     }
     const sat = await runCodePlan({

@@ -153,7 +153,8 @@ final class ThreadState {
                 return new Result("", stream.lastError); // backing off: no network call, no new log line
             }
             try {
-                take(stream, fetch(settings, key, stream.type, stream.unit, stream.from));
+                int n = stream.from == 1 ? firstBatchSize(key, settings.batch) : settings.batch;
+                take(stream, fetch(settings, key, stream.type, stream.unit, stream.from, n));
             } catch (SidecarException e) {
                 return failed(stream, e.getMessage());
             }
@@ -164,10 +165,23 @@ final class ThreadState {
     }
 
     /** One batch from {@code from} on; runs on the calling thread or on a prefetch thread. */
-    private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from)
+    private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from, int n)
             throws SidecarException {
         checkType(settings, type);
-        return SidecarClient.batch(settings, key, type, unit, from, settings.batch);
+        return SidecarClient.batch(settings, key, type, unit, from, n);
+    }
+
+    /**
+     * Size of a thread's first batch: 1 to {@code batch}, fixed by the thread key. Threads of a
+     * group start together and go at the same pace; with equal first batches they would all
+     * reach the end of every batch, and ask the sidecar for the next one, at the same moment (32
+     * threads = 32 requests at once, the last one answered ~100 ms later on a busy machine).
+     * Staggered first batches spread the requests over the whole batch period; later batches
+     * are full.
+     */
+    static int firstBatchSize(String key, int batch) {
+        int h = key.hashCode() * 0x9E3779B9; // Fibonacci hashing: neighbouring keys land far apart
+        return 1 + (int) ((h & 0xFFFFFFFFL) * batch >>> 32);
     }
 
     /** The queue and the cursor only move on a complete, successful batch. */
@@ -189,7 +203,7 @@ final class ThreadState {
         stream.pending = FETCHERS.submit(new Callable<SidecarClient.Batch>() {
             @Override
             public SidecarClient.Batch call() throws SidecarException {
-                return fetch(s, k, type, unit, from);
+                return fetch(s, k, type, unit, from, s.batch);
             }
         });
     }

@@ -308,9 +308,8 @@ public final class CodePlanRunner {
             b.append(",\"iteration\":").append(v == null ? -1 : v.getIteration());
             b.append(",\"label\":").append(q(r.getSampleLabel()));
             b.append(",\"message\":").append(q(r.getResponseMessage()));
-            if (!r.getSampleLabel().startsWith("bench")) {
-                b.append(",\"t\":").append(System.currentTimeMillis());
-            } else {
+            b.append(",\"t\":").append(System.currentTimeMillis());
+            if (r.getSampleLabel().startsWith("bench")) {
                 b.append(",\"value\":").append(q(r.getResponseDataAsString()));
             }
             b.append(",\"vars\":{");
