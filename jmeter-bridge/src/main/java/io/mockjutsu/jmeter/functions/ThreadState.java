@@ -97,6 +97,8 @@ final class ThreadState {
     final Settings settings;
     final String key;
     private final Map<String, Stream> streams = new HashMap<String, Stream>();
+    /** The stream of the previous call. */
+    private Stream lastStream;
     private String lastProblem;
 
     private ThreadState(Settings settings, String key) {
@@ -125,11 +127,16 @@ final class ThreadState {
 
     /** The next item of this thread's stream of {@code type} in {@code unit} (event or session). */
     Result next(String type, String unit) {
-        String streamKey = type + '\u0000' + unit;
-        Stream stream = streams.get(streamKey);
-        if (stream == null) {
-            stream = new Stream(type, unit);
-            streams.put(streamKey, stream);
+        Stream stream = lastStream;
+        // the usual case: the same call site again (same String instances), no key to build
+        if (stream == null || !stream.type.equals(type) || !stream.unit.equals(unit)) {
+            String streamKey = type + '\u0000' + unit;
+            stream = streams.get(streamKey);
+            if (stream == null) {
+                stream = new Stream(type, unit);
+                streams.put(streamKey, stream);
+            }
+            lastStream = stream;
         }
         if (stream.pending != null && stream.pending.isDone()) {
             absorb(stream);
