@@ -4,7 +4,9 @@
 // several iterations, a sidecar crash mid-run, bad arguments, auth. Skips when JMeter is not
 // installed, except under CI=true, where that fails.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 // The library as built (dist/, what the sidecar runs): loaded in before(), after the build check.
 import type { SessionEvent } from '../../dist/index.js';
 type Library = typeof import('../../dist/index.js');
@@ -12,8 +14,8 @@ let createSessionStream: Library['createSessionStream'];
 let serializeEvent: Library['serializeEvent'];
 let serializeSession: Library['serializeSession'];
 import {
-  buildJars, ensureSidecarBuilt, freePort, killChildren, removeDir, requireJmeter, ROOT, runCodePlan, runJmx,
-  Sidecar, startCodePlan, startEngine, tempDir,
+  ensureSidecarBuilt, freePort, killChildren, removeDir, requireJars, requireJmeter, ROOT, runCodePlan, runJmx,
+  PLUGIN_JAR, Sidecar, startCodePlan, startEngine, tempDir,
 } from './jmeterHarness.ts';
 
 const SEED = '20240607';
@@ -74,7 +76,7 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
   before(async function () {
     requireJmeter(this);
     this.timeout(180000);
-    await buildJars();
+    await requireJars(this);
     ensureSidecarBuilt();
     ({ createSessionStream, serializeEvent, serializeSession } = await import('../../dist/index.js'));
     dir = tempDir();
@@ -397,3 +399,39 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     }
   });
 });
+
+describe('JMeter plugin jar (dist/jmeter/mockjutsu-jmeter.jar, built by Maven)', function () {
+  this.timeout(180000);
+  let dir: string | undefined;
+  before(async function () {
+    await requireJars(this);
+    dir = tempDir();
+    const r = spawnSync('jar', ['xf', PLUGIN_JAR], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `jar xf: ${r.stderr}`);
+  });
+  after(() => removeDir(dir));
+
+  it('holds only the function classes and META-INF: Java 8 bytecode, SLF4J logging, no logkit, no dependency inside', () => {
+    const files = filesUnder(dir!).map((f) => relative(dir!, f)).sort();
+    const classes = files.filter((f) => f.endsWith('.class'));
+    assert.deepEqual(files.filter((f) => !f.endsWith('.class') && !f.startsWith('META-INF/maven/')),
+      ['META-INF/MANIFEST.MF', 'META-INF/services/org.apache.jmeter.functions.Function']);
+    assert.ok(classes.length >= 8 && classes.every((f) => f.startsWith('io/mockjutsu/jmeter/functions/')), classes.join('\n'));
+    assert.deepEqual(readFileSync(join(dir!, 'META-INF/services/org.apache.jmeter.functions.Function'), 'utf8').trim().split('\n'),
+      ['io.mockjutsu.jmeter.functions.MockjutsuEventSourcing', 'io.mockjutsu.jmeter.functions.Mockjutsu']);
+    let slf4j = 0;
+    for (const f of classes) {
+      const bytes = readFileSync(join(dir!, f));
+      assert.equal(bytes.readUInt32BE(0), 0xcafebabe, f);
+      assert.equal(bytes.readUInt16BE(6), 52, `${f}: class file version (52 = Java 8)`);
+      const text = bytes.toString('latin1');
+      assert.ok(!text.includes('org/apache/log/') && !text.includes('LoggingManager'), `${f} uses JMeter's deprecated logkit API`);
+      if (text.includes('org/slf4j/Logger')) slf4j++;
+    }
+    assert.ok(slf4j >= 1, 'logs through SLF4J');
+  });
+});
+
+function filesUnder(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(d, e.name)) : [join(d, e.name)]));
+}
