@@ -339,7 +339,9 @@ export function runJmx(o: JmxOptions): Promise<JmxResult> {
   const args = ['-n', '-t', o.plan, '-l', jtl, '-j', log,
     `-Jsearch_paths=${PLUGIN_JAR}`,
     '-Jjmeter.save.saveservice.output_format=csv',
-    '-Jjmeter.save.saveservice.print_field_names=true'];
+    '-Jjmeter.save.saveservice.print_field_names=true',
+    // no UDP listener for shutdown messages (4445 on every interface by default)
+    '-Jjmeterengine.nongui.port=0'];
   if (o.sampleVariables?.length) args.push(`-Jsample_variables=${o.sampleVariables.join(',')}`);
   if (o.remotes?.length) {
     // Standard mode: every sample comes back as it happens; the engines record the sample
