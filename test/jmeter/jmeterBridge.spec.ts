@@ -1,13 +1,21 @@
-// The JMeter function on the real engine (the installed JMeter, 2.13 on Debian) against the
-// real sidecar (`node dist/cli.js serve`): plans built in code and the example .jmx, 4+ threads,
-// several iterations, a sidecar crash mid-run, bad arguments, auth. Skips only when JMeter is
-// not installed.
+// The JMeter function on the real engine (JMeter 5.6.3, assembled by scripts/ci/install-jmeter.sh)
+// against the real sidecar (`node dist/cli.js serve`): plans built in code, the example .jmx run
+// by plain `jmeter -n -t`, two `jmeter-server` engines driven by a controller (`-R`), 4+ threads,
+// several iterations, a sidecar crash mid-run, bad arguments, auth. Skips when JMeter is not
+// installed, except under CI=true, where that fails.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { createSessionStream, serializeEvent, serializeSession, type SessionEvent } from '../../src/index.ts';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+// The library as built (dist/, what the sidecar runs): loaded in before(), after the build check.
+import type { SessionEvent } from '../../dist/index.js';
+type Library = typeof import('../../dist/index.js');
+let createSessionStream: Library['createSessionStream'];
+let serializeEvent: Library['serializeEvent'];
+let serializeSession: Library['serializeSession'];
 import {
-  buildJars, ensureSidecarBuilt, freePort, jmeterMissing, killChildren, removeDir, ROOT, runCodePlan, runJmx,
-  Sidecar, startCodePlan, tempDir, type SampleLine,
+  ensureSidecarBuilt, freePort, killChildren, removeDir, requireJars, requireJmeter, ROOT, runCodePlan, runJmx,
+  PLUGIN_JAR, Sidecar, startCodePlan, startEngine, tempDir,
 } from './jmeterHarness.ts';
 
 const SEED = '20240607';
@@ -66,14 +74,11 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
   let sidecar: Sidecar | undefined;
 
   before(async function () {
-    const missing = jmeterMissing();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+    requireJmeter(this);
     this.timeout(180000);
-    await buildJars();
+    await requireJars(this);
     ensureSidecarBuilt();
+    ({ createSessionStream, serializeEvent, serializeSession } = await import('../../dist/index.js'));
     dir = tempDir();
     sidecar = await new Sidecar({ port: await freePort(), seed: SEED }).start();
   });
@@ -132,7 +137,7 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     assert.equal(eventIds.size, threads * loops, 'distinct threads never share an event id');
   });
 
-  it('example .jmx (through JmxLauncher): each thread posts its next event to ${TARGET_URL}/streams/${stream_id}, 201/200', async () => {
+  it('example .jmx by plain `jmeter -n -t`: each thread posts its next event to ${TARGET_URL}/streams/${stream_id}, 201/200', async () => {
     const threads = 4;
     const loops = 12;
     const run = await runJmx({
@@ -297,18 +302,74 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     }
   });
 
-  it('bad arguments: a clear InvalidVariableException at plan start, the call is left unexpanded', async () => {
-    const bad = [
-      '${__mockjutsu_event_sourcing(event_stream,sometimes)}',
-      '${__mockjutsu_event_sourcing()}',
-      '${__mockjutsu(event_stream,event,v,extra)}',
+  it('distributed: two jmeter-server engines (own RMI ports, own mockjutsu.engine) under a controller with -R; their threads never share a session and equal the library for their keys', async function () {
+    this.timeout(120000);
+    const threads = 3;
+    const loops = 8;
+    const ids = ['engine-a', 'engine-b'];
+    // the engines start in parallel: two JVMs at once
+    const engines = await Promise.all(ids.map(async (engineId) => startEngine({ dir: dir!, engineId, port: await freePort() })));
+    const byAddress = new Map(engines.map((e) => [e.address, e]));
+    const run = await runJmx({
+      dir: dir!, name: 'distributed', plan: join(ROOT, 'jmeter-bridge', 'examples', 'event-sourcing.jmx'),
+      remotes: engines.map((e) => e.address),
+      // shared settings with -G; each engine has its own -Jmockjutsu.engine (startEngine)
+      globalProps: { 'mockjutsu.url': sidecar!.url, 'mockjutsu.seed': SEED, TARGET_URL: sidecar!.url, THREADS: threads, LOOPS: loops },
+      sampleVariables: ['event', 'stream_id', 'mockjutsu_error'],
+      timeoutMs: 90000,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${engines.map((x) => `--- ${x.engineId}\n${x.log().slice(-3000)}`).join('\n')}`);
+    });
+    const next = run.rows.filter((r) => r.label === 'mockjutsu: next event');
+    assert.equal(next.length, ids.length * threads * loops, `every engine ran every thread and iteration\n${run.log.slice(-3000)}`);
+    assert.equal(run.rows.filter((r) => r.label === 'POST event to its stream' && r.success === 'true').length, ids.length * threads * loops);
+
+    // remote thread names are "<engine host:port>-<group> 1-<n>"
+    const streams = new Map<string, string[]>();
+    for (const r of next) {
+      const m = /^(127\.0\.0\.1:\d+)-Event producers 1-(\d+)$/.exec(r.threadName!);
+      assert.ok(m, `thread name ${r.threadName}`);
+      const engine = byAddress.get(m[1]!);
+      assert.ok(engine, `a sample from an unknown engine ${m[1]}`);
+      assert.equal(r.success, 'true', `${r.threadName}: ${r.mockjutsu_error}`);
+      const key = `${engine.engineId}/Event producers/${m[2]}`;
+      if (!streams.has(key)) streams.set(key, []);
+      streams.get(key)!.push(r.event!);
+    }
+    const expectedKeys = ids.flatMap((id) => Array.from({ length: threads }, (_, i) => `${id}/Event producers/${i + 1}`));
+    assert.deepEqual([...streams.keys()].sort(), expectedKeys.sort(), 'one stream per engine and thread');
+
+    const owner = new Map<string, string>();
+    for (const [key, values] of streams) {
+      // together the engines' values are exactly the library's streams for their thread keys
+      assert.equal(values.length, loops);
+      const expected = createSessionStream({ seed: SEED, partition: key });
+      assert.deepEqual(values, values.map(() => serializeEvent(expected.next())), `${key}: differs from createSessionStream`);
+      const events = values.map((v) => JSON.parse(v) as SessionEvent);
+      assertSessionsInOrder(events, key);
+      for (const e of events) {
+        const other = owner.get(e.session_id);
+        assert.ok(other === undefined || other === key, `session ${e.session_id} served to ${other} and ${key}`);
+        owner.set(e.session_id, key);
+      }
+    }
+    assert.ok(new Set(owner.values()).size === expectedKeys.length, 'every thread has sessions of its own');
+  });
+
+  it('bad arguments: JMeter 5.6 does not start the plan; its log names the InvalidVariableException and our message', async () => {
+    const bad: [string, string][] = [
+      ['${__mockjutsu_event_sourcing(event_stream,sometimes)}', "__mockjutsu_event_sourcing: unknown mode 'sometimes'; use session (the next whole session, the default) or event (the next event)"],
+      ['${__mockjutsu_event_sourcing()}', '__mockjutsu_event_sourcing needs a type as its first argument, e.g. ${__mockjutsu_event_sourcing(event_stream)}'],
+      ['${__mockjutsu(event_stream,event,v,extra)}', '__mockjutsu takes 1 to 3 arguments (type[,mode][,variable]) but got 4: ${__mockjutsu(event_stream,event,v,extra)}'],
     ];
-    const run = await runCodePlan({ dir: dir!, name: 'bad-arguments', threads: 1, loops: 1, exprs: bad, props: props() });
-    assert.deepEqual(run.samples.map((s: SampleLine) => s.label), bad, 'JMeter leaves an invalid call as written');
-    const errors = run.log.split('\n').filter((l) => l.includes('InvalidVariableException'));
-    assert.ok(errors.some((l) => l.includes("__mockjutsu_event_sourcing: unknown mode 'sometimes'; use session") && l.includes('or event')), errors.join('\n'));
-    assert.ok(errors.some((l) => l.includes('__mockjutsu_event_sourcing needs a type as its first argument')), errors.join('\n'));
-    assert.ok(errors.some((l) => l.includes('__mockjutsu takes 1 to 3 arguments (type[,mode][,variable]) but got 4')), errors.join('\n'));
+    for (const [i, [expr, message]] of bad.entries()) {
+      // a valid call first: the plan as a whole is refused, not just the bad call
+      const run = await runCodePlan({ dir: dir!, name: `bad-arguments-${i}`, threads: 1, loops: 1, exprs: [EVENT, expr], props: props() });
+      assert.deepEqual(run.samples, [], `${expr}: no sample runs`);
+      const lines = run.log.split('\n');
+      assert.ok(lines.some((l) => l.includes(' ERROR ') && l.includes('Error occurred compiling the tree')), `${expr}:\n${run.log.slice(-3000)}`);
+      assert.ok(lines.some((l) => l.startsWith(`Caused by: org.apache.jmeter.functions.InvalidVariableException: ${message}`)), `${expr}: our message\n${run.log.slice(-3000)}`);
+    }
   });
 
   it('token and type: 401 without -Jmockjutsu.token, served with it; an unknown type is a clear error', async () => {
@@ -338,3 +399,39 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     }
   });
 });
+
+describe('JMeter plugin jar (dist/jmeter/mockjutsu-jmeter.jar, built by Maven)', function () {
+  this.timeout(180000);
+  let dir: string | undefined;
+  before(async function () {
+    await requireJars(this);
+    dir = tempDir();
+    const r = spawnSync('jar', ['xf', PLUGIN_JAR], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `jar xf: ${r.stderr}`);
+  });
+  after(() => removeDir(dir));
+
+  it('holds only the function classes and META-INF: Java 8 bytecode, SLF4J logging, no logkit, no dependency inside', () => {
+    const files = filesUnder(dir!).map((f) => relative(dir!, f)).sort();
+    const classes = files.filter((f) => f.endsWith('.class'));
+    assert.deepEqual(files.filter((f) => !f.endsWith('.class') && !f.startsWith('META-INF/maven/')),
+      ['META-INF/MANIFEST.MF', 'META-INF/services/org.apache.jmeter.functions.Function']);
+    assert.ok(classes.length >= 8 && classes.every((f) => f.startsWith('io/mockjutsu/jmeter/functions/')), classes.join('\n'));
+    assert.deepEqual(readFileSync(join(dir!, 'META-INF/services/org.apache.jmeter.functions.Function'), 'utf8').trim().split('\n'),
+      ['io.mockjutsu.jmeter.functions.MockjutsuEventSourcing', 'io.mockjutsu.jmeter.functions.Mockjutsu']);
+    let slf4j = 0;
+    for (const f of classes) {
+      const bytes = readFileSync(join(dir!, f));
+      assert.equal(bytes.readUInt32BE(0), 0xcafebabe, f);
+      assert.equal(bytes.readUInt16BE(6), 52, `${f}: class file version (52 = Java 8)`);
+      const text = bytes.toString('latin1');
+      assert.ok(!text.includes('org/apache/log/') && !text.includes('LoggingManager'), `${f} uses JMeter's deprecated logkit API`);
+      if (text.includes('org/slf4j/Logger')) slf4j++;
+    }
+    assert.ok(slf4j >= 1, 'logs through SLF4J');
+  });
+});
+
+function filesUnder(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(d, e.name)) : [join(d, e.name)]));
+}

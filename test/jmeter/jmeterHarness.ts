@@ -1,27 +1,62 @@
 // Runs the real things for the JMeter bridge tests and benchmark: the sidecar (`node dist/cli.js
-// serve`), the code-built plan runner and the .jmx launcher, both on the installed JMeter.
-// Every child process is tracked and killed by killChildren(); only 127.0.0.1 is used.
+// serve`), the code-built plan runner, `jmeter -n -t` and `jmeter-server` engines, all on JMeter
+// 5.6.3 (JMETER_HOME, default the home scripts/ci/install-jmeter.sh assembles).
+// Every child process is tracked, bounded by a timeout and killed by killChildren(); only
+// 127.0.0.1 is used.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildJmeterJar, jmeterHome, PLUGIN_JAR, LAUNCHER_JAR } from '../../scripts/buildJmeterJar.mjs';
+import { buildJmeterJar, jmeterHome, JMETER_VERSION, PLUGIN_JAR, LAUNCHER_JAR } from '../../scripts/buildJmeterJar.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const JMETER_HOME: string = jmeterHome();
 export const CLI = join(ROOT, 'dist', 'cli.js');
-export { PLUGIN_JAR, LAUNCHER_JAR };
+export { JMETER_VERSION, PLUGIN_JAR, LAUNCHER_JAR };
+const JMETER = join(JMETER_HOME, 'bin', 'jmeter');
+const JMETER_SERVER = join(JMETER_HOME, 'bin', 'jmeter-server');
+/** Heap of every JMeter JVM the tests start (JMeter's own default is 1 GB each). */
+const TEST_HEAP = '-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m';
 
-/** Why JMeter cannot be run here (the tests skip), or null. */
+/** Why JMeter 5.6.3 cannot be run here, or null. */
 export function jmeterMissing(): string | null {
-  const needed = [join(JMETER_HOME, 'bin', 'ApacheJMeter.jar'), join(JMETER_HOME, 'lib', 'ext', 'ApacheJMeter_core.jar')];
+  const needed = [join(JMETER_HOME, 'bin', 'ApacheJMeter.jar'), join(JMETER_HOME, 'lib', 'ext', 'ApacheJMeter_core.jar'), JMETER, JMETER_SERVER];
   const missing = needed.filter((p) => !existsSync(p));
-  if (missing.length) return `JMeter is not installed (missing ${missing.join(', ')}; set JMETER_HOME or apt-get install jmeter jmeter-http)`;
+  if (missing.length) {
+    return `JMeter ${JMETER_VERSION} is not installed (missing ${missing.join(', ')}): run scripts/ci/install-jmeter.sh, or set JMETER_HOME to a JMeter ${JMETER_VERSION} home`;
+  }
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0) return 'JMeter is not usable: no `java` on the PATH';
   return null;
+}
+
+/**
+ * In a before() hook: skips the suite when JMeter is missing, except under CI=true, where a
+ * missing engine is a failure (CI installs it with scripts/ci/install-jmeter.sh).
+ */
+export function requireJmeter(ctx: Mocha.Context): void {
+  const missing = jmeterMissing();
+  if (!missing) return;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${missing}`);
+  console.log(`      skipped: ${missing}`);
+  ctx.skip();
+}
+
+/**
+ * In a before() hook: builds the jars (see buildJars); when Maven or a JDK is missing, skips the
+ * suite, except under CI=true, where that fails. A build that fails (javac, JUnit) always fails.
+ */
+export async function requireJars(ctx: Mocha.Context): Promise<void> {
+  try {
+    await buildJars();
+  } catch (err) {
+    const message = (err as Error).message;
+    if (process.env.CI === 'true' || !message.startsWith('cannot build the mockjutsu JMeter plugin jar')) throw err;
+    console.log(`      skipped: ${message}`);
+    ctx.skip();
+  }
 }
 
 let built: Promise<unknown> | undefined;
@@ -44,11 +79,26 @@ export function ensureSidecarBuilt(): void {
 // ------------------------------------------------------------------ processes
 
 const children = new Set<ChildProcess>();
+/** Children started as the leader of their own process group (killed with the whole group). */
+const groupLeaders = new WeakSet<ChildProcess>();
 
-function track(child: ChildProcess): ChildProcess {
+function track(child: ChildProcess, group = false): ChildProcess {
   children.add(child);
+  if (group) groupLeaders.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (groupLeaders.has(child) && child.pid) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // the group is gone already
+    }
+  }
+  child.kill(signal);
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -59,7 +109,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** Kills every child process still running (after hooks). */
 export async function killChildren(): Promise<void> {
   const all = [...children];
-  for (const c of all) c.kill('SIGKILL');
+  for (const c of all) kill(c, 'SIGKILL');
   await Promise.all(all.map(exited));
 }
 
@@ -260,19 +310,48 @@ export interface JmxResult {
   stdout: string;
 }
 
-/** Runs a .jmx in non-GUI mode through JmxLauncher (Debian's 2.13 needs it to open .jmx files). */
-export function runJmx(o: { dir: string; name: string; plan: string; props?: Record<string, string | number>; sampleVariables?: string[]; timeoutMs?: number }): Promise<JmxResult> {
+/** Environment of a `bin/jmeter` process: a smaller heap, RMI on 127.0.0.1. */
+function jmeterEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, HEAP: TEST_HEAP, JVM_ARGS: '-Djava.rmi.server.hostname=127.0.0.1', JMETER_HOME };
+}
+
+export interface JmxOptions {
+  dir: string;
+  name: string;
+  plan: string;
+  /** -J properties (this JVM). */
+  props?: Record<string, string | number>;
+  /** -G properties (sent to every remote engine). */
+  globalProps?: Record<string, string | number>;
+  /** Remote engines (`-R host:port,...`): a distributed run. */
+  remotes?: string[];
+  sampleVariables?: string[];
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a .jmx in non-GUI mode with plain `jmeter -n -t plan.jmx` (JMeter 5.x opens any plan),
+ * the plugin jar on `search_paths`; with `remotes`, as the controller of a distributed run.
+ */
+export function runJmx(o: JmxOptions): Promise<JmxResult> {
   const jtl = join(o.dir, `${o.name}.jtl`);
   const log = join(o.dir, `${o.name}.log`);
-  const args = ['-cp', [LAUNCHER_JAR, join(JMETER_HOME, 'bin', 'ApacheJMeter.jar')].join(delimiter),
-    `-Djmeter.home=${JMETER_HOME}`, 'io.mockjutsu.jmeter.launcher.JmxLauncher',
-    '-n', '-t', o.plan, '-l', jtl, '-j', log,
+  const args = ['-n', '-t', o.plan, '-l', jtl, '-j', log,
     `-Jsearch_paths=${PLUGIN_JAR}`,
     '-Jjmeter.save.saveservice.output_format=csv',
-    '-Jjmeter.save.saveservice.print_field_names=true'];
+    '-Jjmeter.save.saveservice.print_field_names=true',
+    // no UDP listener for shutdown messages (4445 on every interface by default)
+    '-Jjmeterengine.nongui.port=0'];
   if (o.sampleVariables?.length) args.push(`-Jsample_variables=${o.sampleVariables.join(',')}`);
+  if (o.remotes?.length) {
+    // Standard mode: every sample comes back as it happens; the engines record the sample
+    // variables themselves, so they get the list too.
+    args.push('-R', o.remotes.join(','), '-Jserver.rmi.ssl.disable=true', '-Jmode=Standard');
+    if (o.sampleVariables?.length) args.push(`-Gsample_variables=${o.sampleVariables.join(',')}`);
+  }
   for (const [k, v] of Object.entries(o.props ?? {})) args.push(`-J${k}=${v}`);
-  const child = track(spawn('java', args, { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+  for (const [k, v] of Object.entries(o.globalProps ?? {})) args.push(`-G${k}=${v}`);
+  const child = track(spawn(JMETER, args, { cwd: o.dir, env: jmeterEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stdout += d));
@@ -284,7 +363,7 @@ export function runJmx(o: { dir: string; name: string; plan: string; props?: Rec
     }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      // JMeter's exit code says little (2.13 exits 0 on a plan it could not load): the JTL decides.
+      // JMeter's exit code says little (it can exit 0 on a plan it could not load): the JTL decides.
       const text = readIfExists(jtl);
       if (code !== 0 || !text) {
         rej(new Error(`jmeter -n -t ${o.plan} wrote no results (exit ${code})\n${stdout}\n${readIfExists(log).slice(-4000)}`));
@@ -293,6 +372,41 @@ export function runJmx(o: { dir: string; name: string; plan: string; props?: Rec
       res({ rows: parseCsvWithHeader(text), log: readIfExists(log), stdout });
     });
   });
+}
+
+export interface RemoteEngine {
+  /** host:port of its RMI registry, for `-R`. */
+  address: string;
+  engineId: string;
+  log: () => string;
+}
+
+/**
+ * A remote engine: `jmeter-server` on 127.0.0.1 with its own RMI registry port, RMI over plain
+ * TCP (`server.rmi.ssl.disable=true`), its own `-Jmockjutsu.engine` and the plugin jar on
+ * `search_paths`; runs in its own folder (its jmeter-server.log). Resolves once it listens.
+ */
+export async function startEngine(o: { dir: string; engineId: string; port: number; timeoutMs?: number }): Promise<RemoteEngine> {
+  const cwd = join(o.dir, o.engineId);
+  mkdirSync(cwd, { recursive: true });
+  const args = ['-Jserver.rmi.ssl.disable=true', `-Jserver.rmi.localport=${await freePort()}`,
+    `-Jmockjutsu.engine=${o.engineId}`, `-Jsearch_paths=${PLUGIN_JAR}`];
+  // its own process group, under `timeout`: killChildren() ends the group, and an engine outlives
+  // a crashed test run by 5 minutes at most
+  const child = track(spawn('timeout', ['-k', '5', '300', JMETER_SERVER, ...args], {
+    cwd, env: { ...jmeterEnv(), SERVER_PORT: String(o.port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  }), true);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const engine = { address: `127.0.0.1:${o.port}`, engineId: o.engineId, log: () => `${out}\n${readIfExists(join(cwd, 'jmeter-server.log'))}` };
+  const deadline = Date.now() + (o.timeoutMs ?? 60000);
+  while (!out.includes('Created remote object')) {
+    if (child.exitCode !== null) throw new Error(`jmeter-server ${o.engineId} exited (${child.exitCode}) at start\n${engine.log()}`);
+    if (Date.now() > deadline) throw new Error(`jmeter-server ${o.engineId} did not listen on ${engine.address} in time\n${engine.log()}`);
+    await sleep(100);
+  }
+  return engine;
 }
 
 /** RFC 4180 CSV (JMeter quotes fields holding the delimiter, quotes or newlines), first row = names. */

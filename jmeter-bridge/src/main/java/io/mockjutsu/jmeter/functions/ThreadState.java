@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.JMeterContext;
 import org.apache.jmeter.threads.JMeterContextService;
-import org.apache.jorphan.logging.LoggingManager;
-import org.apache.log.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything one JMeter thread keeps between calls: its session-stream key, its prefetch queues
@@ -37,7 +37,8 @@ final class ThreadState {
 
     static final String DEFAULT_TYPE = "event_stream";
 
-    private static final Logger LOG = LoggingManager.getLoggerFor(MockjutsuEventSourcing.class.getName());
+    // SLF4J, JMeter's logging API since 3.2 (the logkit shims LoggingManager/org.apache.log are deprecated)
+    private static final Logger LOG = LoggerFactory.getLogger(MockjutsuEventSourcing.class);
     private static final long FIRST_BACKOFF_MS = 50;
 
     private static final ThreadLocal<ThreadState> CURRENT = new ThreadLocal<ThreadState>();
@@ -96,6 +97,8 @@ final class ThreadState {
     final Settings settings;
     final String key;
     private final Map<String, Stream> streams = new HashMap<String, Stream>();
+    /** The stream of the previous call. */
+    private Stream lastStream;
     private String lastProblem;
 
     private ThreadState(Settings settings, String key) {
@@ -124,11 +127,16 @@ final class ThreadState {
 
     /** The next item of this thread's stream of {@code type} in {@code unit} (event or session). */
     Result next(String type, String unit) {
-        String streamKey = type + '\u0000' + unit;
-        Stream stream = streams.get(streamKey);
-        if (stream == null) {
-            stream = new Stream(type, unit);
-            streams.put(streamKey, stream);
+        Stream stream = lastStream;
+        // the usual case: the same call site again (same String instances), no key to build
+        if (stream == null || !stream.type.equals(type) || !stream.unit.equals(unit)) {
+            String streamKey = type + '\u0000' + unit;
+            stream = streams.get(streamKey);
+            if (stream == null) {
+                stream = new Stream(type, unit);
+                streams.put(streamKey, stream);
+            }
+            lastStream = stream;
         }
         if (stream.pending != null && stream.pending.isDone()) {
             absorb(stream);
@@ -152,7 +160,8 @@ final class ThreadState {
                 return new Result("", stream.lastError); // backing off: no network call, no new log line
             }
             try {
-                take(stream, fetch(settings, key, stream.type, stream.unit, stream.from));
+                int n = stream.from == 1 ? firstBatchSize(key, settings.batch) : settings.batch;
+                take(stream, fetch(settings, key, stream.type, stream.unit, stream.from, n));
             } catch (SidecarException e) {
                 return failed(stream, e.getMessage());
             }
@@ -163,10 +172,23 @@ final class ThreadState {
     }
 
     /** One batch from {@code from} on; runs on the calling thread or on a prefetch thread. */
-    private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from)
+    private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from, int n)
             throws SidecarException {
         checkType(settings, type);
-        return SidecarClient.batch(settings, key, type, unit, from, settings.batch);
+        return SidecarClient.batch(settings, key, type, unit, from, n);
+    }
+
+    /**
+     * Size of a thread's first batch: 1 to {@code batch}, fixed by the thread key. Threads of a
+     * group start together and go at the same pace; with equal first batches they would all
+     * reach the end of every batch, and ask the sidecar for the next one, at the same moment (32
+     * threads = 32 requests at once, the last one answered ~100 ms later on a busy machine).
+     * Staggered first batches spread the requests over the whole batch period; later batches
+     * are full.
+     */
+    static int firstBatchSize(String key, int batch) {
+        int h = key.hashCode() * 0x9E3779B9; // Fibonacci hashing: neighbouring keys land far apart
+        return 1 + (int) ((h & 0xFFFFFFFFL) * batch >>> 32);
     }
 
     /** The queue and the cursor only move on a complete, successful batch. */
@@ -188,7 +210,7 @@ final class ThreadState {
         stream.pending = FETCHERS.submit(new Callable<SidecarClient.Batch>() {
             @Override
             public SidecarClient.Batch call() throws SidecarException {
-                return fetch(s, k, type, unit, from);
+                return fetch(s, k, type, unit, from, s.batch);
             }
         });
     }

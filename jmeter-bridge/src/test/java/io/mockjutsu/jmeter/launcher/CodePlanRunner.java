@@ -28,7 +28,8 @@ import org.apache.jorphan.collections.ListedHashTree;
 
 /**
  * Test/benchmark tool: builds a plan in code (TestPlan -> ThreadGroup + LoopController ->
- * samplers whose name is an expression such as {@code ${__mockjutsu_event_sourcing(event_stream,event)}}),
+ * samplers holding an expression such as {@code ${__mockjutsu_event_sourcing(event_stream,event)}},
+ * sampled as the label),
  * runs it on the real engine ({@code StandardJMeterEngine.configure(tree); run()}) and writes
  * one JSON line per sample as it happens.
  *
@@ -36,7 +37,7 @@ import org.apache.jorphan.collections.ListedHashTree;
  * plugin jar must also be named by {@code --plugin} (it goes to {@code search_paths}, absolute).
  *
  * <pre>
- * --jmeter-home DIR   (default: -Djmeter.home, $JMETER_HOME, /usr/share/jmeter)
+ * --jmeter-home DIR   (default: -Djmeter.home, $JMETER_HOME)
  * --plugin JAR        plugin jar, added to search_paths
  * --threads N --loops N --group NAME
  * --expr EXPR         one sampler per --expr, in order, each iteration (repeatable)
@@ -54,7 +55,7 @@ public final class CodePlanRunner {
     }
 
     public static void main(String[] argv) throws Exception {
-        String home = JmxLauncher.jmeterHome();
+        String home = defaultJMeterHome();
         String plugin = null;
         int threads = 1;
         int loops = 1;
@@ -106,16 +107,23 @@ public final class CodePlanRunner {
                 throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (home == null) {
+            throw new IllegalArgumentException("give --jmeter-home, -Djmeter.home or JMETER_HOME");
+        }
         if (exprs.isEmpty()) {
             throw new IllegalArgumentException("give at least one --expr");
         }
 
+        // JMeter 5.x logs through SLF4J to log4j2, configured by bin/log4j2.xml (as NewDriver does);
+        // set before the first JMeter class asks for a logger
+        if (System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j.configurationFile", new File(home, "bin/log4j2.xml").getAbsolutePath());
+        }
+        if (log != null) {
+            System.setProperty("jmeter.logfile", new File(log).getAbsolutePath());
+        }
         JMeterUtils.setJMeterHome(home);
         JMeterUtils.loadJMeterProperties(new File(home, "bin/jmeter.properties").getPath());
-        if (log != null) {
-            JMeterUtils.setProperty("log_file", new File(log).getAbsolutePath());
-        }
-        JMeterUtils.initLogging();
         JMeterUtils.initLocale();
         if (plugin != null) {
             String paths = JMeterUtils.getPropDefault("search_paths", "");
@@ -162,6 +170,15 @@ public final class CodePlanRunner {
         System.exit(0);
     }
 
+    /** -Djmeter.home, else $JMETER_HOME (absolute), else null. */
+    static String defaultJMeterHome() {
+        String home = System.getProperty("jmeter.home");
+        if (home == null || home.length() == 0) {
+            home = System.getenv("JMETER_HOME");
+        }
+        return home == null || home.length() == 0 ? null : new File(home).getAbsolutePath();
+    }
+
     /** A sampler that evaluates an expression: by name (like any plan) or, in bench mode, timed K times. */
     public static class EvalSampler extends org.apache.jmeter.samplers.AbstractSampler {
         private static final long serialVersionUID = 1L;
@@ -169,6 +186,7 @@ public final class CodePlanRunner {
         private static final String BENCH = "EvalSampler.bench";
         private static final String SLEEP = "EvalSampler.sleep";
         private static final String INDEX = "EvalSampler.index";
+        private static final String EXPR = "EvalSampler.expr";
 
         private transient org.apache.jmeter.engine.util.CompoundVariable compiled;
 
@@ -178,7 +196,8 @@ public final class CodePlanRunner {
                 setName("bench " + getIndexSafe());
                 setProperty(new StringProperty(RAW, hex(expr)));
             } else {
-                setName(expr);
+                setName("eval " + getIndexSafe());
+                setProperty(new StringProperty(EXPR, expr));
             }
         }
 
@@ -221,8 +240,11 @@ public final class CodePlanRunner {
                 r.setResponseMessage(Long.toString(ns));
                 r.setResponseData(last, "UTF-8");
             } else {
-                r.setSampleLabel(getName());
-                r.setResponseData(getName(), "UTF-8");
+                // read once: JMeter turned the expression into a function property at plan start
+                // (as it does for any ${...} in a plan), and each read evaluates it
+                String value = getPropertyAsString(EXPR);
+                r.setSampleLabel(value);
+                r.setResponseData(value, "UTF-8");
             }
             long sleep = getPropertyAsLong(SLEEP);
             if (sleep > 0) {
@@ -286,9 +308,8 @@ public final class CodePlanRunner {
             b.append(",\"iteration\":").append(v == null ? -1 : v.getIteration());
             b.append(",\"label\":").append(q(r.getSampleLabel()));
             b.append(",\"message\":").append(q(r.getResponseMessage()));
-            if (!r.getSampleLabel().startsWith("bench")) {
-                b.append(",\"t\":").append(System.currentTimeMillis());
-            } else {
+            b.append(",\"t\":").append(System.currentTimeMillis());
+            if (r.getSampleLabel().startsWith("bench")) {
                 b.append(",\"value\":").append(q(r.getResponseDataAsString()));
             }
             b.append(",\"vars\":{");
