@@ -14,7 +14,7 @@ let createSessionStream: Library['createSessionStream'];
 let serializeEvent: Library['serializeEvent'];
 let serializeSession: Library['serializeSession'];
 import {
-  ensureSidecarBuilt, freePort, killChildren, removeDir, requireJars, requireJmeter, ROOT, runCodePlan, runJmx,
+  freePort, killChildren, removeDir, requireJars, requireJmeter, ROOT, runCodePlan, runJmx,
   PLUGIN_JAR, Sidecar, startCodePlan, startEngine, tempDir,
 } from './jmeterHarness.ts';
 
@@ -77,7 +77,6 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     requireJmeter(this);
     this.timeout(180000);
     await requireJars(this);
-    ensureSidecarBuilt();
     ({ createSessionStream, serializeEvent, serializeSession } = await import('../../dist/index.js'));
     dir = tempDir();
     sidecar = await new Sidecar({ port: await freePort(), seed: SEED }).start();

@@ -66,16 +66,6 @@ export function buildJars(): Promise<unknown> {
   return built;
 }
 
-/**
- * Builds dist/ when the sidecar has not been built yet (`npm test` builds first; a direct
- * `npx mocha test/jmeter` after editing src/ needs `npm run build`).
- */
-export function ensureSidecarBuilt(): void {
-  if (existsSync(CLI) && existsSync(join(ROOT, 'dist', 'cli', 'commands', 'serveCommand.js'))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`node build.mjs failed (needed for dist/cli.js):\n${r.stdout}${r.stderr}`);
-}
-
 // ------------------------------------------------------------------ processes
 
 const children = new Set<ChildProcess>();
