@@ -4,7 +4,11 @@ export type MockjutsuErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_SEED'
   | 'INVALID_COUNT'
-  | 'INVALID_MODEL';
+  | 'INVALID_MODEL'
+  /** A schema (or its `ref`) is malformed or names something that is not there. */
+  | 'INVALID_SCHEMA'
+  /** A schema no value can satisfy (minimum > maximum, impossible pattern, `not` excluding all...). */
+  | 'UNSATISFIABLE_SCHEMA';
 
 /**
  * The one error class every surface throws for bad input. `code` is stable across versions;
