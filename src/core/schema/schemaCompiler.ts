@@ -494,26 +494,29 @@ export class SchemaCompiler {
       return n >= minL && n <= maxL;
     };
     const formatValue = format !== undefined && FORMAT_VALUES[format] !== undefined ? REALISTIC_VALUES[FORMAT_VALUES[format]!]! : undefined;
+    const accept = pattern ? (v: string) => fitsLength(v) && pattern.regex.test(v) : fitsLength;
+    let strict: ValueGenerator | undefined;
     if (formatValue !== undefined) {
       const draw = formatValue.draw;
-      const gen: ValueGenerator = (g) => draw(g.r, base);
-      const accept = pattern ? (v: string) => fitsLength(v) && pattern.regex.test(v) : fitsLength;
-      return this.retrying(gen, accept, at, `no ${format} value fits${pattern ? ' pattern ' + JSON.stringify(s.pattern) : ''}${minL > 0 ? ' minLength ' + minL : ''}${maxL < Infinity ? ' maxLength ' + maxL : ''}`);
-    }
-    if (pattern !== undefined) {
-      const accept = (v: string) => fitsLength(v) && pattern.regex.test(v);
-      return this.retrying((g) => pattern.draw(g.r), accept, childPointer(at, 'pattern'), `no string matching pattern ${JSON.stringify(s.pattern)}${minL > 0 || maxL < Infinity ? ` with length ${minL}..${maxL}` : ''} could be drawn`);
+      strict = this.retrying((g) => draw(g.r, base), accept, at, `no ${format} value fits${pattern ? ' pattern ' + JSON.stringify(s.pattern) : ''}${minL > 0 ? ' minLength ' + minL : ''}${maxL < Infinity ? ' maxLength ' + maxL : ''}`);
+    } else if (pattern !== undefined) {
+      strict = this.retrying((g) => pattern.draw(g.r), accept, childPointer(at, 'pattern'), `no string matching pattern ${JSON.stringify(s.pattern)}${minL > 0 || maxL < Infinity ? ` with length ${minL}..${maxL}` : ''} could be drawn`);
     }
     const upper = Math.min(maxL, Math.max(minL, 24));
-    const generic: ValueGenerator = minL === 0 && maxL === Infinity
+    const fallback: ValueGenerator = strict ?? (minL === 0 && maxL === Infinity
       ? (g) => shortPhrase(g.r)
-      : (g) => phraseOfLength(g.r, minL + Math.floor(g.r() * (upper - minL + 1)));
-    const h = heuristicFor(name, 'string');
-    if (h === undefined) return generic;
+      : (g) => phraseOfLength(g.r, minL + Math.floor(g.r() * (upper - minL + 1))));
+    // A name heuristic (currency, email, city...) is used when its values can pass the format,
+    // pattern and lengths; a value that does not falls back to the strict generator.
+    const h = format === undefined || FORMAT_VALUES[format] === heuristicFor(name, 'string') ? heuristicFor(name, 'string') : undefined;
+    if (h === undefined) return fallback;
     const draw = REALISTIC_VALUES[h]!.draw;
+    let hits = 0;
+    for (let i = 0; i < 16; i++) if (accept(draw(this.probe, base) as string)) hits++;
+    if (hits === 0) return fallback;
     return (g) => {
       const v = draw(g.r, base) as string;
-      return fitsLength(v) ? v : generic(g);
+      return accept(v) ? v : fallback(g);
     };
   }
 
