@@ -2,7 +2,6 @@ import type { SessionGenerator } from './sessionGenerator.js';
 import { buildUserProfile, type UserProfile } from './userPool.js';
 import type { Session } from './sessionEvent.js';
 import { MockjutsuError } from './mockjutsuError.js';
-import { createCdcGenerator, type CdcEvent, type CdcGenerator, type CdcStream } from './schema/cdcEventStream.js';
 
 /** A type the generator serves by name (`jutsu.generate(name)`, `GET /generate/:name`, ...). */
 export interface DataType<T> {
@@ -28,39 +27,10 @@ const userType: DataType<UserProfile> = {
   positions: () => 0,
 };
 
-// Change events carry row state, so event k of a partition needs events 0..k-1: keep the
-// last stream and continue it when the next index is asked for (bulk, k6 and JMeter do).
-let cdcCache: { seed: string; generator: CdcGenerator; partition: string; stream: CdcStream; next: number } | undefined;
-
-const cdcEventType: DataType<CdcEvent> = {
-  name: 'cdc_event',
-  description: 'a Debezium-style change event (op c/u/d, before, after, source) of the customers, orders or products table, coherent per row',
-  item: (g, partition, index) => {
-    let c = cdcCache;
-    if (c === undefined || c.seed !== g.seed) {
-      const generator = createCdcGenerator({ seed: g.seed });
-      c = cdcCache = { seed: g.seed, generator, partition, stream: generator.stream(partition), next: 0 };
-    }
-    if (c.partition !== partition || c.next > index) {
-      c.partition = partition;
-      c.stream = c.generator.stream(partition);
-      c.next = 0;
-    }
-    while (c.next < index) {
-      c.stream.next();
-      c.next++;
-    }
-    c.next++;
-    return c.stream.next();
-  },
-  positions: () => 0,
-};
-
 /** Every type served, by name. */
 export const DATA_TYPES: ReadonlyMap<string, DataType<unknown>> = new Map<string, DataType<any>>([
   [eventStreamType.name, eventStreamType],
   [userType.name, userType],
-  [cdcEventType.name, cdcEventType],
 ]);
 
 /** Names of the served types. */

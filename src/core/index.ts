@@ -27,4 +27,3 @@ export { derivePrng, type Prng } from './prng.js';
 export { ndjsonChunks, DEFAULT_CHUNK_CHARS } from './ndjsonSerializer.js';
 export * from './csvSerializer.js';
 export * from './sqlSerializer.js';
-export * from './schema/index.js';

@@ -4,7 +4,6 @@ import { getDataType, typeNames } from './dataTypes.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session } from './sessionEvent.js';
 import type { UserProfile } from './userPool.js';
-import type { CdcEvent } from './schema/cdcEventStream.js';
 
 /** Most items `bulk` and `template` build in memory; stream with `eventStream` beyond it. */
 export const MAX_IN_MEMORY_COUNT = 1_000_000;
@@ -13,7 +12,6 @@ export const MAX_IN_MEMORY_COUNT = 1_000_000;
 export interface TypeMap {
   event_stream: Session;
   user: UserProfile;
-  cdc_event: CdcEvent;
 }
 export type TypeName = keyof TypeMap;
 

@@ -7,5 +7,6 @@ export { mockEvent, mockEvents, createEventMocker, type MockEventOptions, type E
 export { eventBridgeContext, cloudEventsContext, type EventContextFunction, type MockEventContext } from './eventContexts.js';
 export { wrapEnvelope, envelopeContext, seededAccount, ENVELOPE_KINDS, type EnvelopeKind, type EnvelopeContext, type EnvelopeFields } from './eventEnvelope.js';
 export { REALISTIC_VALUES, type RealisticValue } from './realisticValues.js';
+export { cdcEventDataType } from './cdcDataType.js';
 export { createCdcGenerator, type CdcEvent, type CdcRow, type CdcSource, type CdcOptions, type CdcStream, type CdcGenerator } from './cdcEventStream.js';
 export { DEFAULT_CDC_TABLES, type CdcTableDefinition } from './cdcTables.js';

@@ -159,9 +159,9 @@ export class SchemaCompiler {
     if (pinned !== undefined && realistic) return this.compilePinned(s, pinned, pointer);
     if (s.const !== undefined) {
       const c = s.const;
-      return typeof c === 'object' && c !== null ? () => clone(c) : () => c;
+      return this.withNot(s, pointer, typeof c === 'object' && c !== null ? () => clone(c) : () => c);
     }
-    if (s.enum !== undefined) return this.compileEnum(s, pointer);
+    if (s.enum !== undefined) return this.withNot(s, pointer, this.compileEnum(s, pointer));
 
     const union = Array.isArray(s.oneOf) ? 'oneOf' : Array.isArray(s.anyOf) ? 'anyOf' : undefined;
     if (union !== undefined) return this.withNot(s, pointer, this.compileUnion(s, union, pointer, name));
@@ -336,6 +336,10 @@ export class SchemaCompiler {
 
     const entries: Array<{ key: string; gen: ValueGenerator; required: boolean }> = [];
     for (const key of Object.keys(props)) {
+      if (props[key] === false) {
+        if (required.includes(key)) unsatisfiable(childPointer(at, 'properties', key), `required property ${JSON.stringify(key)} has the false schema`);
+        continue;
+      }
       entries.push({ key, gen: this.compile(props[key], childPointer(at, 'properties', key), key), required: required.includes(key) });
     }
     for (const key of required) {
@@ -443,7 +447,7 @@ export class SchemaCompiler {
       const distinct = Array.isArray(rest.enum) ? rest.enum.length : rest.const !== undefined ? 1 : rest.type === 'boolean' ? 2 : rest.type === 'null' ? 1 : Infinity;
       if (minI - tuple.length > distinct) unsatisfiable(childPointer(at, 'uniqueItems'), `uniqueItems with minItems ${minI} needs ${minI} distinct values but items allow only ${distinct}`);
     }
-    const lo = Math.max(minI, restAllowed ? Math.min(1, maxI) : 0);
+    const lo = Math.max(minI, Math.min(tuple.length, maxI), restAllowed ? Math.min(1, maxI) : 0);
     const hi = restAllowed ? Math.min(maxI, Math.max(lo + 2, tuple.length)) : Math.min(maxI, tuple.length);
     const span = hi - lo + 1;
     const contains = s.contains !== undefined ? this.compile(s.contains, childPointer(at, 'contains'), name) : undefined;

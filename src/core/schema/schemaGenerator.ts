@@ -139,6 +139,9 @@ export function compileSchema<T = unknown>(schema: unknown, options: CompileSche
     nowMs: fixedNow === undefined ? () => Date.now() : () => fixedNow,
   });
   const root = located.pointer === '#' ? compiler.compile(located.schema, '#') : compiler.compileRef(located.pointer, 'ref', located.name);
+  // A few draws now: a recursion with no finite value (or a rare unsatisfiable branch) fails here.
+  const probe: GenerationState = { r: derivePrng('mockjutsu', 'schema-probe', located.pointer), depth: 0, minimal: false };
+  for (let i = 0; i < 8; i++) root(probe);
   const info: SchemaInfo = {
     name: located.name,
     kind: located.kind,
@@ -150,7 +153,8 @@ export function compileSchema<T = unknown>(schema: unknown, options: CompileSche
 }
 
 function makeGenerator<T>(root: ValueGenerator, seed: string, mode: SchemaMode, info: SchemaInfo): SchemaGenerator<T> {
-  const bases = new PartitionBases(seed, 'schema');
+  // The schema's name and pointer join the key: two schemas under one seed draw different ids.
+  const bases = new PartitionBases(seed, 'schema:' + info.name + ':' + info.pointer);
   const state: GenerationState = { r: undefined as unknown as Prng, depth: 0, minimal: false };
   const draw = (r: Prng): T => {
     state.r = r;
