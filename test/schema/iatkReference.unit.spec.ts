@@ -1,14 +1,14 @@
 // AWS IATK's generate_mock_event reference example (the MyEvent schema), value by value.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mockEvent, compileSchema, type EventContextFunction } from '../../src/index.js';
+import { mockEvent, compileSchema, REALISTIC_VALUES, type EventContextFunction } from '../../src/index.js';
 
 const MY_EVENT = JSON.parse(readFileSync(new URL('../fixtures/schemas/iatk-my-event.json', import.meta.url), 'utf8'));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 // The context of IATK's example: a customer id, an address and five order items.
 const addCustomerAndItems: EventContextFunction = (event, ctx) => {
-  event.customerId = ctx.prng.int32() === 0 ? 'zero' : compileSchema({ type: 'string', format: 'uuid' }, { seed: ctx.seed }).value(ctx.index);
+  event.customerId = REALISTIC_VALUES.uuid!.draw(ctx.prng, ctx.timeMs);
   event.address = '99 Some Street';
   for (let i = 0; i < 5; i++) event.orderItems.push({ sku: `sku-${i}`, unitPrice: (i + 1) * 2, count: i + 1 });
 };

@@ -113,6 +113,10 @@ export const REALISTIC_VALUES: Readonly<Record<string, RealisticValue>> = {
     },
   },
   password: { type: 'string', draw: (r) => chars(r, ALNUM, 12 + Math.floor(r() * 8)) },
+  jsonPointer: { type: 'string', draw: (r) => '/' + slug(pick(r, searchNouns)) + '/' + Math.floor(r() * 10) },
+  relativeJsonPointer: { type: 'string', draw: (r) => Math.floor(r() * 3) + '/' + slug(pick(r, searchNouns)) },
+  uriTemplate: { type: 'string', draw: (r) => 'https://' + hostname(r) + '/' + slug(pick(r, searchNouns)) + '/{id}' },
+  regex: { type: 'string', draw: (r) => '^' + slug(pick(r, searchNouns)) + '-[0-9]{' + (1 + Math.floor(r() * 6)) + '}$' },
   word: { type: 'string', draw: (r) => pick(r, searchNouns) },
   sentence: { type: 'string', draw: (r) => words(r, 2 + Math.floor(r() * 4)) },
   price: { type: 'number', draw: (r) => Math.round((1 + r() * 499) * 100) / 100 },
@@ -128,6 +132,7 @@ export const FORMAT_VALUES: Readonly<Record<string, string>> = {
   email: 'email', 'idn-email': 'email', uri: 'url', url: 'url', iri: 'url', 'uri-reference': 'url', 'iri-reference': 'url',
   uuid: 'uuid', date: 'date', 'date-time': 'dateTime', time: 'time', duration: 'duration',
   ipv4: 'ipv4', ipv6: 'ipv6', hostname: 'hostname', 'idn-hostname': 'hostname', byte: 'byte', password: 'password',
+  'json-pointer': 'jsonPointer', 'relative-json-pointer': 'relativeJsonPointer', 'uri-template': 'uriTemplate', regex: 'regex',
 };
 
 /** Short phrase of words from the faker slice, exactly `length` characters (no edge spaces). */
