@@ -9,6 +9,7 @@ describe('schema: cdc_event', () => {
     const lastTs = new Map<string, number>();
     const ops = { c: 0, u: 0, d: 0 };
     const tables = new Set<string>();
+    let linkedOrders = 0;
     for (let i = 0; i < 100_000; i++) {
       const e = stream.next();
       const table = e.source.table;
@@ -27,6 +28,11 @@ describe('schema: cdc_event', () => {
         if (e.op === 'd') assert.equal(e.after, null);
         else assert.equal(e.after!.id, e.before!.id);
       }
+      if (table === 'orders' && e.op === 'c') {
+        // an order created while customers exist points at one that was created before it
+        const customer = last.get('customers/' + String(e.after!.customer_id));
+        if (customer !== undefined && customer !== null) linkedOrders++;
+      }
       last.set(key, e.after === null ? null : JSON.stringify(e.after));
       const ts = lastTs.get(table) ?? 0;
       assert.ok(e.source.ts_ms > ts, `event ${i}: ts_ms of ${table} did not increase`);
@@ -35,6 +41,7 @@ describe('schema: cdc_event', () => {
     }
     assert.deepEqual([...tables].sort(), ['customers', 'orders', 'products']);
     assert.ok(ops.c > 20_000 && ops.u > 40_000 && ops.d > 5_000, JSON.stringify(ops));
+    assert.ok(linkedOrders > 10_000, `orders pointing at a created customer: ${linkedOrders}`);
   });
 
   it('per-partition streams are independent and seeded; resuming from getState() continues exactly', () => {
@@ -71,6 +78,7 @@ describe('schema: cdc_event', () => {
       assert.match(row.ticket_id as string, /^[0-9a-f-]{36}$/);
       assert.ok(row.state === 'open' || row.state === 'closed');
     }
+    assert.throws(() => createCdcGenerator({ tables: [{ name: 't', schema: { type: 'object' }, references: { x: 'nope' } }] }), /tables\[0\]\.references\.x names table "nope", which is not in tables/);
     assert.throws(() => createCdcGenerator({ tables: [{ name: 'bad', schema: { type: 'integer', minimum: 3, maximum: 1 } }] }), (e: unknown) => e instanceof MockjutsuError && /tables\[0\] \(bad\): #: minimum 3 is greater than maximum 1/.test(e.message));
   });
 

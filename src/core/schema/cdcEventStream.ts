@@ -70,6 +70,8 @@ interface Table {
   integerKey: boolean;
   rows: SchemaGenerator<CdcRow>;
   weight: number;
+  /** [column, index of the referenced table] */
+  references: Array<[string, number]>;
 }
 
 interface LiveTable {
@@ -102,7 +104,15 @@ function compileTables(defs: readonly CdcTableDefinition[], seed: string, start:
     }
     const key = d.key ?? 'id';
     const keySchema = (d.schema as any)?.properties?.[key];
-    return { name: d.name, key, integerKey: keySchema?.type === 'integer', rows, weight };
+    return { name: d.name, key, integerKey: keySchema?.type === 'integer', rows, weight, references: [] as Array<[string, number]> };
+  }).map((t, i, all) => {
+    const refs = defs[i]!.references ?? {};
+    for (const column of Object.keys(refs)) {
+      const target = all.findIndex((x) => x.name === refs[column]);
+      if (target < 0) throw new MockjutsuError('INVALID_OPTION', `tables[${i}].references.${column} names table ${JSON.stringify(refs[column])}, which is not in tables`, `tables[${i}].references.${column}`);
+      t.references.push([column, target]);
+    }
+    return t;
   });
 }
 
@@ -144,6 +154,10 @@ export function createCdcGenerator(options: CdcOptions = {}): CdcGenerator {
         const row = t.rows.draw(r);
         row[t.key] = t.integerKey ? lt.nextKey : uuidV4(r);
         lt.nextKey++;
+        for (const [column, target] of t.references) {
+          const candidates = live[target]!.live;
+          if (candidates.length > 0) row[column] = candidates[Math.floor(r() * candidates.length)]![tables[target]!.key];
+        }
         if ('created_at' in row) row.created_at = new Date(clock).toISOString();
         if ('updated_at' in row) row.updated_at = new Date(clock).toISOString();
         after = row;
@@ -154,7 +168,7 @@ export function createCdcGenerator(options: CdcOptions = {}): CdcGenerator {
         if (u < P_CREATE + P_UPDATE) {
           op = 'u';
           const fresh = t.rows.draw(r);
-          const cols = Object.keys(fresh).filter((k) => k !== t.key && k !== 'created_at' && k !== 'updated_at');
+          const cols = Object.keys(fresh).filter((k) => k !== t.key && k !== 'created_at' && k !== 'updated_at' && !t.references.some(([c]) => c === k));
           const row: CdcRow = { ...before };
           for (let n = 1 + Math.floor(r() * 3); n > 0 && cols.length > 0; n--) {
             const k = cols.splice(Math.floor(r() * cols.length), 1)[0]!;

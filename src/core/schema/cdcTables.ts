@@ -10,6 +10,8 @@ export interface CdcTableDefinition {
   key?: string;
   /** Relative share of the stream's changes (default 1). */
   weight?: number;
+  /** Foreign keys: column -> table; a created row points at a live row of that table when there is one. */
+  references?: Record<string, string>;
 }
 
 const timestamp = { type: 'string', format: 'date-time' };
@@ -40,6 +42,7 @@ export const DEFAULT_CDC_TABLES: readonly CdcTableDefinition[] = [
   {
     name: 'orders',
     weight: 5,
+    references: { customer_id: 'customers' },
     schema: {
       type: 'object',
       required: ['id', 'customer_id', 'status', 'currency', 'total_amount', 'item_count', 'created_at', 'updated_at'],

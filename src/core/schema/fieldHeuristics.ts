@@ -28,6 +28,11 @@ const EXACT: Readonly<Record<string, string>> = {
   tsms: 'epochMillis', timestampms: 'epochMillis',
 };
 
+/** A narrower generator to try when the name's own cannot meet the schema (e.g. a 2-letter pattern). */
+export const HEURISTIC_FALLBACKS: Readonly<Record<string, string>> = {
+  country: 'countryCode', fullName: 'lastName', street: 'lastName', productName: 'word', sentence: 'word',
+};
+
 /**
  * The generator a property name suggests for a value of `type`, or undefined. Names ending
  * in `Id`/`_id` get UUIDs, in `At`/`_at` date-times (integers: epoch ms), in `Email` emails.

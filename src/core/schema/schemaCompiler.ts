@@ -3,7 +3,7 @@ import { derivePrng, type Prng } from '../prng.js';
 import { childPointer, resolveLocalPointer } from './jsonPointer.js';
 import { mergeSchemas, unsatisfiable } from './schemaMerge.js';
 import { compilePattern } from './patternString.js';
-import { heuristicFor } from './fieldHeuristics.js';
+import { heuristicFor, HEURISTIC_FALLBACKS } from './fieldHeuristics.js';
 import { FORMAT_VALUES, REALISTIC_VALUES, instantMs, phraseOfLength, shortPhrase } from './realisticValues.js';
 
 /** `realistic`: values that validate and look real. `barebone`: AWS IATK's placeholder event. */
@@ -514,10 +514,14 @@ export class SchemaCompiler {
     // pattern and lengths; a value that does not falls back to the strict generator.
     const h = format === undefined || FORMAT_VALUES[format] === heuristicFor(name, 'string') ? heuristicFor(name, 'string') : undefined;
     if (h === undefined) return fallback;
-    const draw = REALISTIC_VALUES[h]!.draw;
-    let hits = 0;
-    for (let i = 0; i < 16; i++) if (accept(draw(this.probe, base) as string)) hits++;
-    if (hits === 0) return fallback;
+    // the name's generator, else its narrower sibling (country -> countryCode for "^[A-Z]{2}$")
+    const usable = [h, HEURISTIC_FALLBACKS[h]].find((c) => {
+      if (c === undefined) return false;
+      for (let i = 0; i < 16; i++) if (accept(REALISTIC_VALUES[c]!.draw(this.probe, base) as string)) return true;
+      return false;
+    });
+    if (usable === undefined) return fallback;
+    const draw = REALISTIC_VALUES[usable]!.draw;
     return (g) => {
       const v = draw(g.r, base) as string;
       return accept(v) ? v : fallback(g);
@@ -565,6 +569,11 @@ export class SchemaCompiler {
       let kHi = Math.floor(b / step);
       while (kLo <= kHi && !inRange(valueOf(kLo))) kLo++;
       while (kHi >= kLo && !inRange(valueOf(kHi))) kHi--;
+      // a large multipleOf leaves few multiples in the default range: open sides get 100 of them
+      if (kLo <= kHi && kHi - kLo < 99) {
+        if (hi === undefined) kHi = kLo + 99;
+        else if (lo === undefined) kLo = kHi - 99;
+      }
       if (kLo > kHi) {
         // the realistic default range may be the problem, not the schema: retry on the bounds alone
         kLo = Math.ceil((lo ?? a) / step);
