@@ -570,7 +570,7 @@ export class SchemaCompiler {
       while (kLo <= kHi && !inRange(valueOf(kLo))) kLo++;
       while (kHi >= kLo && !inRange(valueOf(kHi))) kHi--;
       // a large multipleOf leaves few multiples in the default range: open sides get 100 of them
-      if (kLo <= kHi && kHi - kLo < 99) {
+      if (m !== undefined && h === undefined && kLo <= kHi && kHi - kLo < 99) {
         if (hi === undefined) kHi = kLo + 99;
         else if (lo === undefined) kLo = kHi - 99;
       }
