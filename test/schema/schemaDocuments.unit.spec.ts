@@ -42,6 +42,8 @@ describe('schema documents and refs', () => {
     assert.equal(compileSchema(doc, { ref: 'Ping', seed: 1 }).value(0), 'ping');
     assert.equal(compileSchema(doc, { ref: 'Pong', seed: 1 }).value(0), 'pong');
     assert.throws(() => compileSchema(doc, { seed: 1 }), /the document has 2 messages; pass ref naming one of: Ping, Pong/);
+    const avro = { asyncapi: '2.6.0', info: { title: 't', version: '1' }, channels: {}, components: { messages: { A: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', payload: { type: 'record' } } } } };
+    assert.throws(() => compileSchema(avro, { ref: 'A' }), (e: any) => e.path === '#/components/messages/A/schemaFormat' && /schemaFormat "application\/vnd.apache.avro;version=1.9.0"; allowed/.test(e.message));
   });
 
   it('JSON Schema: the root by default, $defs/definitions by name, or any #/ pointer', () => {

@@ -130,6 +130,10 @@ function asyncApiMessages(doc: Record<string, any>): NamedEntry[] {
 function messagePayload(doc: unknown, entry: NamedEntry): { schema: unknown; pointer: string } {
   const { node, pointer } = follow(doc, resolveLocalPointer(doc, entry.pointer, entry.pointer), entry.pointer);
   if (!isObject(node) || node.payload === undefined) throw new MockjutsuError('INVALID_SCHEMA', `message ${JSON.stringify(entry.name)} has no payload`, pointer);
+  // AsyncAPI 2 puts the payload's format on the message (Avro, RAML... are not JSON Schema)
+  if (typeof node.schemaFormat === 'string' && !/json|asyncapi|openapi/i.test(node.schemaFormat)) {
+    throw new MockjutsuError('INVALID_SCHEMA', `message ${JSON.stringify(entry.name)} has schemaFormat ${JSON.stringify(node.schemaFormat)}; allowed: AsyncAPI, JSON Schema or OpenAPI schema formats`, childPointer(pointer, 'schemaFormat'));
+  }
   let p = childPointer(pointer, 'payload');
   let payload: unknown = node.payload;
   // AsyncAPI 3 multi-format schema: { schemaFormat, schema }
