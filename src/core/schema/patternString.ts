@@ -20,7 +20,7 @@ export interface PatternString {
  * Compiles a JSON Schema `pattern` (ECMA-262, Unicode mode as ajv uses, unanchored). randexp's
  * `randInt` is replaced so every choice it makes comes from the PRNG passed to `draw`.
  */
-export function compilePattern(pattern: unknown, at: string): PatternString {
+export function compilePattern(pattern: unknown, at: string, minLength = 0): PatternString {
   if (typeof pattern !== 'string') throw new MockjutsuError('INVALID_SCHEMA', `pattern must be a string, not ${typeof pattern}`, at);
   let regex: RegExp;
   try {
@@ -34,7 +34,8 @@ export function compilePattern(pattern: unknown, at: string): PatternString {
   } catch (e) {
     throw new MockjutsuError('INVALID_SCHEMA', `pattern ${JSON.stringify(pattern)} cannot be turned into strings: ${(e as Error).message}`, at);
   }
-  gen.max = OPEN_REPEAT_MAX;
+  // a minLength longer than the usual repeats needs longer open repeats to be reachable
+  gen.max = Math.max(OPEN_REPEAT_MAX, 2 * minLength);
   // randexp expands a character class into a range set on every character it draws; the
   // tokens never change, so remember each expansion (10x faster on patterns like [a-f0-9]{32}).
   const internals = gen as unknown as { _expand(token: object): unknown };

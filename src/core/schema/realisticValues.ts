@@ -135,6 +135,21 @@ export const FORMAT_VALUES: Readonly<Record<string, string>> = {
   'json-pointer': 'jsonPointer', 'relative-json-pointer': 'relativeJsonPointer', 'uri-template': 'uriTemplate', regex: 'regex',
 };
 
+/**
+ * Lengthens a value of a format to at least `n` characters, keeping it valid (for `minLength`
+ * above the format's usual length). Formats of fixed length (uuid, date...) have none.
+ */
+export const FORMAT_PADDERS: Readonly<Record<string, (v: string, n: number) => string>> = {
+  email: (v, n) => (v.length >= n ? v : v.replace('@', '0'.repeat(Math.min(n - v.length, 60)) + '@')),
+  url: (v, n) => (v.length >= n ? v : v + '/' + 'a'.repeat(n - v.length)),
+  hostname: (v, n) => {
+    while (v.length < n) v = 'a'.repeat(Math.min(62, Math.max(1, n - v.length - 1))) + '.' + v;
+    return v;
+  },
+  byte: (v, n) => (v.length >= n ? v : v + 'AAAA'.repeat(Math.ceil((n - v.length) / 4))),
+  password: (v, n) => (v.length >= n ? v : v + 'x'.repeat(n - v.length)),
+};
+
 /** Short phrase of words from the faker slice, exactly `length` characters (no edge spaces). */
 export function phraseOfLength(r: Prng, length: number): string {
   if (length <= 0) return '';

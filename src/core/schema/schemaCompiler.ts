@@ -4,7 +4,7 @@ import { childPointer, resolveLocalPointer } from './jsonPointer.js';
 import { mergeSchemas, unsatisfiable } from './schemaMerge.js';
 import { compilePattern } from './patternString.js';
 import { heuristicFor, HEURISTIC_FALLBACKS } from './fieldHeuristics.js';
-import { FORMAT_VALUES, REALISTIC_VALUES, instantMs, phraseOfLength, shortPhrase } from './realisticValues.js';
+import { FORMAT_PADDERS, FORMAT_VALUES, REALISTIC_VALUES, instantMs, phraseOfLength, shortPhrase } from './realisticValues.js';
 
 /** `realistic`: values that validate and look real. `barebone`: AWS IATK's placeholder event. */
 export type SchemaMode = 'realistic' | 'barebone';
@@ -37,7 +37,7 @@ export interface CompilerSettings {
 type Obj = Record<string, any>;
 
 const ANNOTATIONS = new Set(['title', 'description', '$comment', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', '$id', '$schema', '$anchor', 'discriminator', 'xml', 'externalDocs']);
-const RETRIES = 64;
+const RETRIES = 1000;
 const PROBE_DRAWS = 64;
 const MAX_EXTRA_DEPTH = 32;
 
@@ -211,16 +211,20 @@ export class SchemaCompiler {
     for (let i = 0; i < 4; i++) gen(g);
   }
 
+  // Draw until `accept`; at compile time PROBE_DRAWS draws must give at least one accepted
+  // value, so that at run time RETRIES draws failing is vanishingly rare ((1 - 1/64)^1000 < 1e-6).
   private retrying(gen: ValueGenerator, accept: (v: any) => boolean, at: string, why: string): ValueGenerator {
-    const out: ValueGenerator = (g) => {
+    const g: GenerationState = { r: this.probe, depth: 0, minimal: false };
+    let hits = 0;
+    for (let i = 0; i < PROBE_DRAWS && hits === 0; i++) if (accept(gen(g))) hits++;
+    if (hits === 0) unsatisfiable(at, why);
+    return (g) => {
       for (let i = 0; i < RETRIES; i++) {
         const v = gen(g);
         if (accept(v)) return v;
       }
       return unsatisfiable(at, why);
     };
-    this.probeNode(out);
-    return out;
   }
 
   private compilePinned(s: Obj, pinned: unknown, at: string): ValueGenerator {
@@ -492,7 +496,7 @@ export class SchemaCompiler {
       return () => '';
     }
     const base = this.settings.baseMs;
-    const pattern = s.pattern !== undefined ? compilePattern(s.pattern, childPointer(at, 'pattern')) : undefined;
+    const pattern = s.pattern !== undefined ? compilePattern(s.pattern, childPointer(at, 'pattern'), minL) : undefined;
     const fitsLength = (v: string) => {
       const n = codePoints(v);
       return n >= minL && n <= maxL;
@@ -502,7 +506,9 @@ export class SchemaCompiler {
     let strict: ValueGenerator | undefined;
     if (formatValue !== undefined) {
       const draw = formatValue.draw;
-      strict = this.retrying((g) => draw(g.r, base), accept, at, `no ${format} value fits${pattern ? ' pattern ' + JSON.stringify(s.pattern) : ''}${minL > 0 ? ' minLength ' + minL : ''}${maxL < Infinity ? ' maxLength ' + maxL : ''}`);
+      const pad = minL > 0 ? FORMAT_PADDERS[FORMAT_VALUES[format!]!] : undefined;
+      const drawFormat: ValueGenerator = pad ? (g) => pad(draw(g.r, base) as string, minL) : (g) => draw(g.r, base);
+      strict = this.retrying(drawFormat, accept, at, `no ${format} value fits${pattern ? ' pattern ' + JSON.stringify(s.pattern) : ''}${minL > 0 ? ' minLength ' + minL : ''}${maxL < Infinity ? ' maxLength ' + maxL : ''}`);
     } else if (pattern !== undefined) {
       strict = this.retrying((g) => pattern.draw(g.r), accept, childPointer(at, 'pattern'), `no string matching pattern ${JSON.stringify(s.pattern)}${minL > 0 || maxL < Infinity ? ` with length ${minL}..${maxL}` : ''} could be drawn`);
     }
