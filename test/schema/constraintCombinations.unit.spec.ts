@@ -3,6 +3,7 @@
 // with UNSATISFIABLE_SCHEMA; nothing fails later, at generation time.
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { compileSchema, MockjutsuError } from '../../src/index.js';
 
@@ -58,5 +59,75 @@ describe('schema: random constraint combinations', () => {
     assert.equal(late, 0, example);
     assert.equal(compiled + refused, 1600);
     assert.ok(compiled > 1000 && refused > 300, `compiled ${compiled}, refused ${refused}`);
+  });
+
+  it('1,500 nested schemas (objects, arrays, allOf, oneOf, anyOf, contains, uniqueItems...) x 25 values: 0 invalid, 0 late errors', () => {
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    let state = 7;
+    const rnd = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const leaf = (): unknown => pick<unknown>([{ type: 'integer', minimum: 0, maximum: 3 }, { type: 'string', maxLength: 4 }, { enum: ['a', 'b', 'c'] }, { type: 'boolean' }, { const: 1 }, { type: ['string', 'null'] }, {}]);
+    const arr = (d: number): Record<string, unknown> => {
+      const s: Record<string, unknown> = { type: 'array', items: node(d + 1) };
+      if (rnd() < 0.4) s.minItems = pick([0, 1, 2, 4]);
+      if (rnd() < 0.4) s.maxItems = pick([0, 1, 3, 5]);
+      if (rnd() < 0.3) s.uniqueItems = true;
+      if (rnd() < 0.2) s.contains = leaf();
+      if (rnd() < 0.2) { s.prefixItems = [leaf(), leaf()]; if (rnd() < 0.5) s.items = false; }
+      return s;
+    };
+    const obj = (d: number): Record<string, any> => {
+      const s: Record<string, any> = { type: 'object', properties: {} };
+      const n = Math.floor(rnd() * 4);
+      for (let i = 0; i < n; i++) s.properties['p' + i] = node(d + 1);
+      if (rnd() < 0.5) s.required = Object.keys(s.properties).filter(() => rnd() < 0.5);
+      if (rnd() < 0.3) s.additionalProperties = pick<unknown>([false, leaf(), true]);
+      if (rnd() < 0.2) s.patternProperties = { '^q[0-9]$': leaf() };
+      if (rnd() < 0.2) s.minProperties = pick([1, 2, 5]);
+      if (rnd() < 0.2) s.maxProperties = pick([0, 1, 2]);
+      if (rnd() < 0.15) s.required = [...(s.required ?? []), 'zz'];
+      return s;
+    };
+    const node = (d: number): unknown => {
+      if (d > 3) return leaf();
+      const r = rnd();
+      if (r < 0.3) return obj(d);
+      if (r < 0.5) return arr(d);
+      if (r < 0.6) return { oneOf: [{ type: 'integer', minimum: 0, maximum: 3 }, { type: 'object', required: ['k'], properties: { k: { const: d } } }] };
+      if (r < 0.7) return { allOf: [obj(d), { properties: { x: { type: 'integer', minimum: 5 } } }] };
+      if (r < 0.75) return { anyOf: [leaf(), arr(d)] };
+      return leaf();
+    };
+    let compiled = 0, refused = 0, invalid = 0, late = 0;
+    let example = '';
+    for (let i = 0; i < 1500; i++) {
+      const schema = node(0);
+      let g;
+      try {
+        g = compileSchema(schema as object, { seed: i });
+      } catch (e) {
+        assert.ok(e instanceof MockjutsuError && e.path !== undefined, String(e));
+        refused++;
+        continue;
+      }
+      compiled++;
+      const validate = ajv.compile(schema as object);
+      try {
+        for (let k = 0; k < 25; k++) {
+          const v = g.value(k);
+          if (!validate(v)) {
+            invalid++;
+            example ||= `${JSON.stringify(schema)} -> ${JSON.stringify(v)}`;
+          }
+        }
+      } catch (e) {
+        late++;
+        example ||= `${JSON.stringify(schema)} threw ${(e as Error).message}`;
+      }
+    }
+    assert.equal(invalid, 0, example);
+    assert.equal(late, 0, example);
+    assert.ok(compiled > 1000, `compiled ${compiled}, refused ${refused}`);
   });
 });

@@ -1,7 +1,7 @@
 import { MockjutsuError } from '../mockjutsuError.js';
 import { derivePrng, type Prng } from '../prng.js';
 import { childPointer, resolveLocalPointer } from './jsonPointer.js';
-import { mergeSchemas, unsatisfiable } from './schemaMerge.js';
+import { DROP_IF_UNSATISFIABLE, mergeSchemas, unsatisfiable } from './schemaMerge.js';
 import { compilePattern } from './patternString.js';
 import { heuristicFor, HEURISTIC_FALLBACKS } from './fieldHeuristics.js';
 import { FORMAT_PADDERS, FORMAT_VALUES, REALISTIC_VALUES, instantMs, phraseOfLength, shortPhrase } from './realisticValues.js';
@@ -56,6 +56,48 @@ function codePoints(s: string): number {
     if (c >= 0xd800 && c <= 0xdbff) n--;
   }
   return n;
+}
+
+/** JSON with object keys sorted: equal values (as uniqueItems compares them) give equal text. */
+export function canonicalJson(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  const o = v as Obj;
+  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}';
+}
+
+function jsonType(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v;
+}
+
+// Whether a const/enum value meets the type, bound, length and pattern keywords beside it.
+function meetsSiblings(s: Obj, v: unknown): boolean {
+  const t = jsonType(v);
+  if (s.type !== undefined) {
+    const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
+    const ok = types.includes(t) || (t === 'integer' && types.includes('number')) || (v === null && s.nullable === true);
+    if (!ok) return false;
+  }
+  if (typeof v === 'number') {
+    if (typeof s.minimum === 'number' && (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum)) return false;
+    if (typeof s.maximum === 'number' && (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum)) return false;
+    if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return false;
+    if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return false;
+    if (typeof s.multipleOf === 'number' && !Number.isInteger(v / s.multipleOf)) return false;
+  }
+  if (typeof v === 'string') {
+    const n = codePoints(v);
+    if (typeof s.minLength === 'number' && n < s.minLength) return false;
+    if (typeof s.maxLength === 'number' && n > s.maxLength) return false;
+    if (typeof s.pattern === 'string') {
+      try {
+        if (!new RegExp(s.pattern, 'u').test(v)) return false;
+      } catch {
+        return true;
+      }
+    }
+  }
+  return true;
 }
 
 function containsRef(s: unknown, seen = 0): boolean {
@@ -157,14 +199,15 @@ export class SchemaCompiler {
     const realistic = this.settings.mode === 'realistic';
     const pinned = s['x-mockjutsu'];
     if (pinned !== undefined && realistic) return this.compilePinned(s, pinned, pointer);
+    // a union first: its branches are merged with the siblings (an enum included)
+    const union = Array.isArray(s.oneOf) ? 'oneOf' : Array.isArray(s.anyOf) ? 'anyOf' : undefined;
+    if (union !== undefined) return this.withNot(s, pointer, this.compileUnion(s, union, pointer, name));
     if (s.const !== undefined) {
       const c = s.const;
+      if (!meetsSiblings(s, c)) unsatisfiable(childPointer(pointer, 'const'), `const ${JSON.stringify(c)} does not meet the schema's other keywords (type, bounds, lengths or pattern)`);
       return this.withNot(s, pointer, typeof c === 'object' && c !== null ? () => clone(c) : () => c);
     }
     if (s.enum !== undefined) return this.withNot(s, pointer, this.compileEnum(s, pointer));
-
-    const union = Array.isArray(s.oneOf) ? 'oneOf' : Array.isArray(s.anyOf) ? 'anyOf' : undefined;
-    if (union !== undefined) return this.withNot(s, pointer, this.compileUnion(s, union, pointer, name));
     return this.withNot(s, pointer, this.withExamples(s, this.compileTyped(s, pointer, name)));
   }
 
@@ -240,9 +283,11 @@ export class SchemaCompiler {
   }
 
   private compileEnum(s: Obj, at: string): ValueGenerator {
-    const values = s.enum;
+    let values = s.enum;
     if (!Array.isArray(values)) throw new MockjutsuError('INVALID_SCHEMA', `${childPointer(at, 'enum')}: enum must be an array`, childPointer(at, 'enum'));
     if (values.length === 0) unsatisfiable(childPointer(at, 'enum'), 'enum is empty: no value can match');
+    values = values.filter((v) => meetsSiblings(s, v));
+    if (values.length === 0) unsatisfiable(childPointer(at, 'enum'), 'no enum value meets the schema\'s other keywords (type, bounds, lengths or pattern)');
     if (this.settings.mode === 'barebone') {
       const first = values[0];
       return () => clone(first);
@@ -257,12 +302,23 @@ export class SchemaCompiler {
     const base: Obj = {};
     for (const k of Object.keys(s)) if (k !== union && k !== 'not' && !ANNOTATIONS.has(k)) base[k] = s[k];
     const hasBase = Object.keys(base).length > 0;
-    const gens = branches.map((b, i) => {
+    // a branch that cannot be met next to the siblings is never chosen; none left is an error
+    const gens: ValueGenerator[] = [];
+    const kept: unknown[] = [];
+    let firstError: MockjutsuError | undefined;
+    branches.forEach((b, i) => {
       const p = childPointer(at, union, i);
-      return hasBase ? this.compile(mergeSchemas([base, b], p, (ref, a) => this.resolve(ref, a)), p, name) : this.compile(b, p, name);
+      try {
+        gens.push(hasBase ? this.compile(mergeSchemas([base, b], p, (ref, a) => this.resolve(ref, a)), p, name) : this.compile(b, p, name));
+        kept.push(b);
+      } catch (e) {
+        if (!(e instanceof MockjutsuError) || e.code !== 'UNSATISFIABLE_SCHEMA') throw e;
+        firstError ??= e;
+      }
     });
+    if (gens.length === 0) unsatisfiable(childPointer(at, union), `no ${union} branch can be satisfied (first: ${firstError!.message})`);
     if (this.settings.mode === 'barebone') return gens[0]!;
-    let simplest = branches.findIndex((b) => !containsRef(b));
+    let simplest = kept.findIndex((b) => !containsRef(b));
     if (simplest < 0) simplest = 0;
     const n = gens.length;
     return (g) => (g.minimal ? gens[simplest]! : gens[Math.floor(g.r() * n)]!)(g);
@@ -344,7 +400,16 @@ export class SchemaCompiler {
         if (required.includes(key)) unsatisfiable(childPointer(at, 'properties', key), `required property ${JSON.stringify(key)} has the false schema`);
         continue;
       }
-      entries.push({ key, gen: this.compile(props[key], childPointer(at, 'properties', key), key), required: required.includes(key) });
+      const isRequired = required.includes(key);
+      let gen: ValueGenerator;
+      try {
+        gen = this.compile(props[key], childPointer(at, 'properties', key), key);
+      } catch (e) {
+        // an optional property that allOf left unsatisfiable is simply never present
+        if (isRequired || !isObject(props[key]) || props[key][DROP_IF_UNSATISFIABLE] !== true || !(e instanceof MockjutsuError) || e.code !== 'UNSATISFIABLE_SCHEMA') throw e;
+        continue;
+      }
+      entries.push({ key, gen, required: isRequired });
     }
     for (const key of required) {
       if (key in props) continue;
@@ -454,7 +519,16 @@ export class SchemaCompiler {
     const lo = Math.max(minI, Math.min(tuple.length, maxI), restAllowed ? Math.min(1, maxI) : 0);
     const hi = restAllowed ? Math.min(maxI, Math.max(lo + 2, tuple.length)) : Math.min(maxI, tuple.length);
     const span = hi - lo + 1;
-    const contains = s.contains !== undefined ? this.compile(s.contains, childPointer(at, 'contains'), name) : undefined;
+    // the item that meets `contains` is an item too: it must also meet `items`
+    let contains: ValueGenerator | undefined;
+    if (s.contains !== undefined && !restAllowed) {
+      throw new MockjutsuError('INVALID_SCHEMA', `${childPointer(at, 'contains')}: contains with a closed tuple (items: false) is not supported`, childPointer(at, 'contains'));
+    }
+    if (s.contains !== undefined) {
+      const cAt = childPointer(at, 'contains');
+      if (maxI <= tuple.length) unsatisfiable(cAt, `contains needs an item but maxItems is ${maxI}`);
+      contains = this.compile(rest === true || (isObject(rest) && Object.keys(rest).length === 0) ? s.contains : mergeSchemas([rest, s.contains], cAt, (ref, a) => this.resolve(ref, a)), cAt, name);
+    }
     const gen: ValueGenerator = (g) => {
       const n = g.minimal ? minI : lo + Math.floor(g.r() * span);
       const out: unknown[] = [];
@@ -464,7 +538,7 @@ export class SchemaCompiler {
         const seen = new Set<string>();
         for (let i = 0, tries = 0; out.length < n && tries < n * 16 + 16; tries++) {
           const v = out.length < tuple.length ? tuple[out.length]!(g) : restGen!(g);
-          const k = JSON.stringify(v);
+          const k = canonicalJson(v);
           if (seen.has(k)) continue;
           seen.add(k);
           out.push(v);
@@ -472,10 +546,14 @@ export class SchemaCompiler {
         }
         if (out.length < minI) unsatisfiable(childPointer(at, 'uniqueItems'), `could not draw ${minI} distinct items`);
       }
-      if (contains !== undefined && out.length >= tuple.length) {
+      if (contains !== undefined && !g.minimal) {
         const v = contains(g);
-        if (out.length === tuple.length || (out.length < maxI && out.length < hi)) out.push(v);
+        const k = unique ? canonicalJson(v) : '';
+        if (unique && out.some((x) => canonicalJson(x) === k)) return out;
+        if (out.length < maxI && out.length < Math.max(hi, tuple.length + 1)) out.push(v);
         else out[tuple.length + Math.floor(g.r() * (out.length - tuple.length))] = v;
+      } else if (contains !== undefined && out.length === tuple.length) {
+        out.push(contains(g));
       }
       return out;
     };

@@ -12,6 +12,12 @@ export function unsatisfiable(pointer: string, why: string): never {
   throw new MockjutsuError('UNSATISFIABLE_SCHEMA', `${pointer}: ${why}`, pointer);
 }
 
+/**
+ * Marks a property the merge constrained further (another member's additionalProperties): when
+ * it is optional and can no longer be met, it is left out instead of failing the schema.
+ */
+export const DROP_IF_UNSATISFIABLE = '$mockjutsuDropIfUnsatisfiable';
+
 const MAX_KEYS = new Set(['minimum', 'minLength', 'minItems', 'minProperties']);
 const MIN_KEYS = new Set(['maximum', 'maxLength', 'maxItems', 'maxProperties']);
 
@@ -58,6 +64,13 @@ export function mergeSchemas(parts: readonly unknown[], pointer: string, resolve
   add(parts.length === 1 ? parts[0] : { allOf: parts }, pointer, 0);
 
   const out: Obj = {};
+  // members closed with additionalProperties: false allow only their own property names
+  const closed = flat.filter(({ schema }) => (schema.additionalProperties === false || isObject(schema.additionalProperties)) && flat.length > 1).map(({ schema, at }) => ({
+    at,
+    additional: schema.additionalProperties as false | Obj,
+    names: new Set(Object.keys(isObject(schema.properties) ? schema.properties : {})),
+    patterns: Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => new RegExp(p, 'u')),
+  }));
   for (const { schema, at } of flat) {
     for (const key of Object.keys(schema)) {
       const v = schema[key];
@@ -104,6 +117,26 @@ export function mergeSchemas(parts: readonly unknown[], pointer: string, resolve
       }
       // other keywords (format, pattern, annotations, x-mockjutsu...): the first one seen wins
     }
+  }
+  if (closed.length > 0 && isObject(out.properties)) {
+    // a property one member does not list is an additional property for that member
+    for (const name of Object.keys(out.properties)) {
+      for (const c of closed) {
+        if (c.names.has(name) || c.patterns.some((re) => re.test(name)) || !(name in out.properties)) continue;
+        if (c.additional === false) {
+          if (Array.isArray(out.required) && out.required.includes(name)) unsatisfiable(c.at, `allOf: property ${JSON.stringify(name)} is required but this member has additionalProperties false and does not list it`);
+          delete out.properties[name];
+        } else {
+          out.properties[name] = { allOf: [out.properties[name], c.additional], [DROP_IF_UNSATISFIABLE]: true };
+        }
+      }
+    }
+  }
+  if (out.const !== undefined && out.type !== undefined) {
+    const c = out.const;
+    const t = c === null ? 'null' : Array.isArray(c) ? 'array' : typeof c === 'number' && Number.isInteger(c) ? 'integer' : typeof c;
+    const types = typeList(out.type)!;
+    if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) unsatisfiable(pointer, `allOf: const ${JSON.stringify(c)} is not of type ${JSON.stringify(out.type)}`);
   }
   if (out.const !== undefined && Array.isArray(out.enum) && !out.enum.some((x: unknown) => JSON.stringify(x) === JSON.stringify(out.const))) {
     unsatisfiable(pointer, `allOf: const ${JSON.stringify(out.const)} is not in the enum`);
