@@ -49,6 +49,18 @@ describe('schema: compile errors name the JSON pointer and why', () => {
     });
   }
 
+  it('a union branch whose $ref cannot be met is skipped, and a later use of that $ref still fails at compile time', () => {
+    const schema = {
+      $defs: { Bad: { type: 'integer', minimum: 5, maximum: 1 } },
+      type: 'object', required: ['a'],
+      properties: { a: { anyOf: [{ $ref: '#/$defs/Bad' }, { const: 'ok' }] }, b: { $ref: '#/$defs/Bad' } },
+    };
+    assert.throws(() => compileSchema(schema, { seed: 1 }), /#\/\$defs\/Bad: minimum 5 is greater than maximum 1/);
+    const { b: _b, ...properties } = schema.properties;
+    const g = compileSchema({ ...schema, properties }, { seed: 1 });
+    assert.deepEqual(g.stream().take(5), [{ a: 'ok' }, { a: 'ok' }, { a: 'ok' }, { a: 'ok' }, { a: 'ok' }]);
+  });
+
   it('bad options are INVALID_OPTION naming the option', () => {
     assert.throws(() => compileSchema({ type: 'string' }, { mode: 'fancy' as any }), /mode is "fancy"; allowed: "realistic" or "barebone"/);
     assert.throws(() => compileSchema({ type: 'string' }, { optionalProbability: 2 }), /optionalProbability is 2; allowed: a number from 0 to 1/);

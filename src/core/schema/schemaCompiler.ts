@@ -218,8 +218,13 @@ export class SchemaCompiler {
     if (cell === undefined) {
       cell = { compiling: true, recursive: false };
       this.refs.set(key, cell);
-      const target = this.resolve(ref, at);
-      cell.gen = this.compile(target, key, name);
+      try {
+        cell.gen = this.compile(this.resolve(ref, at), key, name);
+      } catch (e) {
+        // a union may skip this branch and go on: leave no half-compiled ref behind
+        this.refs.delete(key);
+        throw e;
+      }
       cell.compiling = false;
     } else if (cell.compiling) {
       cell.recursive = true;
