@@ -12,8 +12,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Files the bundle may be made of (paths relative to the repository, with "/"). */
 export const ALLOWED_INPUTS = [
   /^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/, /^node_modules\/seedrandom\/lib\/alea\.js$/,
-  // the schema compiler's pattern strings: randexp and its two small dependencies
-  /^node_modules\/randexp\/dist\/randexp\.js$/, /^node_modules\/ret\/dist\/[^]*\.js$/, /^node_modules\/drange\/lib\/index\.js$/,
+  // the schema compiler's pattern strings: ret's regex tokenizer
+  /^node_modules\/ret\/dist\/[^]*\.js$/,
 ];
 
 /** The k6 module is the only import the bundle may keep. */
@@ -38,7 +38,7 @@ export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet =
     bundle: true,
     format: 'esm',
     platform: 'neutral',
-    // neutral has no default main fields; randexp, ret and drange are CommonJS packages
+    // neutral has no default main fields; ret is a CommonJS package
     mainFields: ['module', 'main'],
     target: 'es2017',
     minify: true,
