@@ -72,6 +72,14 @@ describe('schema documents and refs', () => {
     }
   });
 
+  it('dependentRequired / dependencies: a present key brings the keys it lists, transitively', () => {
+    const g = compileSchema({ type: 'object', properties: { a: { const: 1 }, b: { const: 2 }, c: { const: 3 } }, dependentRequired: { a: ['b'], b: ['c'] } }, { seed: 1, optionalProbability: 0.3 });
+    const xs = g.stream().take(300) as Array<Record<string, number>>;
+    assert.ok(xs.filter((x) => 'a' in x).length > 50);
+    assert.ok(xs.every((x) => (!('a' in x) || 'b' in x) && (!('b' in x) || 'c' in x)));
+    assert.throws(() => compileSchema({ type: 'object', properties: { a: {} }, additionalProperties: false, dependencies: { a: ['z'] } }), /#\/dependencies\/a: "a" requires "z", which is not among the properties this schema generates/);
+  });
+
   it('optionalProbability 0 and 1 leave optional properties out or in', () => {
     const schema = { type: 'object', required: ['a'], properties: { a: { type: 'integer' }, b: { type: 'integer' } } };
     assert.ok(compileSchema(schema, { seed: 1, optionalProbability: 0 }).stream().take(50).every((v: any) => !('b' in v)));

@@ -438,6 +438,21 @@ export class SchemaCompiler {
     const free = additional !== false;
     const pOpt = this.settings.optionalProbability;
     const nRequired = entries.filter((e) => e.required).length;
+    // dependentRequired (2019-09+) and the array form of draft-07 dependencies: when a key is
+    // present, the keys it lists must be too
+    const dependent: Array<[string, Array<(typeof entries)[number]>]> = [];
+    for (const source of [s.dependentRequired, s.dependencies]) {
+      if (!isObject(source)) continue;
+      for (const key of Object.keys(source)) {
+        if (!Array.isArray(source[key])) continue;
+        const needs = (source[key] as string[]).map((k) => {
+          const e = entries.find((x) => x.key === k);
+          if (e === undefined) unsatisfiable(childPointer(at, source === s.dependentRequired ? 'dependentRequired' : 'dependencies', key), `${JSON.stringify(key)} requires ${JSON.stringify(k)}, which is not among the properties this schema generates`);
+          return e;
+        });
+        dependent.push([key, needs]);
+      }
+    }
     return (g) => {
       const o: Obj = {};
       let n = 0;
@@ -475,6 +490,17 @@ export class SchemaCompiler {
           }
         }
       }
+      for (let d = 0; d < dependent.length; d++) {
+        const [key, needs] = dependent[d]!;
+        if (!(key in o)) continue;
+        for (const e of needs) {
+          if (e.key in o) continue;
+          o[e.key] = e.gen(g);
+          n++;
+          d = -1; // a key just added may have dependents of its own
+        }
+      }
+      if (n > maxP) unsatisfiable(at, `dependentRequired adds keys beyond maxProperties ${maxP}`);
       if (n < minP) {
         for (const e of skipped ?? []) {
           if (n >= minP) break;
