@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Files the bundle may be made of (paths relative to the repository, with "/"). */
-export const ALLOWED_INPUTS = [/^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/, /^node_modules\/seedrandom\/lib\/alea\.js$/];
+export const ALLOWED_INPUTS = [
+  /^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/, /^node_modules\/seedrandom\/lib\/alea\.js$/,
+  // the schema compiler's pattern strings: ret's regex tokenizer
+  /^node_modules\/ret\/dist\/[^]*\.js$/,
+];
 
 /** The k6 module is the only import the bundle may keep. */
 export const ALLOWED_IMPORTS = ['k6/execution'];
@@ -34,6 +38,8 @@ export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet =
     bundle: true,
     format: 'esm',
     platform: 'neutral',
+    // neutral has no default main fields; ret is a CommonJS package
+    mainFields: ['module', 'main'],
     target: 'es2017',
     minify: true,
     sourcemap: true,

@@ -10,7 +10,11 @@ export type MockjutsuErrorCode =
   /** A data pool that cannot be used: empty, unknown name, bad options or a file of the wrong kind. */
   | 'INVALID_POOL'
   /** A recorded item or a pool file's record that cannot be read. */
-  | 'INVALID_RECORD';
+  | 'INVALID_RECORD'
+  /** A schema (or its `ref`) is malformed or names something that is not there. */
+  | 'INVALID_SCHEMA'
+  /** A schema no value can satisfy (minimum > maximum, impossible pattern, `not` excluding all...). */
+  | 'UNSATISFIABLE_SCHEMA';
 
 /**
  * The one error class every surface throws for bad input. `code` is stable across versions;

@@ -44,7 +44,22 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-const SEEDING = { state: { c: 1, s0: 0, s1: 0, s2: 0 } };
+/**
+ * alea's generator started from a given state: the steps of seedrandom's `alea(key, { state })`
+ * without first hashing a key it then overwrites. In k6's goja (no JIT) that hashing cost ~85 us
+ * per generator; a schema value needs one generator each.
+ */
+function aleaFromState(s0: number, s1: number, s2: number): Prng {
+  let c = 1;
+  const next = (() => {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
+    s0 = s1;
+    s1 = s2;
+    return (s2 = t - (c = t | 0));
+  }) as Prng;
+  next.int32 = () => (next() * 0x100000000) | 0;
+  return next;
+}
 
 /**
  * The generator of session k of a partition: alea started from a state mixed from the
@@ -54,15 +69,10 @@ const SEEDING = { state: { c: 1, s0: 0, s1: 0, s2: 0 } };
 export function sessionPrng(base: PartitionBase, k: number): Prng {
   const lo = k >>> 0;
   const hi = Math.floor(k / 0x100000000) >>> 0;
-  const st = SEEDING.state;
   const a = fmix32(base[0] ^ fmix32(lo + 0x9e3779b9));
   const b = fmix32(base[1] ^ fmix32(hi + Math.imul(lo, 0x85ebca6b) + 0x7f4a7c15));
   const c = fmix32(base[2] ^ fmix32(a + b + 0x94d049bb));
-  st.s0 = a * 2.3283064365386963e-10;
-  st.s1 = b * 2.3283064365386963e-10;
-  st.s2 = c * 2.3283064365386963e-10;
-  st.c = 1;
-  return alea('', SEEDING);
+  return aleaFromState(a * 2.3283064365386963e-10, b * 2.3283064365386963e-10, c * 2.3283064365386963e-10);
 }
 
 /** Integer in [0, n). */

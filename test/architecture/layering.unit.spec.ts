@@ -14,17 +14,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   formats: ['core', 'formats'],
   store: ['core', 'formats', 'store'],
   recorder: ['core', 'recorder'],
+  schemaFiles: ['core', 'schemaFiles'],
   pool: ['core', 'formats', 'recorder', 'pool'],
   verify: ['core', 'formats', 'store', 'verify'],
   // The replay target is an application over the store that plugs into the sidecar's server.
   replay: ['core', 'formats', 'store', 'sidecar', 'replay'],
-  sidecar: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'sidecar'],
+  sidecar: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'sidecar'],
   k6: ['core', 'formats', 'k6'],
-  cli: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'replay', 'sidecar', 'cli'],
+  cli: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'replay', 'sidecar', 'cli'],
 };
 /** Files directly in src/ and what they may import. */
 const TOP_FILES: Record<string, readonly string[]> = {
-  'index.ts': ['core', 'formats', 'store', 'verify', 'recorder', 'pool'],
+  'index.ts': ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles'],
   'cli.ts': ['cli'],
 };
 /** Folders that must not import Node built-ins (they run in k6's goja too). */

@@ -1,0 +1,2 @@
+// Node side of schema mocking: reads files (JSON or YAML) and resolves $refs across files.
+export { parseSchemaText, loadSchemaFile, compileSchemaFile, createEventMockerFromFile } from './loadSchemaFile.js';
