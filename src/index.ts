@@ -6,5 +6,4 @@ export * from './store/index.js';
 export * from './verify/index.js';
 export * from './pool/index.js';
 export * from './recorder/index.js';
-export * from './core/schema/index.js';
 export * from './schemaFiles/index.js';

@@ -1,6 +1,7 @@
 import {
   createGenerator, getDataType, normalizePartition, positionedItems, textChunks,
-  type GeneratorOptions, type Session, type SessionGenerator, type UserProfile,
+  envelopeContext, wrapEnvelope, wrapSessionEvent,
+  type EnvelopeKind, type GeneratorOptions, type Session, type SessionGenerator, type UserProfile,
 } from '../core/index.js';
 import {
   createSessionExportWriter, jsonArrayChunks, jsonLineChunks, userCsvChunks, userSqlChunks, type SqlDialect,
@@ -24,6 +25,8 @@ export interface ExportPlan {
    * Default: the one partition of `options.partition` (0).
    */
   partitions?: readonly string[];
+  /** A standard envelope around every event (json and ndjson only). */
+  envelope?: EnvelopeKind;
   /** Indent JSON (json format only). */
   pretty?: boolean;
   dialect?: SqlDialect;
@@ -92,6 +95,40 @@ const TABLES: Record<string, { csv(plan: ExportPlan): Iterable<string>; sql(plan
   },
 };
 
+/**
+ * Every event (every item of other types) in a CloudEvents or EventBridge envelope, as JSON
+ * lines or a JSON array (sessions stay arrays, of enveloped events).
+ */
+function envelopedChunks(plan: ExportPlan, kind: EnvelopeKind): Iterable<string> {
+  if (plan.format === 'csv' || plan.format === 'sql') throw new UsageError(`--envelope ${kind} applies to --format json and ndjson (an envelope nests the event; csv and sql are flat)`);
+  const { partition: _p, ...rest } = plan.options;
+  const generator = createGenerator(rest);
+  const seed = generator.seed;
+  const pretty = plan.pretty === true;
+  const stringify = pretty ? (x: unknown) => JSON.stringify(x, null, 2) : (x: unknown) => JSON.stringify(x);
+  if (plan.type === 'event_stream') {
+    const partitions = exportPartitions(plan);
+    const sessions = (function* () {
+      let i = 0;
+      for (const session of exportSessions(plan, generator)) {
+        const partition = partitions[Math.floor(i++ / plan.count)]!;
+        yield session.map((e) => wrapSessionEvent(e, kind, seed, partition));
+      }
+    })();
+    if (plan.format === 'json') return jsonArrayChunks(sessions, stringify, pretty);
+    return textChunks(sessions, (chunk, session) => {
+      for (const e of session) chunk += JSON.stringify(e) + '\n';
+      return chunk;
+    });
+  }
+  const partition = normalizePartition(plan.options.partition ?? 0);
+  let index = 0;
+  const items = (function* () {
+    for (const item of typeItems(plan)) yield wrapEnvelope(item, kind, envelopeContext({ seed, partition, index: index++, name: plan.type, startMs: generator.config.startMs }));
+  })();
+  return plan.format === 'json' ? jsonArrayChunks(items, stringify, pretty) : jsonLineChunks(items, (x) => JSON.stringify(x));
+}
+
 /** Types `--format csv|sql` can write. */
 export function tabularTypes(): string[] {
   return Object.keys(TABLES);
@@ -104,6 +141,7 @@ export function tabularTypes(): string[] {
 export function exportChunks(plan: ExportPlan): Iterable<string> {
   getDataType(plan.type);
   const pretty = plan.pretty === true;
+  if (plan.envelope !== undefined && plan.envelope !== 'none') return envelopedChunks(plan, plan.envelope);
   if (plan.type === 'event_stream' && plan.format !== 'csv' && plan.format !== 'sql') return sessionExportChunks(plan);
   if (plan.partitions !== undefined && plan.type !== 'event_stream') throw new UsageError(`--partitions applies to event_stream only (type ${JSON.stringify(plan.type)} has no partitions)`);
   switch (plan.format) {

@@ -2,6 +2,7 @@ import type { SessionGenerator } from './sessionGenerator.js';
 import { buildUserProfile, type UserProfile } from './userPool.js';
 import type { Session } from './sessionEvent.js';
 import { MockjutsuError } from './mockjutsuError.js';
+import { cdcEventDataType } from './schema/cdcDataType.js';
 
 /** A type the generator serves by name (`jutsu.generate(name)`, `GET /generate/:name`, ...). */
 export interface DataType<T> {
@@ -31,6 +32,7 @@ const userType: DataType<UserProfile> = {
 export const DATA_TYPES: ReadonlyMap<string, DataType<unknown>> = new Map<string, DataType<any>>([
   [eventStreamType.name, eventStreamType],
   [userType.name, userType],
+  [cdcEventDataType.name, cdcEventDataType],
 ]);
 
 /** Names of the served types. */

@@ -29,3 +29,5 @@ export { textChunks, DEFAULT_CHUNK_CHARS, type TextChunksOptions } from './textC
 export { positionedItems } from './positionedItems.js';
 export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';
 export * from './pool/index.js';
+export * from './schema/index.js';
+export { wrapSessionEvent } from './sessionEnvelope.js';

@@ -5,6 +5,7 @@ import { positionedItems } from './positionedItems.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session } from './sessionEvent.js';
 import type { UserProfile } from './userPool.js';
+import type { CdcEvent } from './schema/cdcEventStream.js';
 
 /** Most items `bulk` and `template` build in memory; stream with `eventStream` beyond it. */
 export const MAX_IN_MEMORY_COUNT = 1_000_000;
@@ -13,6 +14,7 @@ export const MAX_IN_MEMORY_COUNT = 1_000_000;
 export interface TypeMap {
   event_stream: Session;
   user: UserProfile;
+  cdc_event: CdcEvent;
 }
 export type TypeName = keyof TypeMap;
 

@@ -65,8 +65,8 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
 
   describe('usage errors: exit 2, a message naming the bad flag or value and what is allowed, the usage line', () => {
     const cases: Array<[string, string[], RegExp, string?]> = [
-      ['an unknown type lists the known ones', ['export', 'nope', '--count', '1'], /unknown type "nope"; known types: event_stream, user/],
-      ['a missing type', ['generate'], /missing <type>; known types: event_stream, user/, 'Usage: mockjutsu generate'],
+      ['an unknown type lists the known ones', ['export', 'nope', '--count', '1'], /unknown type "nope"; known types: event_stream, user, cdc_event/],
+      ['a missing type', ['generate'], /missing <type>; known types: event_stream, user, cdc_event/, 'Usage: mockjutsu generate'],
       ['a non-numeric --count', ['export', 'event_stream', '--count', 'ten'], /--count is "ten"; allowed: an integer from 1 to 1000000000000/],
       ['--count 0', ['export', 'event_stream', '--count', '0'], /--count is "0"; allowed: an integer from 1/],
       ['a fractional --count', ['bulk', 'event_stream', '--count', '1.5'], /--count is "1.5"; allowed/, 'Usage: mockjutsu bulk'],

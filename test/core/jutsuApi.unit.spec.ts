@@ -20,7 +20,7 @@ describe('library API: jutsu', () => {
     assert.equal(recs.length, 3);
     assert.deepEqual(Object.keys(recs[0]!), ['event_stream', 'user']);
     assert.match((recs[2]!.user as any).email, /@/);
-    assert.deepEqual(jutsu.types(), ['event_stream', 'user']);
+    assert.deepEqual(jutsu.types(), ['event_stream', 'user', 'cdc_event']);
   });
 
   it('eventStream and sessionIterator report the seed they used and stop where told', () => {
@@ -33,7 +33,7 @@ describe('library API: jutsu', () => {
   });
 
   it('bad input throws MockjutsuError naming the value and what is allowed', () => {
-    code(() => jutsu.generate('event_strem'), 'UNKNOWN_TYPE', /unknown type "event_strem"; known types: event_stream, user/);
+    code(() => jutsu.generate('event_strem'), 'UNKNOWN_TYPE', /unknown type "event_strem"; known types: event_stream, user, cdc_event/);
     code(() => jutsu.bulk('event_stream', { count: 0 }), 'INVALID_COUNT', /count is 0; allowed: an integer from 1 to 1000000/);
     code(() => jutsu.bulk('event_stream', { count: 2.5 }), 'INVALID_COUNT', /count is 2.5/);
     code(() => jutsu.generate('event_stream', { seed: 1.5 }), 'INVALID_SEED', /seed is 1.5; allowed: a safe integer or a non-empty string/);

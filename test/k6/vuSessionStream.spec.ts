@@ -199,7 +199,7 @@ describe('k6 module in the k6 harness: per-VU session streams', function () {
       ['an empty partition', "sessionStream({ seed: 1, partition: '' })", 'INVALID_OPTION', /partition is ""; allowed: a safe integer or a non-empty string/],
       ['an option the stream does not use', 'sessionStream({ seed: 1, count: 3 })', 'INVALID_OPTION', /unknown option "count" of sessionStream; allowed: seed, model, users, start/],
       ['options that are not an object', "sessionStream('42')", 'INVALID_OPTION', /options is "42"; expected an object such as \{ seed: __ENV\.SEED \}/],
-      ['generate with an unknown type', "generate('nope', { seed: 1 })", 'UNKNOWN_TYPE', /unknown type "nope"; known types: event_stream, user/],
+      ['generate with an unknown type', "generate('nope', { seed: 1 })", 'UNKNOWN_TYPE', /unknown type "nope"; known types: event_stream, user, cdc_event/],
       ['bulk without a count', "bulk('user', { seed: 1 })", 'INVALID_COUNT', /count is undefined; allowed: an integer from 1 to 1000000/],
     ];
     for (const [what, call, code, message, env] of cases) {

@@ -33,8 +33,8 @@ interface Case {
 const json = (body: string): RequestOptions => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 
 const CASES: Case[] = [
-  { name: 'unknown type', path: '/generate/car', status: 404, code: 'UNKNOWN_TYPE', message: /unknown type "car"; known types: event_stream, user/ },
-  { name: 'unknown type in bulk', path: '/bulk/car?count=1', status: 404, code: 'UNKNOWN_TYPE', message: /known types: event_stream, user/ },
+  { name: 'unknown type', path: '/generate/car', status: 404, code: 'UNKNOWN_TYPE', message: /unknown type "car"; known types: event_stream, user, cdc_event/ },
+  { name: 'unknown type in bulk', path: '/bulk/car?count=1', status: 404, code: 'UNKNOWN_TYPE', message: /known types: event_stream, user, cdc_event/ },
   { name: 'unknown route', path: '/nope', status: 404, code: 'NOT_FOUND', message: /no route for "\/nope"; routes: GET \/health/ },
   { name: 'trailing segment', path: '/generate/event_stream/x', status: 404, code: 'NOT_FOUND', message: /no route/ },
   { name: 'count 0', path: '/bulk/event_stream?count=0', status: 400, code: 'INVALID_COUNT', message: /count is "0"; allowed: an integer from 1 to 10000/ },

@@ -151,7 +151,7 @@ describe('sidecar per-key session streams', () => {
       ['n=1&unit=hour', /unit is "hour"; allowed: event, session/],
       ['n=1&from=0', /from is "0"; allowed: an integer from 1/],
       ['n=1&from=9000000000000', /from is 9000000000000; reaching it would regenerate more than/],
-      ['n=1&type=car', /unknown type "car"; known types: event_stream, user/],
+      ['n=1&type=car', /unknown type "car"; known types: event_stream, user, cdc_event/],
     ] as const) {
       const a = await call(s.url, `/sessions/r/batch?${q}`);
       assert.ok(a.status === 400 || a.status === 404, `${q}: ${a.status}`);

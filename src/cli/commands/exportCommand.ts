@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
-import { jutsu } from '../../core/index.js';
+import { ENVELOPE_KINDS, jutsu } from '../../core/index.js';
 import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
@@ -26,6 +26,7 @@ const EXPORT_FLAGS = {
   table: { type: 'string' },
   partitions: { type: 'string' },
   workers: { type: 'string' },
+  envelope: { type: 'string' },
 } as const;
 
 /** The type positional: required, and one of the known types. */
@@ -94,10 +95,12 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const workers = values.workers === undefined ? availableParallelism() : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
   const plan: ExportPlan = {
     type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
+    envelope: values.envelope === undefined ? undefined : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS),
   };
   // Options are checked here, before the output is opened (the workers see valid ones only).
   const sequential = await withFlagNames(async () => exportChunks(plan));
-  const chunks = type === 'event_stream' && workers > 1 ? parallelSessionExport(plan, workers) : sequential;
+  const enveloped = plan.envelope !== undefined && plan.envelope !== 'none';
+  const chunks = type === 'event_stream' && workers > 1 && !enveloped ? parallelSessionExport(plan, workers) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }
@@ -135,6 +138,9 @@ Options:
                        stream (createSessionStream({ seed, partition })); L is "1-100",
                        "0,2,5" or "vu-1,vu-2". Machines that export disjoint ranges give
                        disjoint shards whose union is the whole range (verify takes them all)
+      --envelope E     none (default), cloudevents (CloudEvents 1.0, the event in data) or
+                       eventbridge (the event in detail): every event of every type, json and
+                       ndjson only
       --workers N      worker threads that generate and serialise in parallel, 1..${64}
                        (default: the number of cores; 1: none). The output is byte-identical
                        whatever N
@@ -159,6 +165,7 @@ const BULK_FLAGS = {
   count: { type: 'string', short: 'n' },
   out: { type: 'string', short: 'o' },
   pretty: { type: 'boolean' },
+  envelope: { type: 'string' },
 } as const;
 
 /** `mockjutsu bulk`: N items as one JSON array (streamed). */

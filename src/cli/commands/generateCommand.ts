@@ -1,6 +1,8 @@
-import { jutsu, serializeSession, type Session } from '../../core/index.js';
+import {
+  ENVELOPE_KINDS, createGenerator, envelopeContext, jutsu, normalizePartition, serializeSession, wrapEnvelope, wrapSessionEvent, type Session,
+} from '../../core/index.js';
 import type { CliCommand, CliIo } from '../cliCommand.js';
-import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { typeArgument } from './exportCommand.js';
 import { writeOutput } from '../writeOutput.js';
@@ -10,6 +12,7 @@ const GENERATE_FLAGS = {
   session: { type: 'string' },
   pretty: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
+  envelope: { type: 'string' },
 } as const;
 
 /** `mockjutsu generate`: one item as JSON. */
@@ -27,6 +30,8 @@ Options:
                        and --partition it replays any one session
       --pretty         indent the JSON (2 spaces)
   -o, --out FILE       write FILE atomically instead of stdout
+      --envelope E     none (default), cloudevents or eventbridge: every event (the item, for
+                       other types) inside a standard envelope
 
 ${GENERATOR_FLAGS_HELP}
 
@@ -37,8 +42,13 @@ Exit status: 0 done, 1 runtime error, 2 usage error.`,
     const type = typeArgument(positionals);
     const session = values.session === undefined ? undefined : parseIntegerFlag(values.session, '--session', 0, Number.MAX_SAFE_INTEGER);
     const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
-    const item = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session }));
-    const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' ? serializeSession(item as Session) : JSON.stringify(item);
+    const envelope = values.envelope === undefined ? 'none' : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS);
+    const generated = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session }));
+    const partition = normalizePartition(resolved.options.partition ?? 0);
+    const item = envelope === 'none' ? generated
+      : type === 'event_stream' ? (generated as Session).map((e) => wrapSessionEvent(e, envelope, resolved.seed, partition))
+        : wrapEnvelope(generated, envelope, envelopeContext({ seed: resolved.seed, partition, index: session ?? 0, name: type, startMs: createGenerator(resolved.options).config.startMs }));
+    const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' && envelope === 'none' ? serializeSession(item as Session) : JSON.stringify(item);
     await writeOutput([text + '\n'], { out: values.out, io, onOpen: () => reportSeed(resolved, io) });
     return 0;
   },

@@ -60,12 +60,12 @@ export function seededAccount(seed: string): string {
 }
 
 /**
- * The envelope context of event `index` of a partition: its own PRNG (from seed, partition and
+ * The envelope context of event `index` of a partition: its own PRNG (from seed, name, partition and
  * index alone) and, unless given, a time `index` seconds after `startMs` plus a seeded jitter.
  * Use it to wrap any stream's events, event_stream sessions included.
  */
 export function envelopeContext(args: { seed: string; partition: string; index: number; name: string; timeMs?: number; startMs?: number; eventSource?: string; detailType?: string }): EnvelopeContext {
-  const prng = sessionPrng(purposeBase(args.seed, 'envelope', args.partition), args.index);
+  const prng = sessionPrng(purposeBase(args.seed, 'envelope:' + args.name, args.partition), args.index);
   const jitter = Math.floor(prng() * 1000);
   return {
     seed: args.seed,
