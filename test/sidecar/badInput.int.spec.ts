@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { startSidecar, HttpError, type RunningSidecar } from '../../src/sidecar/index.js';
 import { call, errorOf, type RequestOptions } from './sidecarTestKit.js';
 
@@ -81,7 +82,7 @@ describe('sidecar bad input: 4xx with the JSON error body, never a 5xx', () => {
       seed: 1,
       log: (line) => logged.push(line),
       timeouts: { headersMs: 300, requestMs: 600 },
-      plugins: [async (app) => {
+      plugins: [async (app: FastifyInstance) => {
         app.get('/boom', () => { throw new Error('kaput'); });
         app.get('/boom-async', async () => { await Promise.resolve(); throw new TypeError('async kaput'); });
         app.get('/teapot', () => { throw new HttpError(418, 'TEAPOT', 'short and stout'); });
