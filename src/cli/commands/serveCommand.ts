@@ -165,10 +165,8 @@ export const serveCommand: CliCommand = {
       io.stderr.write(`mockjutsu serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
       return 1;
     }
-    io.stdout.write(`mockjutsu sidecar listening on ${sidecar.url} (seed ${sidecar.seed})\n`);
-
     const running = sidecar;
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
@@ -187,6 +185,9 @@ export const serveCommand: CliCommand = {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     });
+    // Only now: whoever reads this line may signal at once, so the handlers must be in place.
+    io.stdout.write(`mockjutsu sidecar listening on ${sidecar.url} (seed ${sidecar.seed})\n`);
+    await stopped;
     log('mockjutsu sidecar: stopped');
     return 0;
   },
