@@ -5,7 +5,7 @@ import {
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
-import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.js';
+import { JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, streamChunks } from './responseWriter.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
 import type { CachedResponse, SidecarContext, SidecarLimits } from './sidecarContext.js';
@@ -150,7 +150,7 @@ function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: 
 function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorParams, partition: string, count: number): Generator<string> {
   if (type.name === 'event_stream') {
     // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
-    yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }));
+    yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
     return;
   }
   for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item) + '\n';
