@@ -351,7 +351,8 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
 
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err, limits.bodyBytes);
-    if (e.status >= 500) {
+    // a bug: worth its stack (a 503 a plugin answered on purpose has logged its own line)
+    if (e.code === 'INTERNAL_ERROR') {
       log(`mockjutsu sidecar: internal error on ${req.method} ${describeValue(req.raw.url ?? '', 100)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     }
     if (e.status === 413) {
