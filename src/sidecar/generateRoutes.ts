@@ -12,6 +12,12 @@ import type { CachedResponse, SidecarContext, SidecarLimits } from './sidecarCon
 
 const NDJSON_MEDIA = 'application/x-ndjson';
 
+/**
+ * Highest `session` index served: sessions start 30 min apart, so 10^9 of them end near the
+ * year 59,000, inside what a Date can hold (the core does not bound the index itself).
+ */
+export const MAX_SESSION_INDEX = 1_000_000_000;
+
 function wantsNdjson(req: FastifyRequest): boolean {
   const accept = req.headers.accept;
   return accept !== undefined && accept.includes(NDJSON_MEDIA);
@@ -262,7 +268,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
         additionalProperties: false,
         properties: {
           ...GENERATOR_QUERY,
-          session: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Index of the item in the partition\'s sequence (default 0)' },
+          session: { type: 'integer', minimum: 0, maximum: MAX_SESSION_INDEX, description: 'Index of the item in the partition\'s sequence (default 0)' },
           raw: RAW_FLAG,
           format: FORMAT,
         },
