@@ -87,12 +87,28 @@ function sendCached(reply: FastifyReply, response: CachedResponse): void {
   reply.raw.end(response.body);
 }
 
+/** Key of a `/generate` answer in the response cache: the type, the raw query, the representation. */
+export function generateCacheKey(type: string, rawQuery: string, accept: string | undefined): string {
+  return type + '\n' + rawQuery + (accept !== undefined && accept.includes(NDJSON_MEDIA) ? '\nn' : '\nj');
+}
+
+/**
+ * The cached answer of a `GET /generate/<type>?<query>` already answered once (so its query
+ * was validated then), looked up from the raw request before any parsing; undefined otherwise.
+ */
+export function cachedGenerateAnswer(sidecar: SidecarContext, url: string, accept: string | undefined): CachedResponse | undefined {
+  const qi = url.indexOf('?');
+  const type = url.slice(10, qi < 0 ? url.length : qi); // after '/generate/'
+  if (type.length === 0 || type.includes('/') || type.includes('%')) return undefined;
+  return sidecar.responses.get(generateCacheKey(type, qi < 0 ? '' : url.slice(qi + 1), accept));
+}
+
 function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): void {
   const ndjsonAccept = wantsNdjson(req);
   const params = req.params as { type: string };
   const url = req.raw.url ?? '';
   const qi = url.indexOf('?');
-  const cacheKey = params.type + '\n' + (qi < 0 ? '' : url.slice(qi + 1)) + (ndjsonAccept ? '\nn' : '\nj');
+  const cacheKey = generateCacheKey(params.type, qi < 0 ? '' : url.slice(qi + 1), req.headers.accept);
   const hit = sidecar.responses.get(cacheKey);
   if (hit !== undefined) return sendCached(reply, hit);
   const q = req.query as GeneratorQuery;

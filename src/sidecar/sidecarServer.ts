@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import { LRUCache } from 'lru-cache';
 import { resolveSeed, type Seed } from '../core/index.js';
 import { GeneratorCache } from './generatorCache.js';
-import { registerGenerateRoutes } from './generateRoutes.js';
+import { cachedGenerateAnswer, registerGenerateRoutes } from './generateRoutes.js';
 import { HttpError, errorBody, toHttpError } from './httpError.js';
 import { parseJsonBody } from './jsonBodyParser.js';
 import { describeValue } from './safeText.js';
@@ -230,6 +230,18 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
         inFlight++;
         res.once('close', requestDone);
         if (closing) res.shouldKeepAlive = false;
+        // Fast path: a deterministic /generate answer already computed (its query validated
+        // then) is written from the cache before fastify parses anything; the rest, and every
+        // miss, go through fastify's routing, hooks and schemas.
+        if (req.method === 'GET' && req.url !== undefined && req.url.startsWith('/generate/') && req.headers.host !== undefined &&
+          authorized(req.headers.authorization)) {
+          const hit = cachedGenerateAnswer(context, req.url, req.headers.accept);
+          if (hit !== undefined) {
+            res.writeHead(200, hit.headers);
+            res.end(hit.body);
+            return;
+          }
+        }
         handler(req, res);
       });
       server.keepAliveTimeout = timeouts.keepAliveMs;

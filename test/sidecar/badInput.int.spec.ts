@@ -190,4 +190,14 @@ describe('sidecar --token', () => {
     const ok = await call(s.url, '/generate/event_stream?seed=1', { headers: { Authorization: 'Bearer s3cret-token' } });
     assert.equal(ok.status, 200);
   });
+
+  it('a cached /generate answer (served before fastify routes) still needs the token', async () => {
+    const auth = { Authorization: 'Bearer s3cret-token' };
+    const first = await call(s.url, '/generate/event_stream?seed=77', { headers: auth });
+    const cached = await call(s.url, '/generate/event_stream?seed=77', { headers: auth });
+    assert.equal(cached.body, first.body);
+    const denied = await call(s.url, '/generate/event_stream?seed=77');
+    assert.equal(denied.status, 401);
+    assert.equal(errorOf(denied).code, 'UNAUTHORIZED');
+  });
 });
