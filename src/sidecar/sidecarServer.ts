@@ -250,6 +250,9 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     },
     bodyLimit: limits.bodyBytes,
     logger: false,
+    // requests already on a connection when shutdown begins are answered normally (with
+    // Connection: close); new connections are refused, as a closing server does
+    return503OnClosing: false,
     exposeHeadRoutes: true,
     routerOptions: {
       maxParamLength: 8192,
