@@ -814,6 +814,27 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
       });
     });
 
+    // --- 11b. Concurrent appends: applied one at a time, in call order ---
+    describe('11b. Concurrent appends', () => {
+      it('of 10 appends racing with expected version 0, exactly the first wins; the rest conflict and write nothing', async () => {
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => append(store, 'race', deposited(i), { expectedVersion: 0 })));
+
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', ...Array.from({ length: 9 }, () => 'rejected')]);
+        assert.ok(results.slice(1).every((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyConflict));
+        assert.deepEqual((await store.readStream<{ amount: number }>('race')).events.map((e) => e.data.amount), [0]);
+      });
+
+      it('unchecked appends issued together land in call order, without gaps', async () => {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => append(store, `s-${i % 3}`, deposited(i))));
+
+        const { events } = await store.readAll();
+        assert.deepEqual(events.map((e) => (e.data as { amount: number }).amount), Array.from({ length: 50 }, (_, i) => i));
+        assert.deepEqual(events.map((e) => e.global_position), Array.from({ length: 50 }, (_, i) => i + 1));
+        const reopened = await harness.reopen();
+        assert.deepEqual((await reopened.readAll()).events, events);
+      });
+    });
+
     // --- 12. Limits: what a store holds can always be serialised and read back ---
     describe('12. Nesting and size limits (the same in every store)', () => {
       const nested = (depth: number): unknown => {
