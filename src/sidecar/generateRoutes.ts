@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   eventStream, getDataType, typeNames, ndjsonChunks, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
-  MockjutsuError, type DataType, type Session, type SessionGenerator,
+  type DataType, type Session, type SessionGenerator,
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
