@@ -36,6 +36,14 @@ server.keepAliveTimeout = 5000;
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
+// What fastify itself costs: the same fixed body through a bare fastify route (no schema, no hooks).
+const BARE_FASTIFY = `
+const body = Buffer.from(JSON.stringify({ status: 'ok', result: 'x'.repeat(2000) }).slice(0, 2048));
+const app = require('fastify')({ logger: false });
+app.get('/', (req, reply) => { reply.header('Content-Type', 'application/json').send(body); });
+app.listen({ port: 0, host: '127.0.0.1' }).then((url) => console.log('listening on ' + url));
+`;
+
 interface Server {
   name: string;
   url: string;
@@ -54,13 +62,11 @@ function start(name: string, command: string, args: string[]): Promise<Server> {
   });
 }
 
-/** The sidecar as users run it: the built CLI when it routes `serve`, else the source through tsx. */
+/** The sidecar as users run it: the built CLI (`npm run bench` builds first). */
 function startSidecar(): Promise<Server> {
   const cli = join(root, 'dist', 'cli.js');
-  if (existsSync(join(root, 'dist', 'cli', 'commands', 'serveCommand.js')) && existsSync(cli)) {
-    return start('sidecar (dist)', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1']);
-  }
-  return start('sidecar (tsx)', process.execPath, ['--import', 'tsx', join(root, 'test', 'sidecar', 'serveRunner.ts'), '--port', '0', '--seed', '1']);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run node build.mjs first`);
+  return start('sidecar', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1']);
 }
 
 function load(url: string, seconds: number, path: (i: number) => string): Promise<AutocannonResult> {
@@ -93,11 +99,13 @@ function merge(slices: AutocannonResult[]): AutocannonResult {
 export default async function sidecarBench(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const bare = await start('bare node:http', process.execPath, ['-e', BARE_SERVER]);
+  const bareFastify = await start('bare fastify', process.execPath, ['-e', BARE_FASTIFY]);
   const sidecar = await startSidecar();
   const rows: Row[] = [];
   try {
     const cases: Array<[string, Server, (i: number) => string]> = [
       ['bare node:http, fixed 2 KB body', bare, () => '/'],
+      ['bare fastify, fixed 2 KB body (what fastify costs)', bareFastify, () => '/'],
       ['GET /generate/event_stream?seed=42', sidecar, () => '/generate/event_stream?seed=42'],
       ['  ... ?seed=<1 of 100>', sidecar, (i) => `/generate/event_stream?seed=${i % 100}`],
       ['  ... ?seed=42&session=<i> (never cached)', sidecar, (i) => `/generate/event_stream?seed=42&session=${i + 1_000_000}`],
@@ -112,6 +120,7 @@ export default async function sidecarBench(): Promise<void> {
     cases.forEach(([what, server], c) => rows.push({ what: `${what} [${server.name}]`, r: merge(slices[c]!) }));
   } finally {
     bare.child.kill('SIGTERM');
+    bareFastify.child.kill('SIGTERM');
     sidecar.child.kill('SIGTERM');
   }
   const base = rows[0]!.r.requests.average;
@@ -127,8 +136,9 @@ export default async function sidecarBench(): Promise<void> {
   console.log(`${CONNECTIONS} connections, ${SECONDS} x 1 s slices per case, taking turns, after warm-up; p50/p99: median over slices; autocannon runs in this process; ` +
     `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before / ${loadavg()[0]!.toFixed(1)} after (other work on the machine skews absolute figures; the ratio is measured in the same run)`);
   console.table(table);
-  const main = rows[1]!.r;
+  const main = rows[2]!.r;
   const ratio = main.requests.average / base;
   console.log(`goal: >= 0.80x bare and p99 < 5 ms for GET /generate/event_stream?seed=42 -> ${ratio.toFixed(2)}x, p99 ${main.latency.p99} ms: ` +
-    (ratio >= 0.8 && main.latency.p99 < 5 ? 'met' : 'NOT met'));
+    (ratio >= 0.8 && main.latency.p99 < 5 ? 'met' : 'NOT met') +
+    `; bare fastify: ${(rows[1]!.r.requests.average / base).toFixed(2)}x`);
 }

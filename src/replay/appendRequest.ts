@@ -6,7 +6,7 @@ import {
   type EventToAppend,
   type ExpectedStreamVersion,
 } from '../store/index.js';
-import { HttpError } from '../sidecar/httpError.js';
+import { HttpError, describeValue } from '../sidecar/index.js';
 
 /** The expected-version names a request may use, and the store constants they stand for. */
 export const EXPECTED_VERSION_NAMES: Readonly<Record<string, ExpectedStreamVersion>> = Object.freeze({
@@ -38,10 +38,8 @@ export interface AppendRequest {
 const MAX_EVENT_ID_LENGTH = 256;
 const ALLOWED = 'a number >= 0, "no_stream", "any" or "stream_exists"';
 
-function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
-}
+// attacker input: never JSON.stringify it without a depth guard
+const show = (value: unknown): string => describeValue(value, 80);
 
 function badVersion(source: string, value: unknown): HttpError {
   return new HttpError(400, 'INVALID_EXPECTED_VERSION', `${source} is ${show(value)}; allowed: ${ALLOWED}${source === 'If-Match' ? ' (or * for stream_exists)' : ''}`);

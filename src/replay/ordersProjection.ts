@@ -51,7 +51,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  * throw (a throwing handler would stop the projection on that event for good): data that
  * does not fit is counted in `skipped`.
  */
-export function createOrdersProjection(store: Pick<EventStore, 'readAll' | 'subscribe' | 'globalPosition'>): Projection<OrdersState> {
+export function createOrdersProjection(store: Pick<EventStore, 'readAll' | 'subscribe'>): Projection<OrdersState> {
   return new Projection<OrdersState>(store, { name: 'orders', initialState: () => ({ orders: new Map(), skipped: 0 }) })
     .when('checkout', (state, event) => {
       const parts = payloadOf(event);

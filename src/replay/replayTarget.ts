@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import {
   InMemoryEventStore,
   JsonlEventStore,
@@ -6,15 +7,15 @@ import {
   type Projection,
   type StoredEvent,
 } from '../store/index.js';
-import type { SidecarRoute } from '../sidecar/router.js';
+import type { SidecarPlugin } from '../sidecar/index.js';
 import { createOrdersProjection, type OrdersState } from './ordersProjection.js';
-import { STORE_SCHEMAS, storeRoutes } from './storeRoutes.js';
+import { registerStoreRoutes } from './storeRoutes.js';
 
 /** Options of {@link openReplayTarget}. */
 export interface ReplayTargetOptions {
   /**
-   * A JSONL file (created when missing, reloaded and checked when present), an event store
-   * of your own, or undefined for an in-memory store.
+   * A JSONL file (created when missing, in a directory that must exist; reloaded and checked
+   * when present), an event store of your own, or undefined for an in-memory store.
    */
   readonly store?: string | EventStore;
   /** With a file: fsync every append before answering it (default false). */
@@ -23,7 +24,7 @@ export interface ReplayTargetOptions {
   readonly log?: (line: string) => void;
 }
 
-/** An event store with the sidecar routes that serve it. */
+/** An event store with its live orders projection, served by {@link replayTargetPlugin}. */
 export interface ReplayTarget {
   readonly store: EventStore;
   /** The JSONL file, when the store is one. */
@@ -32,25 +33,24 @@ export interface ReplayTarget {
   readonly recovery: JsonlRecoveryReport | undefined;
   /** The live orders read model. */
   readonly orders: Projection<OrdersState>;
-  /** Hand these to `startSidecar({ routes })`. */
-  readonly routes: readonly SidecarRoute[];
-  /** Hand these to `startSidecar({ openapiSchemas })`. */
-  readonly openapiSchemas: Readonly<Record<string, unknown>>;
+  /** Records held when the target opened. */
+  readonly initialRecords: number;
   /** Stops the projection and releases the file (an own store is left open). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
  * Opens the replay target: the event store behind `POST /streams/:id`, its reads and the
  * live orders projection.
  *
- * @throws EventLogCorruption when the file is damaged before its last line; errors of the file system.
+ * @throws EventLogCorruption when the file is damaged before its last line; EventLogLocationError
+ *   when its directory is missing; errors of the file system.
  */
-export function openReplayTarget(options: ReplayTargetOptions = {}): ReplayTarget {
+export async function openReplayTarget(options: ReplayTargetOptions = {}): Promise<ReplayTarget> {
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   // A listener error must not become an uncaught exception of the server: log it.
   const onListenerError = (error: unknown, records: readonly StoredEvent[]): void =>
-    log(`mockjutsu sidecar: a store listener failed after position ${records[records.length - 1]?.global_position}: ${(error as Error)?.stack ?? String(error)}`);
+    log(`mockjutsu sidecar: a store listener failed after position ${records[records.length - 1]?.global_position}: ${(error as Error)?.message ?? String(error)}`);
   const clock = (): Date => new Date();
   let store: EventStore;
   let owned: JsonlEventStore | undefined;
@@ -71,10 +71,11 @@ export function openReplayTarget(options: ReplayTargetOptions = {}): ReplayTarge
     store = options.store ?? new InMemoryEventStore({ clock, onListenerError });
   }
   const orders = createOrdersProjection(store);
+  let initialRecords: number;
   try {
-    orders.startLive();
+    initialRecords = await orders.startLive();
   } catch (err) {
-    owned?.close();
+    await owned?.close();
     throw err;
   }
   return {
@@ -82,11 +83,28 @@ export function openReplayTarget(options: ReplayTargetOptions = {}): ReplayTarge
     file: owned?.file,
     recovery,
     orders,
-    routes: storeRoutes({ store, orders }),
-    openapiSchemas: STORE_SCHEMAS,
-    close() {
+    initialRecords,
+    async close() {
       orders.stopLive();
-      owned?.close();
+      await owned?.close();
     },
   };
+}
+
+/**
+ * The one way to mount a replay target on the sidecar: a fastify plugin (not encapsulated, so
+ * its schemas reach `/openapi.json`) that adds the store routes and closes the target when the
+ * sidecar closes. `mockjutsu serve` registers it with an in-memory store, or a JSONL one with
+ * `--store FILE`.
+ */
+export function replayTargetPlugin(target: ReplayTarget): SidecarPlugin {
+  const plugin = async (app: FastifyInstance): Promise<void> => {
+    registerStoreRoutes(app, { store: target.store, orders: target.orders });
+    app.addHook('onClose', async () => {
+      await target.close();
+    });
+  };
+  // fastify's documented opt-out of encapsulation (what fastify-plugin sets)
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
 }

@@ -1,10 +1,10 @@
 import type { EventStore } from '../store/index.js';
-import { startSidecar, type RunningSidecar, type SidecarOptions } from '../sidecar/sidecarServer.js';
-import { openReplayTarget, type ReplayTarget } from './replayTarget.js';
+import { startSidecar, type RunningSidecar, type SidecarOptions } from '../sidecar/index.js';
+import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from './replayTarget.js';
 
 /** Options of {@link startReplaySidecar}: a sidecar's, plus its event store. */
 export interface ReplaySidecarOptions extends SidecarOptions {
-  /** A JSONL file (created when missing), an event store of your own, or undefined for memory. */
+  /** A JSONL file (its directory must exist), an event store of your own, or undefined for memory. */
   store?: string | EventStore;
   /** With a file: fsync every append before answering it. */
   fsync?: boolean;
@@ -21,24 +21,13 @@ export interface RunningReplaySidecar extends RunningSidecar {
  */
 export async function startReplaySidecar(options: ReplaySidecarOptions = {}): Promise<RunningReplaySidecar> {
   const { store, fsync, ...sidecarOptions } = options;
-  const target = openReplayTarget({ store, fsync, log: options.log });
+  const target = await openReplayTarget({ store, fsync, log: options.log });
   let sidecar: RunningSidecar;
   try {
-    sidecar = await startSidecar({
-      ...sidecarOptions,
-      routes: [...(sidecarOptions.routes ?? []), ...target.routes],
-      openapiSchemas: { ...target.openapiSchemas, ...sidecarOptions.openapiSchemas },
-    });
+    sidecar = await startSidecar({ ...sidecarOptions, plugins: [...(sidecarOptions.plugins ?? []), replayTargetPlugin(target)] });
   } catch (err) {
-    target.close();
+    await target.close();
     throw err;
   }
-  const closeServer = sidecar.close.bind(sidecar);
-  return Object.assign(sidecar, {
-    target,
-    async close(graceMs?: number): Promise<void> {
-      await closeServer(graceMs);
-      target.close();
-    },
-  });
+  return Object.assign(sidecar, { target });
 }

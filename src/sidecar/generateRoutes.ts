@@ -1,20 +1,26 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent, checkInteger,
-  MockjutsuError, type DataType, type Session, type SessionGenerator,
+  eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
+  type DataType, type Session, type SessionGenerator,
 } from '../core/index.js';
 import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
-import { jsonResponse, pathParam, queryParam, ref } from './openapiDocument.js';
-import type { QueryParams } from './queryParams.js';
-import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.js';
-import type { RouteContext, SidecarRoute } from './router.js';
-import type { CachedResponse } from './sidecarContext.js';
+import { JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, streamChunks } from './responseWriter.js';
+import { jsonResponse, ref } from './sidecarSchemas.js';
+import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
+import type { CachedResponse, SidecarContext, SidecarLimits } from './sidecarContext.js';
 
 const NDJSON_MEDIA = 'application/x-ndjson';
 
-function wantsNdjson(ctx: RouteContext): boolean {
-  const accept = ctx.req.headers.accept;
+/**
+ * Highest `session` index served: sessions start 30 min apart, so 10^9 of them end near the
+ * year 59,000, inside what a Date can hold (the core does not bound the index itself).
+ */
+export const MAX_SESSION_INDEX = 1_000_000_000;
+
+function wantsNdjson(req: FastifyRequest): boolean {
+  const accept = req.headers.accept;
   return accept !== undefined && accept.includes(NDJSON_MEDIA);
 }
 
@@ -27,6 +33,18 @@ function partitionOf(value: unknown): string {
   return normalizePartition(value ?? 0);
 }
 
+/** A validated query (see the routes' querystring schemas). */
+interface GeneratorQuery {
+  seed?: string;
+  partition?: string;
+  users?: number;
+  start?: string;
+  session?: number;
+  count?: number;
+  raw?: boolean;
+  format?: 'json' | 'ndjson';
+}
+
 interface GeneratorParams {
   seed: string;
   /** True when the client gave the seed (the answer is then cacheable). */
@@ -35,48 +53,73 @@ interface GeneratorParams {
   start?: string | number;
 }
 
-function generatorParams(q: QueryParams): GeneratorParams {
-  const given = q.seed();
-  return {
-    seed: given ?? randomSeed(),
-    given: given !== undefined,
-    users: q.integer('users', 1, 10_000_000),
-    start: q.start(),
-  };
+/** `start`: epoch milliseconds when all digits, else the text (ISO-8601 or "now"; the core validates it). */
+function startOf(v: string | undefined): string | number | undefined {
+  return v !== undefined && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
 }
 
-function generatorFor(ctx: RouteContext, p: GeneratorParams): SessionGenerator {
-  return ctx.sidecar.generators.get({ seed: p.seed, users: p.users, start: p.start }, p.given);
+function generatorParams(q: GeneratorQuery): GeneratorParams {
+  const given = q.seed === undefined ? undefined : normalizeSeed(q.seed, 'seed');
+  return { seed: given ?? randomSeed(), given: given !== undefined, users: q.users, start: startOf(q.start) };
 }
 
-const GENERATOR_QUERY_DOCS = [
-  queryParam('seed', { type: 'string' }, 'Seed (an integer or text up to 256 characters). Default: a fresh random seed, reported in the answer and in X-Mockjutsu-Seed'),
-  queryParam('partition', { type: 'string' }, 'Partition key (default 0)'),
-  queryParam('users', { type: 'integer', minimum: 1, maximum: 10_000_000 }, 'Users sessions are drawn from (default 1000)'),
-  queryParam('start', { type: 'string' }, 'First session start: ISO-8601 instant, epoch ms or "now" (default 2025-01-01T00:00:00Z)'),
-];
+function generatorFor(sidecar: SidecarContext, p: GeneratorParams): SessionGenerator {
+  return sidecar.generators.get({ seed: p.seed, users: p.users, start: p.start }, p.given);
+}
+
+/** Query properties shared by the generating routes (schemas drive validation and /openapi.json). */
+export const GENERATOR_QUERY: Record<string, PropertySchema> = {
+  seed: { type: 'string', description: 'Seed (an integer or text up to 256 characters). Default: a fresh random seed, reported in the answer and in X-Mockjutsu-Seed' },
+  partition: { type: 'string', description: 'Partition key (default 0)' },
+  users: { type: 'integer', minimum: 1, maximum: 10_000_000, description: 'Users sessions are drawn from (default 1000)' },
+  start: { type: 'string', description: 'First session start: ISO-8601 instant, epoch ms or "now" (default 2025-01-01T00:00:00Z)' },
+};
+const RAW_FLAG: PropertySchema = { type: 'boolean', description: 'Answer bare items instead of the envelope (1, true, yes, 0, false, no)' };
+const FORMAT: PropertySchema = { type: 'string', enum: ['json', 'ndjson'], description: 'ndjson: one item (event) per line (default json, or ndjson when Accept asks for it)' };
 
 const SEED_HEADER_DOC = { 'X-Mockjutsu-Seed': { description: 'The seed used (percent-encoded)', schema: { type: 'string' } } };
+const typeParams = { type: 'object', properties: { type: { type: 'string', description: 'A type name from GET /types', examples: ['event_stream', 'user'] } }, required: ['type'] };
 
 // ---------------------------------------------------------------------------- /generate/:type
 
-function handleGenerate(ctx: RouteContext): void {
-  const ndjsonAccept = wantsNdjson(ctx);
-  const cacheKey = ctx.params.type + '\n' + ctx.rawQuery + (ndjsonAccept ? '\nn' : '\nj');
-  const hit = ctx.sidecar.responses.get(cacheKey);
-  if (hit !== undefined) {
-    ctx.res.writeHead(200, hit.headers);
-    ctx.res.end(hit.body);
-    return;
-  }
-  const q = ctx.query();
-  const type = getDataType(ctx.params.type);
+function sendCached(reply: FastifyReply, response: CachedResponse): void {
+  reply.hijack();
+  reply.raw.writeHead(200, response.headers);
+  reply.raw.end(response.body);
+}
+
+/** Key of a `/generate` answer in the response cache: the type, the raw query, the representation. */
+export function generateCacheKey(type: string, rawQuery: string, accept: string | undefined): string {
+  return type + '\n' + rawQuery + (accept !== undefined && accept.includes(NDJSON_MEDIA) ? '\nn' : '\nj');
+}
+
+/**
+ * The cached answer of a `GET /generate/<type>?<query>` already answered once (so its query
+ * was validated then), looked up from the raw request before any parsing; undefined otherwise.
+ */
+export function cachedGenerateAnswer(sidecar: SidecarContext, url: string, accept: string | undefined): CachedResponse | undefined {
+  const qi = url.indexOf('?');
+  const type = url.slice(10, qi < 0 ? url.length : qi); // after '/generate/'
+  if (type.length === 0 || type.includes('/') || type.includes('%')) return undefined;
+  return sidecar.responses.get(generateCacheKey(type, qi < 0 ? '' : url.slice(qi + 1), accept));
+}
+
+function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): void {
+  const ndjsonAccept = wantsNdjson(req);
+  const params = req.params as { type: string };
+  const url = req.raw.url ?? '';
+  const qi = url.indexOf('?');
+  const cacheKey = generateCacheKey(params.type, qi < 0 ? '' : url.slice(qi + 1), req.headers.accept);
+  const hit = sidecar.responses.get(cacheKey);
+  if (hit !== undefined) return sendCached(reply, hit);
+  const q = req.query as GeneratorQuery;
+  const type = getDataType(params.type);
   const p = generatorParams(q);
-  const k = q.integer('session', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-  const format = q.choice('format', ['json', 'ndjson'], ndjsonAccept ? 'ndjson' : 'json');
-  const raw = q.flag('raw', false);
-  const partition = partitionOf(q.string('partition'));
-  const g = generatorFor(ctx, p);
+  const k = q.session ?? 0;
+  const format = q.format ?? (ndjsonAccept ? 'ndjson' : 'json');
+  const raw = q.raw ?? false;
+  const partition = partitionOf(q.partition);
+  const g = generatorFor(sidecar, p);
   const item = type.item(g, partition, k, 1);
   let body: string;
   let contentType = JSON_TYPE;
@@ -94,9 +137,8 @@ function handleGenerate(ctx: RouteContext): void {
     headers: ['Content-Type', contentType, 'Content-Length', buffer.length, 'X-Mockjutsu-Seed', seedHeader(g.seed)],
     body: buffer,
   };
-  if (p.given && p.start !== 'now') ctx.sidecar.responses.set(cacheKey, response);
-  ctx.res.writeHead(200, response.headers);
-  ctx.res.end(buffer);
+  if (p.given && p.start !== 'now') sidecar.responses.set(cacheKey, response);
+  sendCached(reply, response);
 }
 
 function ndjsonOfSession(session: Session): string {
@@ -131,40 +173,35 @@ function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: 
 function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorParams, partition: string, count: number): Generator<string> {
   if (type.name === 'event_stream') {
     // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
-    yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }));
+    yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
     return;
   }
   for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item) + '\n';
 }
 
-async function handleBulk(ctx: RouteContext): Promise<void> {
-  const q = ctx.query();
-  const type = getDataType(ctx.params.type);
-  const { maxJsonCount, maxNdjsonCount } = ctx.sidecar.limits;
-  const format = q.choice('format', ['json', 'ndjson'], wantsNdjson(ctx) ? 'ndjson' : 'json');
-  if (!q.has('count')) throw new HttpError(400, 'INVALID_COUNT', `count is missing; allowed: an integer from 1 to ${format === 'ndjson' ? maxNdjsonCount : maxJsonCount}`);
-  const count = format === 'ndjson'
-    ? q.integer('count', 1, maxNdjsonCount, 'INVALID_COUNT')!
-    : q.integer('count', 1, maxJsonCount, 'INVALID_COUNT', ` (format=ndjson streams up to ${maxNdjsonCount})`)!;
-  const raw = q.flag('raw', false);
+async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const q = req.query as GeneratorQuery;
+  const type = getDataType((req.params as { type: string }).type);
+  const { maxJsonCount, maxNdjsonCount } = sidecar.limits;
+  const format = q.format ?? (wantsNdjson(req) ? 'ndjson' : 'json');
+  // the schema allows the NDJSON bound; JSON bodies are held whole, so they have a lower one
+  const count = q.count!;
+  if (format === 'json' && count > maxJsonCount) {
+    throw new HttpError(400, 'INVALID_COUNT', `count is "${count}"; allowed: an integer from 1 to ${maxJsonCount} (format=ndjson streams up to ${maxNdjsonCount})`);
+  }
+  const raw = q.raw ?? false;
   const p = generatorParams(q);
-  const partition = partitionOf(q.string('partition'));
-  const g = generatorFor(ctx, p);
+  const partition = partitionOf(q.partition);
+  const g = generatorFor(sidecar, p);
   const headers = { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' };
   if (format === 'ndjson') {
-    await streamChunks(ctx.res, chunked(bulkNdjson(type, g, p, partition, count)), NDJSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkNdjson(type, g, p, partition, count)), NDJSON_TYPE, headers);
   } else {
-    await streamChunks(ctx.res, chunked(bulkEnvelope(type, g, partition, count, raw)), JSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkEnvelope(type, g, partition, count, raw)), JSON_TYPE, headers);
   }
 }
 
 // ---------------------------------------------------------------------------- POST /template
-
-const TEMPLATE_FIELDS = ['types', 'count', 'seed', 'partition', 'users', 'start'];
-
-function badBody(message: string): HttpError {
-  return new HttpError(400, 'INVALID_OPTION', message);
-}
 
 function* templateEnvelope(types: Array<DataType<unknown>>, g: SessionGenerator, partition: string, count: number, raw: boolean): Generator<string> {
   yield raw ? '[' : '{"status":"ok","seed":' + JSON.stringify(g.seed) + ',"result":[';
@@ -182,123 +219,134 @@ function* templateEnvelope(types: Array<DataType<unknown>>, g: SessionGenerator,
   yield raw ? ']' : ']}';
 }
 
-async function handleTemplate(ctx: RouteContext): Promise<void> {
-  const q = ctx.query();
-  const raw = q.flag('raw', false);
-  const body = await ctx.readJson();
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badBody(`request body is ${Array.isArray(body) ? 'an array' : JSON.stringify(body)}; expected an object such as {"types":["event_stream"],"count":1,"seed":42}`);
-  }
-  const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) {
-    if (!TEMPLATE_FIELDS.includes(k)) throw badBody(`unknown field ${JSON.stringify(k.slice(0, 60))}; allowed: ${TEMPLATE_FIELDS.join(', ')}`);
-  }
-  if (!Array.isArray(b.types) || b.types.length === 0) {
-    throw badBody(`types is ${b.types === undefined ? 'missing' : JSON.stringify(b.types).slice(0, 60)}; expected a non-empty array of type names (known: ${typeNames().join(', ')})`);
-  }
+interface TemplateBody {
+  types: string[];
+  count: number;
+  seed?: string | number;
+  partition?: string | number;
+  users?: number;
+  start?: string | number;
+}
+
+async function handleTemplate(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const raw = (req.query as { raw?: boolean }).raw ?? false;
+  const b = req.body as TemplateBody; // shape checked by the route's body schema
   const seen = new Set<string>();
   const types = b.types.map((t) => {
     const type = getDataType(t);
-    if (seen.has(type.name)) throw badBody(`types lists ${JSON.stringify(type.name)} twice; each type can appear once`);
+    if (seen.has(type.name)) throw new HttpError(400, 'INVALID_OPTION', `types lists ${JSON.stringify(type.name)} twice; each type can appear once`);
     seen.add(type.name);
     return type;
   });
-  if (b.count === undefined) throw new HttpError(400, 'INVALID_COUNT', `count is missing; allowed: an integer from 1 to ${ctx.sidecar.limits.maxJsonCount}`);
-  const count = checkInteger(b.count, 'count', 1, ctx.sidecar.limits.maxJsonCount, 'INVALID_COUNT');
   const given = b.seed === undefined ? undefined : normalizeSeed(b.seed);
-  const users = b.users === undefined ? undefined : checkInteger(b.users, 'users', 1, 10_000_000);
-  if (b.start !== undefined && typeof b.start !== 'string' && typeof b.start !== 'number') {
-    throw new MockjutsuError('INVALID_OPTION', `start is ${JSON.stringify(b.start).slice(0, 60)}; allowed: "now", an ISO-8601 instant or epoch milliseconds`, 'start');
-  }
-  const p: GeneratorParams = { seed: given ?? randomSeed(), given: given !== undefined, users, start: b.start as string | number | undefined };
+  const p: GeneratorParams = { seed: given ?? randomSeed(), given: given !== undefined, users: b.users, start: b.start };
   const partition = partitionOf(b.partition);
-  const g = generatorFor(ctx, p);
-  await streamChunks(ctx.res, chunked(templateEnvelope(types, g, partition, count, raw)), JSON_TYPE, { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' });
+  const g = generatorFor(sidecar, p);
+  await streamChunks(reply, chunked(templateEnvelope(types, g, partition, b.count, raw)), JSON_TYPE, { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' });
 }
 
 // ---------------------------------------------------------------------------- routes
 
-const typeParam = pathParam('type', 'A type name from GET /types', { type: 'string', examples: ['event_stream', 'user'] });
+/** The body schema of `POST /template`: validation and documentation. */
+function templateBodySchema(limits: SidecarLimits): ObjectSchema {
+  return {
+    type: 'object',
+    required: ['types', 'count'],
+    additionalProperties: false,
+    'x-code': 'INVALID_OPTION',
+    'x-example': '{"types":["event_stream"],"count":1,"seed":42}',
+    properties: {
+      types: {
+        type: 'array', items: { type: 'string' }, minItems: 1, description: 'Distinct type names',
+        'x-allowed': `a non-empty array of type names (known: ${typeNames().join(', ')})`,
+      },
+      count: { type: 'integer', minimum: 1, maximum: limits.maxJsonCount, 'x-code': 'INVALID_COUNT' },
+      seed: { type: ['string', 'integer'], description: 'Default: a fresh random seed, reported in the answer', 'x-code': 'INVALID_SEED', 'x-allowed': 'a safe integer or a non-empty string of at most 256 characters' },
+      partition: { type: ['string', 'integer'], 'x-allowed': 'a string of at most 512 characters or an integer' },
+      users: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+      start: { type: ['string', 'integer'], description: 'ISO-8601 instant, epoch ms or "now"', 'x-allowed': '"now", an ISO-8601 instant or epoch milliseconds' },
+    },
+  };
+}
 
 /** `GET /generate/:type`, `GET /bulk/:type`, `POST /template`. */
-export function generateRoutes(): SidecarRoute[] {
-  return [
-    {
-      method: 'GET',
-      path: '/generate/:type',
-      query: ['seed', 'session', 'partition', 'users', 'start', 'raw', 'format'],
-      lazyQuery: true, // a cache hit is keyed by the raw query string, validated when first answered
-      handler: handleGenerate,
-      openapi: {
-        summary: 'One item of a type (for event_stream: one session)',
-        description: 'Deterministic for a given seed: byte-identical to jutsu.generate(type, { seed, session, partition, users, start }). ' +
-          'The envelope carries the item as JSON text in `result` (mock-jutsu compatible); raw=1 answers the bare item; ' +
-          'format=ndjson or Accept: application/x-ndjson answers one event per line.',
-        parameters: [
-          typeParam,
-          ...GENERATOR_QUERY_DOCS,
-          queryParam('session', { type: 'integer', minimum: 0 }, 'Index of the item in the partition\'s sequence (default 0)'),
-          queryParam('raw', { type: 'string', enum: ['1', 'true', '0', 'false'] }, 'Answer the bare item instead of the envelope'),
-          queryParam('format', { type: 'string', enum: ['json', 'ndjson'] }, 'ndjson: one event per line (default json, or ndjson when Accept asks for it)'),
-        ],
-        responses: {
-          '200': {
-            description: 'The item',
-            headers: SEED_HEADER_DOC,
-            content: {
-              'application/json': { schema: { oneOf: [ref('GenerateEnvelope'), ref('Item')] } },
-              'application/x-ndjson': { schema: { type: 'string' } },
-            },
+export function registerGenerateRoutes(app: FastifyInstance): void {
+  const sidecar = app.sidecar;
+  const limits = sidecar.limits;
+  app.get('/generate/:type', {
+    schema: {
+      summary: 'One item of a type (for event_stream: one session)',
+      description: 'Deterministic for a given seed: byte-identical to jutsu.generate(type, { seed, session, partition, users, start }). ' +
+        'The envelope carries the item as JSON text in `result` (mock-jutsu compatible); raw=1 answers the bare item; ' +
+        'format=ndjson or Accept: application/x-ndjson answers one event per line.',
+      params: typeParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ...GENERATOR_QUERY,
+          session: { type: 'integer', minimum: 0, maximum: MAX_SESSION_INDEX, description: 'Index of the item in the partition\'s sequence (default 0)' },
+          raw: RAW_FLAG,
+          format: FORMAT,
+        },
+      },
+      response: {
+        200: {
+          description: 'The item',
+          headers: SEED_HEADER_DOC,
+          content: {
+            'application/json': { schema: { oneOf: [ref('GenerateEnvelope'), ref('Item')] } },
+            'application/x-ndjson': { schema: { type: 'string' } },
           },
         },
       },
     },
-    {
-      method: 'GET',
-      path: '/bulk/:type',
-      query: ['count', 'seed', 'partition', 'users', 'start', 'format', 'raw'],
-      handler: handleBulk,
-      openapi: {
-        summary: 'Items 0..count-1 of a type',
-        description: 'JSON: count 1..10,000, result items as JSON text strings (like /generate; raw=1 answers a bare array of objects). ' +
-          'format=ndjson (or Accept: application/x-ndjson): count up to 10,000,000, streamed in constant memory; for event_stream one event per ' +
-          'line with continuous global positions, the same bytes as ndjsonChunks(eventStream({ seed, sessions: count })).',
-        parameters: [
-          typeParam,
-          queryParam('count', { type: 'integer', minimum: 1, maximum: 10_000_000 }, 'Number of items (sessions for event_stream)', true),
-          ...GENERATOR_QUERY_DOCS,
-          queryParam('format', { type: 'string', enum: ['json', 'ndjson'] }, 'Body format (default json)'),
-          queryParam('raw', { type: 'string', enum: ['1', 'true', '0', 'false'] }, 'JSON only: a bare array of item objects'),
-        ],
-        responses: {
-          '200': {
-            description: 'The items',
-            headers: SEED_HEADER_DOC,
-            content: {
-              'application/json': { schema: { oneOf: [ref('BulkEnvelope'), { type: 'array', items: ref('Item') }] } },
-              'application/x-ndjson': { schema: { type: 'string' } },
-            },
+    handler: (req, reply) => handleGenerate(sidecar, req, reply),
+  });
+  app.get('/bulk/:type', {
+    schema: {
+      summary: 'Items 0..count-1 of a type',
+      description: `JSON: count 1..${limits.maxJsonCount}, result items as JSON text strings (like /generate; raw=1 answers a bare array of objects). ` +
+        `format=ndjson (or Accept: application/x-ndjson): count up to ${limits.maxNdjsonCount}, streamed in constant memory; for event_stream one event per ` +
+        'line with continuous global positions, the same bytes as ndjsonChunks(eventStream({ seed, sessions: count })).',
+      params: typeParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['count'],
+        properties: {
+          count: { type: 'integer', minimum: 1, maximum: limits.maxNdjsonCount, 'x-code': 'INVALID_COUNT', description: 'Number of items (sessions for event_stream)' },
+          ...GENERATOR_QUERY,
+          format: FORMAT,
+          raw: RAW_FLAG,
+        },
+      },
+      response: {
+        200: {
+          description: 'The items',
+          headers: SEED_HEADER_DOC,
+          content: {
+            'application/json': { schema: { oneOf: [ref('BulkEnvelope'), { type: 'array', items: ref('Item') }] } },
+            'application/x-ndjson': { schema: { type: 'string' } },
           },
         },
       },
     },
-    {
-      method: 'POST',
-      path: '/template',
-      query: ['raw'],
-      handler: handleTemplate,
-      openapi: {
-        summary: 'Records with one field per type',
-        description: 'Record i holds item i of each requested type, as jutsu.template(types, { count, seed }) builds it; field values are JSON text ' +
-          '(raw=1: objects). Body limit 1 MiB; Content-Type must be application/json.',
-        parameters: [queryParam('raw', { type: 'string', enum: ['1', 'true', '0', 'false'] }, 'Field values as objects instead of JSON text')],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('TemplateRequest') } } },
-        responses: {
-          '200': { description: 'The records', headers: SEED_HEADER_DOC, ...jsonResponse('The records', ref('TemplateEnvelope')) },
-          '413': jsonResponse('Body over the limit', ref('Error')),
-          '415': jsonResponse('Content-Type is not application/json', ref('Error')),
-        },
+    handler: (req, reply) => handleBulk(sidecar, req, reply),
+  });
+  app.post('/template', {
+    schema: {
+      summary: 'Records with one field per type',
+      description: 'Record i holds item i of each requested type, as jutsu.template(types, { count, seed }) builds it; field values are JSON text ' +
+        `(raw=1: objects). Body limit ${limits.bodyBytes} bytes; Content-Type must be application/json.`,
+      querystring: { type: 'object', additionalProperties: false, properties: { raw: RAW_FLAG } },
+      body: templateBodySchema(limits),
+      response: {
+        200: { ...jsonResponse('The records', ref('TemplateEnvelope')), headers: SEED_HEADER_DOC },
+        413: jsonResponse('Body over the limit', ref('Error')),
+        415: jsonResponse('Content-Type is not application/json', ref('Error')),
       },
     },
-  ];
+    handler: (req, reply) => handleTemplate(sidecar, req, reply),
+  });
 }

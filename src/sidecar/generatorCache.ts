@@ -1,5 +1,5 @@
+import { LRUCache } from 'lru-cache';
 import { createGenerator, type SessionGenerator } from '../core/index.js';
-import { LruCache } from './lruCache.js';
 
 /** The generator options a request can set. */
 export interface GeneratorRequest {
@@ -14,10 +14,10 @@ export interface GeneratorRequest {
  * Generators whose output depends on the clock (`start=now`) are never cached.
  */
 export class GeneratorCache {
-  private readonly cache: LruCache<string, SessionGenerator>;
+  private readonly cache: LRUCache<string, SessionGenerator>;
 
   constructor(maxGenerators = 256) {
-    this.cache = new LruCache(maxGenerators);
+    this.cache = new LRUCache({ max: maxGenerators });
   }
 
   /** Key of a request's generator (also used to key session cursors). */

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { MockjutsuError } from '../core/index.js';
 
 /** Stable codes of the sidecar's own errors (the core's MockjutsuError codes are used as they are). */
@@ -21,7 +20,7 @@ export type HttpErrorCode =
 
 /**
  * An error answered with `status` and the JSON error body
- * `{"status":"error","error":{"code","message"}}`; `headers` are added to the answer
+ * `{"status":"error","error":{"code","message",...extra}}`; `headers` are added to the answer
  * (e.g. `Allow` on a 405).
  */
 export class HttpError extends Error {
@@ -30,6 +29,8 @@ export class HttpError extends Error {
     readonly code: HttpErrorCode | string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** More fields of the error object (e.g. a 409's `current_version`). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -45,34 +46,37 @@ const STATUS_OF_CORE_CODE: Record<string, number> = {
 };
 
 /** The JSON error body. */
-export function errorBody(code: string, message: string): string {
-  return JSON.stringify({ status: 'error', error: { code, message } });
+export function errorBody(code: string, message: string, extra: Readonly<Record<string, unknown>> = {}): string {
+  return JSON.stringify({ status: 'error', error: { code, message, ...extra } });
 }
+
+const FRAMEWORK_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'the request body is not as long as its Content-Length says'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON', 'request body is empty; expected a JSON object'],
+  FST_ERR_BAD_URL: [400, 'BAD_REQUEST', 'the path is not valid percent-encoding (UTF-8)'],
+};
 
 /**
  * The answer for a thrown value: HttpError and MockjutsuError (bad input) keep their code and
- * message; anything else is a bug, answered 500 with a generic message (the caller logs it).
+ * message, fastify's own 4xx errors get our codes; anything else is a bug, answered 500 with a
+ * generic message (the caller logs it).
  */
-export function toHttpError(err: unknown): HttpError {
+export function toHttpError(err: unknown, bodyLimit = 1024 * 1024): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof MockjutsuError) return new HttpError(STATUS_OF_CORE_CODE[err.code] ?? 400, err.code, err.message);
+  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (e !== null && typeof e === 'object' && typeof e.code === 'string') {
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(bodyLimit);
+    const known = FRAMEWORK_ERRORS[e.code];
+    if (known !== undefined) return new HttpError(known[0], known[1], known[2]);
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return new HttpError(e.statusCode, 'BAD_REQUEST', `bad request (${e.code})`);
+    }
+  }
   return new HttpError(500, 'INTERNAL_ERROR', 'internal error; the sidecar logged the details on its stderr and keeps running');
 }
 
-/** Writes `err` as the JSON error body, unless an answer has already started. */
-export function sendError(res: ServerResponse, err: HttpError): void {
-  if (res.headersSent) {
-    // the status line is gone: cutting the connection is the only honest signal left
-    res.destroy();
-    return;
-  }
-  const body = errorBody(err.code, err.message);
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    ...err.headers,
-  };
-  res.writeHead(err.status, headers);
-  res.end(body);
+/** The 413 for a body past `limit` bytes. */
+export function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than the limit; allowed: at most ${limit} bytes`);
 }

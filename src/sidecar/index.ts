@@ -1,16 +1,11 @@
-// The HTTP sidecar: Node-only adapter over the pure core (plain node:http, no framework).
-export { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions, type SidecarTimeouts, type RunningSidecar } from './sidecarServer.js';
-export { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule, type LoadedRoutes } from './routeModules.js';
-export { Router, type SidecarRoute, type RouteContext, type RouteMatch, type MethodMismatch, type HttpMethod } from './router.js';
-export { HttpError, errorBody, sendError, toHttpError, type HttpErrorCode } from './httpError.js';
-export { QueryParams } from './queryParams.js';
-export { readJsonBody, DEFAULT_BODY_LIMIT } from './requestBody.js';
+// The HTTP sidecar on fastify: a Node-only adapter over the pure core. Plugins (the replay
+// target) get `app.sidecar`, HttpError for their 4xx and the response helpers.
+export { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions, type SidecarTimeouts, type RunningSidecar, type SidecarPlugin } from './sidecarServer.js';
+export { HttpError, errorBody, toHttpError, type HttpErrorCode } from './httpError.js';
+export { describeValue } from './safeText.js';
 export { sendJson, sendBody, streamChunks, chunked, JSON_TYPE, NDJSON_TYPE } from './responseWriter.js';
 export { SessionRegistry, type SessionRegistryOptions, type SessionUnit, type BatchRequest } from './sessionRegistry.js';
 export { GeneratorCache } from './generatorCache.js';
-export { LruCache } from './lruCache.js';
 export { DEFAULT_LIMITS, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
-export {
-  buildOpenApiDocument, openApiPath, queryParam, pathParam, jsonResponse, ref, SIDECAR_SCHEMAS, ERROR_RESPONSES,
-  type OpenApiOperation, type OpenApiParameter,
-} from './openapiDocument.js';
+export { SIDECAR_SCHEMAS, ERROR_RESPONSES, jsonResponse, ref } from './sidecarSchemas.js';
+export { validatorCompiler, type ObjectSchema, type PropertySchema } from './schemaValidator.js';

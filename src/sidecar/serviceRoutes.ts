@@ -1,56 +1,37 @@
+import type { FastifyInstance } from 'fastify';
 import { DATA_TYPES, typeNames } from '../core/index.js';
-import { buildOpenApiDocument, jsonResponse, ref } from './openapiDocument.js';
 import { JSON_TYPE, sendBody, sendJson } from './responseWriter.js';
-import type { RouteContext, SidecarRoute } from './router.js';
+import { jsonResponse, ref } from './sidecarSchemas.js';
 
-/** Options of {@link serviceRoutes}. */
-export interface ServiceRoutesOptions {
-  /** Schemas that other route modules reference, added to the OpenAPI document. */
-  openapiSchemas?: Readonly<Record<string, unknown>>;
-}
-
-/** `GET /health`, `GET /types`, `GET /openapi.json`. */
-export function serviceRoutes(options: ServiceRoutesOptions = {}): SidecarRoute[] {
+/** `GET /health`, `GET /types`, `GET /openapi.json` (the document @fastify/swagger builds from every route's schema). */
+export function registerServiceRoutes(app: FastifyInstance): void {
+  const sidecar = app.sidecar;
+  app.get('/health', {
+    config: { public: true },
+    schema: {
+      summary: 'Liveness and version (no token needed; no seed, so nobody can replay the /sessions streams from it)',
+      security: [],
+      response: { 200: jsonResponse('Up', ref('Health')) },
+    },
+    handler(_req, reply) {
+      sendJson(reply, 200, { status: 'ok', uptime_s: Math.round((Date.now() - sidecar.startedAt) / 100) / 10, version: sidecar.version }, { 'Cache-Control': 'no-store' });
+    },
+  });
+  app.get('/types', {
+    schema: { summary: 'The types served, with a description of each', response: { 200: jsonResponse('The types', ref('Types')) } },
+    handler(_req, reply) {
+      const descriptions: Record<string, string> = {};
+      for (const [name, t] of DATA_TYPES) descriptions[name] = t.description;
+      sendJson(reply, 200, { status: 'ok', types: typeNames(), descriptions });
+    },
+  });
   let openapi: string | undefined;
-  return [
-    {
-      method: 'GET',
-      path: '/health',
-      public: true,
-      handler(ctx: RouteContext) {
-        const s = ctx.sidecar;
-        sendJson(ctx.res, 200, { status: 'ok', seed: s.defaultSeed, uptime_s: Math.round((Date.now() - s.startedAt) / 100) / 10, version: s.version }, { 'Cache-Control': 'no-store' });
-      },
-      openapi: {
-        summary: 'Liveness, default seed and version (no token needed)',
-        responses: { '200': jsonResponse('Up', ref('Health')) },
-      },
+  app.get('/openapi.json', {
+    schema: { summary: 'This OpenAPI 3.1 document', response: { 200: jsonResponse('The document', { type: 'object' }) } },
+    handler(_req, reply) {
+      // built on first use, when every plugin has registered its routes
+      openapi ??= JSON.stringify(app.swagger());
+      sendBody(reply, 200, openapi, JSON_TYPE);
     },
-    {
-      method: 'GET',
-      path: '/types',
-      handler(ctx: RouteContext) {
-        const descriptions: Record<string, string> = {};
-        for (const [name, t] of DATA_TYPES) descriptions[name] = t.description;
-        sendJson(ctx.res, 200, { status: 'ok', types: typeNames(), descriptions });
-      },
-      openapi: {
-        summary: 'The types served, with a description of each',
-        responses: { '200': jsonResponse('The types', ref('Types')) },
-      },
-    },
-    {
-      method: 'GET',
-      path: '/openapi.json',
-      handler(ctx: RouteContext) {
-        // built on first use, when every module has registered its routes
-        openapi ??= JSON.stringify(buildOpenApiDocument(ctx.sidecar.router, { version: ctx.sidecar.version, schemas: options.openapiSchemas }));
-        sendBody(ctx.res, 200, openapi, JSON_TYPE);
-      },
-      openapi: {
-        summary: 'This OpenAPI 3.1 document',
-        responses: { '200': jsonResponse('The document', { type: 'object' }) },
-      },
-    },
-  ];
+  });
 }

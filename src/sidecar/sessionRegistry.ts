@@ -5,7 +5,7 @@ import {
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
-import { LruCache } from './lruCache.js';
+import { LRUCache } from 'lru-cache';
 
 /** What one item of a key's stream is: an event, or a whole session (a JSON array of events). */
 export type SessionUnit = 'event' | 'session';
@@ -78,8 +78,8 @@ export class SessionRegistry {
   readonly maxLiveStreams: number;
   readonly maxCursors: number;
   readonly maxSeekSessions: number;
-  private readonly live: LruCache<string, LiveStream>;
-  private readonly cursors: LruCache<string, Cursor>;
+  private readonly live: LRUCache<string, LiveStream>;
+  private readonly cursors: LRUCache<string, Cursor>;
   private readonly locks = new Map<string, Promise<void>>();
   /** Streams rebuilt from a saved state or from session 0 (for tests and diagnostics). */
   rebuilds = 0;
@@ -88,8 +88,8 @@ export class SessionRegistry {
     this.maxLiveStreams = options.maxLiveStreams ?? 10_000;
     this.maxCursors = options.maxCursors ?? 100_000;
     this.maxSeekSessions = options.maxSeekSessions ?? 100_000;
-    this.live = new LruCache(this.maxLiveStreams);
-    this.cursors = new LruCache(Math.max(this.maxCursors, 1));
+    this.live = new LRUCache({ max: this.maxLiveStreams });
+    this.cursors = new LRUCache({ max: Math.max(this.maxCursors, 1) });
   }
 
   /** Live streams and cursors currently held. */

@@ -1,10 +1,21 @@
-import { getDataType, type SessionGenerator } from '../core/index.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getDataType, normalizeSeed, type SessionGenerator } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { GeneratorCache } from './generatorCache.js';
-import { jsonResponse, pathParam, queryParam, ref } from './openapiDocument.js';
 import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.js';
-import type { RouteContext, SidecarRoute } from './router.js';
+import type { PropertySchema } from './schemaValidator.js';
 import type { SessionUnit } from './sessionRegistry.js';
+import type { SidecarContext } from './sidecarContext.js';
+import { jsonResponse, ref } from './sidecarSchemas.js';
+
+interface StreamQuery {
+  seed?: string;
+  unit?: SessionUnit;
+  from?: number;
+  type?: string;
+  n?: number;
+  format?: 'json' | 'ndjson';
+}
 
 interface StreamParams {
   key: string;
@@ -13,24 +24,23 @@ interface StreamParams {
   from?: number;
   generator: SessionGenerator;
   generatorKey: string;
+  typeName: string;
 }
 
-function streamParams(ctx: RouteContext): StreamParams & { typeName: string } {
-  const key = ctx.params.key!;
-  const max = ctx.sidecar.limits.maxKeyLength;
-  if (key.length > max) throw new HttpError(400, 'INVALID_OPTION', `key is ${key.length} characters long; allowed: 1 to ${max} characters`);
-  const q = ctx.query();
-  const seed = q.seed() ?? ctx.sidecar.defaultSeed;
-  const typeName = getDataType(q.string('type') ?? 'event_stream').name;
-  const unit = q.choice<SessionUnit>('unit', ['event', 'session'], 'event');
-  const from = q.integer('from', 1, Number.MAX_SAFE_INTEGER);
-  const generator = ctx.sidecar.generators.get({ seed });
-  return { key, seed, unit, from, generator, generatorKey: GeneratorCache.key({ seed }), typeName };
+function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParams {
+  const key = (req.params as { key: string }).key;
+  const max = sidecar.limits.maxKeyLength;
+  if (key.length === 0 || key.length > max) throw new HttpError(400, 'INVALID_OPTION', `key is ${key.length} characters long; allowed: 1 to ${max} characters`);
+  const q = req.query as StreamQuery;
+  const seed = q.seed === undefined ? sidecar.defaultSeed : normalizeSeed(q.seed, 'seed');
+  const typeName = getDataType(q.type ?? 'event_stream').name;
+  const generator = sidecar.generators.get({ seed });
+  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed }), typeName };
 }
 
-function abortSignal(ctx: RouteContext): () => boolean {
+function abortSignal(reply: FastifyReply): () => boolean {
   let gone = false;
-  ctx.res.once('close', () => (gone = !ctx.res.writableFinished));
+  reply.raw.once('close', () => (gone = !reply.raw.writableFinished));
   return () => gone;
 }
 
@@ -48,90 +58,92 @@ function* batchEnvelope(p: StreamParams, next: number, items: Iterator<string>):
   yield '],"next":' + next + '}';
 }
 
-async function handleBatch(ctx: RouteContext): Promise<void> {
-  const p = streamParams(ctx);
-  const q = ctx.query();
-  const max = ctx.sidecar.limits.maxBatch;
-  if (!q.has('n')) throw new HttpError(400, 'INVALID_COUNT', `n is missing; allowed: an integer from 1 to ${max}`);
-  const n = q.integer('n', 1, max, 'INVALID_COUNT')!;
-  const accept = ctx.req.headers.accept;
-  const format = q.choice('format', ['json', 'ndjson'], accept !== undefined && accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
-  await ctx.sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n, isAborted: abortSignal(ctx) },
+async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const p = streamParams(sidecar, req);
+  const q = req.query as StreamQuery;
+  const n = q.n!;
+  const accept = req.headers.accept;
+  const format = q.format ?? (accept !== undefined && accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
+  await sidecar.sessions.batch(
+    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n, isAborted: abortSignal(reply) },
     (_from, next, items) => {
       const headers = { 'X-Mockjutsu-Next': next, 'Cache-Control': 'no-store' };
       return format === 'ndjson'
-        ? streamChunks(ctx.res, chunked(ndjsonLines(items)), NDJSON_TYPE, headers)
-        : streamChunks(ctx.res, chunked(batchEnvelope(p, next, items)), JSON_TYPE, headers);
+        ? streamChunks(reply, chunked(ndjsonLines(items)), NDJSON_TYPE, headers)
+        : streamChunks(reply, chunked(batchEnvelope(p, next, items)), JSON_TYPE, headers);
     },
   );
 }
 
-async function handleNext(ctx: RouteContext): Promise<void> {
-  const p = streamParams(ctx);
-  await ctx.sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n: 1, isAborted: abortSignal(ctx) },
+async function handleNext(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const p = streamParams(sidecar, req);
+  await sidecar.sessions.batch(
+    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n: 1, isAborted: abortSignal(reply) },
     async (_from, next, items) => {
       const r = items.next();
       if (r.done) return false;
       const body = r.value;
-      ctx.res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body), 'X-Mockjutsu-Next': next, 'Cache-Control': 'no-store' });
-      ctx.res.end(body);
-      return ctx.req.method !== 'HEAD'; // HEAD is safe: the cursor stays
+      reply.hijack();
+      reply.raw.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body), 'X-Mockjutsu-Next': next, 'Cache-Control': 'no-store' });
+      reply.raw.end(body);
+      return req.method !== 'HEAD'; // HEAD is safe: the cursor stays
     },
   );
 }
 
-const keyParam = pathParam('key', 'The stream key (the core partition), percent-encoded: a JMeter thread key, a k6 VU id... 1 to 512 characters');
-const STREAM_QUERY_DOCS = [
-  queryParam('seed', { type: 'string' }, 'Seed (default: the sidecar\'s --seed, see /health)'),
-  queryParam('unit', { type: 'string', enum: ['event', 'session'], default: 'event' }, 'Item: one event (.next()) or one whole session (.nextSession()); each unit has its own cursor'),
-  queryParam('from', { type: 'integer', minimum: 1 }, '1-based index of the first item wanted in the key\'s stream; default: the server\'s cursor for (seed, key, unit). Asking the same from again gives the same bytes'),
-  queryParam('type', { type: 'string', default: 'event_stream' }, 'Type of the items (types other than event_stream are indexed: item i is item i-1 of the type)'),
-];
+const keyParams = {
+  type: 'object',
+  required: ['key'],
+  properties: { key: { type: 'string', description: 'The stream key (the core partition), percent-encoded: a JMeter thread key, a k6 VU id... 1 to 512 characters' } },
+};
+const STREAM_QUERY: Record<string, PropertySchema> = {
+  seed: { type: 'string', description: 'Seed (default: the sidecar\'s --seed)' },
+  unit: { type: 'string', enum: ['event', 'session'], default: 'event', description: 'Item: one event (.next()) or one whole session (.nextSession()); each unit has its own cursor' },
+  from: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '1-based index of the first item wanted in the key\'s stream; default: the server\'s cursor for (seed, key, unit). Asking the same from again gives the same bytes' },
+  type: { type: 'string', default: 'event_stream', description: 'Type of the items (types other than event_stream are indexed: item i is item i-1 of the type)' },
+};
 const NEXT_HEADER_DOC = { 'X-Mockjutsu-Next': { description: 'The from value to ask for next', schema: { type: 'integer' } } };
 
 /** `GET /sessions/:key/next` and `GET /sessions/:key/batch`: per-thread session streams (the JMeter bridge's contract). */
-export function sessionRoutes(): SidecarRoute[] {
-  return [
-    {
-      method: 'GET',
-      path: '/sessions/:key/next',
-      query: ['seed', 'unit', 'from', 'type'],
-      handler: handleNext,
-      openapi: {
-        summary: 'The next item of a key\'s stream (bare JSON)',
-        description: 'Item i of createSessionStream({ seed, partition: key }): its .next() (unit=event) or .nextSession() (unit=session) sequence.',
-        parameters: [keyParam, ...STREAM_QUERY_DOCS],
-        responses: { '200': { ...jsonResponse('One event (or session)', { oneOf: [ref('Event'), ref('Session'), { type: 'object' }] }), headers: NEXT_HEADER_DOC } },
-      },
+export function registerSessionRoutes(app: FastifyInstance): void {
+  const sidecar = app.sidecar;
+  app.get('/sessions/:key/next', {
+    schema: {
+      summary: 'The next item of a key\'s stream (bare JSON)',
+      description: 'Item i of createSessionStream({ seed, partition: key }): its .next() (unit=event) or .nextSession() (unit=session) sequence.',
+      params: keyParams,
+      querystring: { type: 'object', additionalProperties: false, properties: STREAM_QUERY },
+      response: { 200: { ...jsonResponse('One event (or session)', { oneOf: [ref('Event'), ref('Session'), { type: 'object' }] }), headers: NEXT_HEADER_DOC } },
     },
-    {
-      method: 'GET',
-      path: '/sessions/:key/batch',
-      query: ['n', 'seed', 'unit', 'from', 'format', 'type'],
-      handler: handleBatch,
-      openapi: {
-        summary: 'n consecutive items of a key\'s stream',
-        description: 'Items from .. from+n-1 of the key\'s stream. format=ndjson (or Accept: application/x-ndjson): exactly n lines, each one event ' +
-          '(unit=event) or one session as a JSON array (unit=session). Streams are kept in a bounded LRU and rebuilt exactly after eviction.',
-        parameters: [
-          keyParam,
-          queryParam('n', { type: 'integer', minimum: 1, maximum: 10_000 }, 'Number of items', true),
-          ...STREAM_QUERY_DOCS,
-          queryParam('format', { type: 'string', enum: ['json', 'ndjson'] }, 'Body format (default json, or ndjson when Accept asks for it)'),
-        ],
-        responses: {
-          '200': {
-            description: 'The items',
-            headers: NEXT_HEADER_DOC,
-            content: {
-              'application/json': { schema: ref('BatchEnvelope') },
-              'application/x-ndjson': { schema: { type: 'string', description: 'n lines' } },
-            },
+    handler: (req, reply) => handleNext(sidecar, req, reply),
+  });
+  app.get('/sessions/:key/batch', {
+    schema: {
+      summary: 'n consecutive items of a key\'s stream',
+      description: 'Items from .. from+n-1 of the key\'s stream. format=ndjson (or Accept: application/x-ndjson): exactly n lines, each one event ' +
+        '(unit=event) or one session as a JSON array (unit=session). Streams are kept in a bounded LRU and rebuilt exactly after eviction.',
+      params: keyParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['n'],
+        properties: {
+          n: { type: 'integer', minimum: 1, maximum: sidecar.limits.maxBatch, 'x-code': 'INVALID_COUNT', description: 'Number of items' },
+          ...STREAM_QUERY,
+          format: { type: 'string', enum: ['json', 'ndjson'], description: 'Body format (default json, or ndjson when Accept asks for it)' },
+        },
+      },
+      response: {
+        200: {
+          description: 'The items',
+          headers: NEXT_HEADER_DOC,
+          content: {
+            'application/json': { schema: ref('BatchEnvelope') },
+            'application/x-ndjson': { schema: { type: 'string', description: 'n lines' } },
           },
         },
       },
     },
-  ];
+    handler: (req, reply) => handleBatch(sidecar, req, reply),
+  });
 }

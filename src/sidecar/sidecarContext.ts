@@ -1,12 +1,13 @@
+import type { LRUCache } from 'lru-cache';
 import type { GeneratorCache } from './generatorCache.js';
-import type { LruCache } from './lruCache.js';
-import type { Router } from './router.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 
 /** Request limits of a sidecar (every one is a 4xx naming the limit when exceeded). */
 export interface SidecarLimits {
   /** Largest request body, bytes (413 past it). Default 1 MiB. */
   bodyBytes: number;
+  /** Deepest nesting of a JSON request body (400 past it). Default 64. */
+  bodyDepth: number;
   /** Largest `count` of a JSON `/bulk` and of `/template`. Default 10,000. */
   maxJsonCount: number;
   /** Largest `count` of an NDJSON `/bulk`. Default 10,000,000. */
@@ -19,6 +20,7 @@ export interface SidecarLimits {
 
 export const DEFAULT_LIMITS: Readonly<SidecarLimits> = Object.freeze({
   bodyBytes: 1024 * 1024,
+  bodyDepth: 64,
   maxJsonCount: 10_000,
   maxNdjsonCount: 10_000_000,
   maxBatch: 10_000,
@@ -32,9 +34,9 @@ export interface CachedResponse {
   body: Buffer;
 }
 
-/** Server-wide state every route handler sees as `ctx.sidecar`. */
+/** Server-wide state every route sees as `app.sidecar` (plugins too). */
 export interface SidecarContext {
-  /** Seed of requests that give none (for `/sessions`), reported by `/health`. */
+  /** Seed of `/sessions` requests that give none (not reported by the public `/health`). */
   readonly defaultSeed: string;
   readonly version: string;
   /** `Date.now()` when the server started. */
@@ -43,10 +45,26 @@ export interface SidecarContext {
   readonly generators: GeneratorCache;
   readonly sessions: SessionRegistry;
   /** Deterministic answers by request (type, query, representation). */
-  readonly responses: LruCache<string, CachedResponse>;
-  readonly router: Router;
+  readonly responses: LRUCache<string, CachedResponse>;
   /** True once shutdown began. */
   readonly closing: boolean;
   /** One line on the sidecar's log (stderr by default). */
   log(line: string): void;
+  /**
+   * One line per failure on the log, at most `perSecond` per kind each second; the lines left
+   * out are counted in the next one. For failures that can repeat thousands of times a second
+   * (a full disk): no stack traces, no flood.
+   */
+  logFailure(kind: string, line: string): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The sidecar's shared state. */
+    sidecar: SidecarContext;
+  }
+  interface FastifyContextConfig {
+    /** Answered without the bearer token (only `/health`). */
+    public?: boolean;
+  }
 }

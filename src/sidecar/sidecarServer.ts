@@ -2,19 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import { LRUCache } from 'lru-cache';
 import { resolveSeed, type Seed } from '../core/index.js';
 import { GeneratorCache } from './generatorCache.js';
-import { generateRoutes } from './generateRoutes.js';
-import { HttpError, errorBody, sendError, toHttpError } from './httpError.js';
-import { LruCache } from './lruCache.js';
-import { QueryParams } from './queryParams.js';
-import { readJsonBody } from './requestBody.js';
-import { Router, type RouteContext, type SidecarRoute } from './router.js';
-import { serviceRoutes } from './serviceRoutes.js';
+import { cachedGenerateAnswer, registerGenerateRoutes } from './generateRoutes.js';
+import { HttpError, errorBody, toHttpError } from './httpError.js';
+import { parseJsonBody } from './jsonBodyParser.js';
+import { describeValue } from './safeText.js';
+import { validatorCompiler } from './schemaValidator.js';
+import { registerServiceRoutes } from './serviceRoutes.js';
 import { SessionRegistry, type SessionRegistryOptions } from './sessionRegistry.js';
-import { sessionRoutes } from './sessionRoutes.js';
+import { registerSessionRoutes } from './sessionRoutes.js';
 import { DEFAULT_LIMITS, type CachedResponse, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
+import { ERROR_RESPONSES, SIDECAR_SCHEMAS } from './sidecarSchemas.js';
 
 /** Timeouts of a sidecar, milliseconds. */
 export interface SidecarTimeouts {
@@ -38,22 +41,21 @@ export const DEFAULT_TIMEOUTS: Readonly<SidecarTimeouts> = Object.freeze({
   shutdownGraceMs: 10_000,
 });
 
+/** A fastify plugin that adds routes to the sidecar (e.g. the replay target's); it sees `app.sidecar`. */
+export type SidecarPlugin = FastifyPluginAsync | FastifyPluginCallback;
+
 /** Options of {@link startSidecar}. */
 export interface SidecarOptions {
   /** TCP port; 0 picks a free one. Default 8099. */
   port?: number;
   /** Interface to bind. Default 127.0.0.1 (local only). */
   host?: string;
-  /** Default seed of `/sessions` requests without one; default: a random seed, reported by `/health`. */
+  /** Default seed of `/sessions` requests without one; default: a random seed (`RunningSidecar.seed`). */
   seed?: Seed;
-  /** When set, every route but `/health` requires `Authorization: Bearer <token>`. */
+  /** When set, every route but `GET /health` requires `Authorization: Bearer <token>`. */
   token?: string;
-  /** More routes (e.g. the event store's), added after the built-in ones. */
-  routes?: readonly SidecarRoute[];
-  /** Called with the router once the built-in routes are in, to add more. */
-  registerRoutes?: (router: Router) => void;
-  /** Schemas the extra routes' OpenAPI operations reference (`#/components/schemas/<name>`). */
-  openapiSchemas?: Readonly<Record<string, unknown>>;
+  /** Plugins registered after the built-in routes (e.g. `replayTargetPlugin(target)` from `mockjutsu/replay`). */
+  plugins?: readonly SidecarPlugin[];
   limits?: Partial<SidecarLimits>;
   timeouts?: Partial<SidecarTimeouts>;
   /** Bounds of the per-key session streams. */
@@ -75,15 +77,20 @@ export interface RunningSidecar {
   /** The default seed (canonical string). */
   readonly seed: string;
   readonly server: Server;
+  readonly app: FastifyInstance;
   readonly context: SidecarContext;
   /** Requests being answered right now. */
   inFlight(): number;
   /**
    * Stops accepting connections, lets in-flight requests finish (up to `graceMs`, default the
-   * `shutdownGraceMs` timeout), then cuts what is left. Resolves when every connection is closed.
+   * `shutdownGraceMs` timeout), then cuts what is left; then closes the plugins (a store's
+   * file). Resolves when every connection is closed.
    */
   close(graceMs?: number): Promise<void>;
 }
+
+/** Past this many bytes of a refused (413) body, the connection is closed instead of drained. */
+const DISCARD_CAP_BYTES = 64 * 1024 * 1024;
 
 function packageVersion(): string {
   try {
@@ -94,62 +101,74 @@ function packageVersion(): string {
   }
 }
 
-function show(text: string): string {
-  return JSON.stringify(text.length > 100 ? text.slice(0, 97) + '...' : text);
-}
-
-class RequestContext implements RouteContext {
-  private parsed: QueryParams | undefined;
-
-  constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    readonly params: Readonly<Record<string, string>>,
-    readonly rawQuery: string,
-    private readonly allowedQuery: readonly string[] | undefined,
-    readonly sidecar: SidecarContext,
-  ) {}
-
-  query(): QueryParams {
-    return (this.parsed ??= new QueryParams(this.rawQuery, this.allowedQuery));
-  }
-
-  readJson(): Promise<unknown> {
-    return readJsonBody(this.req, this.sidecar.limits.bodyBytes);
-  }
-}
-
 /** The reply to a request Node's HTTP parser rejected (the request never reached a route). */
 function clientErrorReply(err: NodeJS.ErrnoException, timeouts: SidecarTimeouts): string {
   const [status, reason, code, message] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'request headers are too large; allowed: at most 16 KiB in total']
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', `the request was not received in time; send the headers within ${timeouts.headersMs / 1000} s and the whole request within ${timeouts.requestMs / 1000} s`]
-        : [400, 'Bad Request', 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}: ${err.message.slice(0, 120)}); send HTTP/1.1`];
-  const body = errorBody(code, message);
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+        : [400, 'Bad Request', 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}: ${String(err.message).slice(0, 120)}); send HTTP/1.1`];
+  return rawResponse(status, reason, errorBody(code, message));
+}
+
+function rawResponse(status: number, reason: string, body: string, extra = ''): string {
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`;
+}
+
+/** Writes the JSON error body on a raw response, or cuts the connection when an answer has already begun. */
+function writeError(res: ServerResponse, e: HttpError): void {
+  if (res.headersSent) {
+    // the status line is gone: cutting the connection is the only honest signal left
+    res.destroy();
+    return;
+  }
+  const body = errorBody(e.code, e.message, e.extra);
+  res.writeHead(e.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...e.headers,
+  });
+  res.end(body);
+}
+
+/** One route pattern, for the 405 / OPTIONS answers fastify does not give. */
+interface Pattern {
+  path: string;
+  test: RegExp;
+  methods: string[];
+}
+
+function patternOf(path: string): RegExp {
+  const source = path.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/** A constant-time check of `Authorization: Bearer <token>` (the scheme in any case). */
+function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const want = createHash('sha256').update(token).digest();
+  return (header) => {
+    if (header === undefined) return false;
+    const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+    if (m === null) return false;
+    return timingSafeEqual(createHash('sha256').update(m[1]!).digest(), want);
+  };
 }
 
 /**
- * Starts the HTTP sidecar (plain `node:http`): the generator's REST API, per-key session
- * streams for the JMeter bridge, and any extra routes. Resolves once it listens.
+ * Starts the HTTP sidecar on fastify: the generator's REST API, per-key session streams for
+ * the JMeter bridge, and the plugins given (the replay target). Route schemas drive query and
+ * body validation and `/openapi.json`. Resolves once it listens.
  */
 export async function startSidecar(options: SidecarOptions = {}): Promise<RunningSidecar> {
   const timeouts: SidecarTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const limits: SidecarLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   const defaultSeed = resolveSeed(options.seed);
-  const router = new Router();
-  router.add(...serviceRoutes({ openapiSchemas: options.openapiSchemas }), ...generateRoutes(), ...sessionRoutes());
-  if (options.routes !== undefined) router.add(...options.routes);
-  options.registerRoutes?.(router);
 
   let closing = false;
   let inFlight = 0;
-  const responses = new LruCache<string, CachedResponse>(
-    options.responseCache?.maxEntries ?? 4096,
-    options.responseCache?.maxBytes ?? 64 * 1024 * 1024,
-    (r) => r.body.length,
-  );
+  const failures = new Map<string, { windowStart: number; inWindow: number; suppressed: number }>();
   const context: SidecarContext = {
     defaultSeed,
     version: packageVersion(),
@@ -157,116 +176,224 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     limits,
     generators: new GeneratorCache(options.maxGenerators ?? 256),
     sessions: new SessionRegistry(options.sessions),
-    responses,
-    router,
+    responses: new LRUCache<string, CachedResponse>({
+      max: options.responseCache?.maxEntries ?? 4096,
+      maxSize: options.responseCache?.maxBytes ?? 64 * 1024 * 1024,
+      sizeCalculation: (r) => Math.max(1, r.body.length),
+    }),
     get closing() {
       return closing;
     },
     log,
-  };
-
-  const expectedAuth = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
-  const authorized = (req: IncomingMessage): boolean => {
-    if (expectedAuth === undefined) return true;
-    const given = req.headers.authorization;
-    if (given === undefined) return false;
-    const b = Buffer.from(given);
-    return b.length === expectedAuth.length && timingSafeEqual(b, expectedAuth);
-  };
-  const unauthorized = (req: IncomingMessage): HttpError => new HttpError(401, 'UNAUTHORIZED',
-    req.headers.authorization === undefined
-      ? 'missing Authorization header; this sidecar requires "Authorization: Bearer <token>" (the token given to mockjutsu serve --token)'
-      : 'wrong bearer token; send "Authorization: Bearer <token>" with the token given to mockjutsu serve --token',
-    { 'WWW-Authenticate': 'Bearer realm="mockjutsu"' });
-
-  const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
-    const url = req.url ?? '';
-    const method = req.method ?? '';
-    if (url.charCodeAt(0) !== 47) throw new HttpError(400, 'BAD_REQUEST', `request target ${show(url)} is not a path; send one such as /health`, { Connection: 'close' });
-    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
-      throw new HttpError(400, 'BAD_REQUEST', 'the Host header is missing; HTTP/1.1 requires it', { Connection: 'close' });
-    }
-    const qi = url.indexOf('?');
-    const path = qi < 0 ? url : url.slice(0, qi);
-    const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
-    let m: ReturnType<Router['match']>;
-    try {
-      m = router.match(method, path);
-    } catch (err) {
-      // without the token, a malformed path says no more than any other path
-      if (!authorized(req)) throw unauthorized(req);
-      throw err;
-    }
-    if (m === undefined) {
-      if (!authorized(req)) throw unauthorized(req);
-      throw new HttpError(404, 'NOT_FOUND', `no route for ${show(path)}; routes: ${router.describe()}`);
-    }
-    if ('allow' in m) {
-      const allow = m.allow.join(', ');
-      if (method === 'OPTIONS') {
-        res.writeHead(204, { Allow: allow });
-        res.end();
+    logFailure(kind, line) {
+      const now = Date.now();
+      let f = failures.get(kind);
+      if (f === undefined || now - f.windowStart >= 1000) {
+        const suppressed = f?.suppressed ?? 0;
+        f = { windowStart: now, inWindow: 0, suppressed: 0 };
+        failures.set(kind, f);
+        if (suppressed > 0) line += ` (${suppressed} more like it in the last second not shown)`;
+      }
+      if (f.inWindow >= 1) {
+        f.suppressed++;
         return;
       }
-      if (!authorized(req)) throw unauthorized(req);
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${show(method)} is not allowed on ${show(path)}; allowed: ${allow}`, { Allow: allow });
-    }
-    if (m.route.public !== true && !authorized(req)) throw unauthorized(req);
-    const ctx = new RequestContext(req, res, m.params, rawQuery, m.route.query, context);
-    if (m.route.query !== undefined && m.route.lazyQuery !== true && rawQuery.length > 0) ctx.query();
-    return m.route.handler(ctx);
+      f.inWindow++;
+      log(line.replace(/\s*\n[\s\S]*$/, ''));
+    },
   };
 
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
-    const e = toHttpError(err);
-    if (e.status >= 500) {
-      log(`mockjutsu sidecar: internal error on ${req.method} ${show(req.url ?? '')}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    }
-    try {
-      sendError(res, e);
-    } catch {
-      res.destroy();
-    }
-  };
+  const authorized = bearerCheck(options.token);
+  const unauthorized = (header: string | undefined): HttpError => new HttpError(401, 'UNAUTHORIZED',
+    header === undefined
+      ? 'missing Authorization header; this sidecar requires "Authorization: Bearer <token>" (the token given to mockjutsu serve)'
+      : 'wrong bearer token; send "Authorization: Bearer <token>" with the token given to mockjutsu serve',
+    { 'WWW-Authenticate': 'Bearer realm="mockjutsu"' });
 
-  const server = createServer({
-    headersTimeout: timeouts.headersMs,
-    requestTimeout: timeouts.requestMs,
-    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
-    maxHeaderSize: 16 * 1024,
-    requireHostHeader: false, // checked in route() so that the answer has the JSON error body
-    noDelay: true,
-  });
-  server.keepAliveTimeout = timeouts.keepAliveMs;
-  server.timeout = timeouts.idleSocketMs;
-
+  let server!: Server;
   const requestDone = (): void => {
     inFlight--;
     // a response begun before shutdown kept its connection alive: close it once idle
     if (closing) setImmediate(() => server.closeIdleConnections());
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    inFlight++;
-    res.once('close', requestDone);
-    if (closing) res.shouldKeepAlive = false;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      server = createServer({
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+        maxHeaderSize: 16 * 1024,
+        requireHostHeader: false, // checked in a hook, so that the answer has the JSON error body
+        noDelay: true,
+      }, (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        res.once('close', requestDone);
+        if (closing) res.shouldKeepAlive = false;
+        // Fast path: a deterministic /generate answer already computed (its query validated
+        // then) is written from the cache before fastify parses anything; the rest, and every
+        // miss, go through fastify's routing, hooks and schemas.
+        if (req.method === 'GET' && req.url !== undefined && req.url.startsWith('/generate/') && req.headers.host !== undefined &&
+          authorized(req.headers.authorization)) {
+          const hit = cachedGenerateAnswer(context, req.url, req.headers.accept);
+          if (hit !== undefined) {
+            res.writeHead(200, hit.headers);
+            res.end(hit.body);
+            return;
+          }
+        }
+        handler(req, res);
+      });
+      server.keepAliveTimeout = timeouts.keepAliveMs;
+      server.timeout = timeouts.idleSocketMs;
+      return server;
+    },
+    bodyLimit: limits.bodyBytes,
+    logger: false,
+    // requests already on a connection when shutdown begins are answered normally (with
+    // Connection: close); new connections are refused, as a closing server does
+    return503OnClosing: false,
+    exposeHeadRoutes: true,
+    routerOptions: {
+      maxParamLength: 8192,
+      ignoreTrailingSlash: false,
+      caseSensitive: true,
+      querystringParser: (text: string) => {
+      // URLSearchParams semantics ('+' is a space, lenient percent-decoding); a repeated
+      // name becomes an array, which the schema check refuses by name
+      const out: Record<string, string | string[]> = Object.create(null);
+      for (const [k, v] of new URLSearchParams(text)) {
+        const had = out[k];
+        out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+      }
+      return out;
+      },
+    },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => {
+      socket.on('error', () => {}); // a late EPIPE must not become an uncaught exception
+      const busy = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || (busy != null && busy.headersSent)) {
+        socket.destroy();
+        return;
+      }
+      socket.end(clientErrorReply(err, timeouts));
+      setTimeout(() => socket.destroy(), 1000).unref();
+    },
+    frameworkErrors: (error, req, reply) => {
+      const e = !authorized(req.headers.authorization) ? unauthorized(req.headers.authorization)
+        : error.code === 'FST_ERR_BAD_URL' ? new HttpError(400, 'BAD_REQUEST', `the path ${describeValue((req.raw.url ?? '').split('?')[0], 100)} is not valid percent-encoding (UTF-8)`)
+          : toHttpError(error);
+      reply.hijack();
+      writeError(reply.raw, e);
+    },
+  });
+  app.decorate('sidecar', context);
+  app.setValidatorCompiler(validatorCompiler);
+  // Answers are written as text by the handlers; response schemas only document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.bodyBytes }, (req, body, done) => {
+    // a request for no route (405, 404) is not asked about its body
+    if (req.routeOptions.url === undefined) return done(null, undefined);
     try {
-      const pending = route(req, res);
-      if (pending !== undefined) pending.then(undefined, (err: unknown) => fail(req, res, err));
+      done(null, parseJsonBody(req, body as Buffer, limits.bodyDepth));
     } catch (err) {
-      fail(req, res, err);
+      done(err as Error, undefined);
     }
   });
 
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    socket.on('error', () => {}); // a late EPIPE must not become an uncaught exception
-    const busy = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || (busy != null && busy.headersSent)) {
-      socket.destroy();
+  const patterns: Pattern[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    if (methods.length === 0) return;
+    let p = patterns.find((x) => x.path === route.url);
+    if (p === undefined) patterns.push((p = { path: route.url!, test: patternOf(route.url!), methods: [] }));
+    p.methods.push(...methods);
+    if (route.schema !== undefined) route.schema.response = { ...ERROR_RESPONSES, ...(route.schema.response as object | undefined) };
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'mockjutsu sidecar',
+        version: context.version,
+        description: 'Deterministic Markov-chain session traffic over HTTP. The same seed gives the same bytes as the library. ' +
+          'Every bad input is a 4xx with the Error body.',
+      },
+      servers: [{ url: 'http://127.0.0.1:8099' }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required on every route but GET /health when the sidecar runs with a token' } },
+      },
+      security: [{ bearer: [] }, {}],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String((json as { $id?: unknown }).$id ?? `def-${i}`) },
+  });
+  for (const [name, schema] of Object.entries(SIDECAR_SCHEMAS)) app.addSchema({ $id: name, ...schema });
+
+  // Checks every request passes before its route, in this order: a real path, a Host, the token.
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done) => {
+    const url = req.raw.url ?? '';
+    if (url.charCodeAt(0) !== 47) return done(new HttpError(400, 'BAD_REQUEST', `request target ${describeValue(url, 100)} is not a path; send one such as /health`, { Connection: 'close' }));
+    if (req.headers.host === undefined && req.raw.httpVersionMajor === 1 && req.raw.httpVersionMinor === 1) {
+      return done(new HttpError(400, 'BAD_REQUEST', 'the Host header is missing; HTTP/1.1 requires it', { Connection: 'close' }));
+    }
+    const isPublic = req.routeOptions.config.public === true && (req.method === 'GET' || req.method === 'HEAD');
+    if (!isPublic && !authorized(req.headers.authorization)) return done(unauthorized(req.headers.authorization));
+    void reply;
+    done();
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = (req.raw.url ?? '').split('?')[0]!;
+    const matching = patterns.filter((p) => p.test.test(path));
+    if (matching.length > 0) {
+      const methods = [...new Set(matching.flatMap((p) => p.methods))];
+      const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+      reply.hijack();
+      if (req.method === 'OPTIONS') {
+        reply.raw.writeHead(204, { Allow: allow });
+        reply.raw.end();
+        return;
+      }
+      writeError(reply.raw, new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${describeValue(req.method, 40)} is not allowed on ${describeValue(path, 100)}; allowed: ${allow}`, { Allow: allow }));
       return;
     }
-    socket.end(clientErrorReply(err, timeouts));
-    setTimeout(() => socket.destroy(), 1000).unref();
+    const routes = patterns.flatMap((p) => p.methods.map((m) => `${m} ${p.path}`)).join(', ');
+    reply.hijack();
+    writeError(reply.raw, new HttpError(404, 'NOT_FOUND', `no route for ${describeValue(path, 100)}; routes: ${routes}`));
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toHttpError(err, limits.bodyBytes);
+    // a bug: worth its stack (a 503 a plugin answered on purpose has logged its own line)
+    if (e.code === 'INTERNAL_ERROR') {
+      log(`mockjutsu sidecar: internal error on ${req.method} ${describeValue(req.raw.url ?? '', 100)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+    if (e.status === 413) {
+      // Read and discard the rest of the body (up to a cap) so that a client that writes its
+      // whole body before reading gets this 413 instead of a reset connection.
+      let discarded = 0;
+      req.raw.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > DISCARD_CAP_BYTES) req.raw.socket?.destroy();
+      });
+      req.raw.resume();
+    }
+    if (!reply.sent) reply.hijack();
+    writeError(reply.raw, e);
+  });
+
+  registerServiceRoutes(app);
+  registerGenerateRoutes(app);
+  registerSessionRoutes(app);
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  await app.ready();
+
+  // CONNECT never reaches a route (Node hands the socket over): answer it like any other method.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => {});
+    socket.end(rawResponse(405, 'Method Not Allowed', errorBody('METHOD_NOT_ALLOWED', 'method "CONNECT" is not allowed; this is not a proxy'), 'Allow: GET, HEAD, POST, OPTIONS\r\n'));
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -289,19 +416,20 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     port,
     seed: defaultSeed,
     server,
+    app,
     context,
     inFlight: () => inFlight,
     close(graceMs = timeouts.shutdownGraceMs) {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         closing = true;
         const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
         deadline.unref();
-        server.close(() => {
-          clearTimeout(deadline);
-          resolve();
-        });
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-      });
+        await serverClosed;
+        clearTimeout(deadline);
+        await app.close();
+      })();
       return closed;
     },
   };

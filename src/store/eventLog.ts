@@ -1,5 +1,6 @@
 import { ConcurrencyConflict } from './concurrencyConflict.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION, type ExpectedStreamVersion } from './expectedVersion.js';
+import { checkEventBytes, checkEventDepth } from './eventLimits.js';
 import { deepFreeze, frozenJsonCopy } from './jsonCopy.js';
 import { IdempotencyConflict } from './idempotencyConflict.js';
 import { idempotencyKeyOf } from './idempotencyKey.js';
@@ -66,7 +67,10 @@ export class EventLog {
    * stored and some not, a key stored in another stream, a key twice in one batch, a run out
    * of order) is an {@link IdempotencyConflict}.
    *
-   * @throws ConcurrencyConflict, IdempotencyConflict, TypeError/RangeError on bad input.
+   * Every event is checked against the store's limits (nesting and size, see eventLimits.ts)
+   * before anything else, so what is stored can always be serialised again.
+   *
+   * @throws ConcurrencyConflict, IdempotencyConflict, EventLimitExceeded, TypeError/RangeError on bad input.
    */
   plan(
     streamId: string,
@@ -78,6 +82,11 @@ export class EventLog {
     if (!Array.isArray(events) || events.length === 0) {
       throw new RangeError(`Append to stream "${streamId}" needs at least one event`);
     }
+    events.forEach((event, index) => {
+      assertEventType(event, streamId);
+      checkEventDepth(event.data, `data of event ${index + 1}`);
+      if (event.metadata !== undefined) checkEventDepth(event.metadata, `metadata of event ${index + 1}`);
+    });
     const keys = events.map((event) => idempotencyKeyOf(event));
     const replay = this.#findReplay(streamId, keys, expected);
     if (replay) return { duplicate: true, records: replay };
@@ -86,21 +95,24 @@ export class EventLog {
     assertExpectedVersion(streamId, current, expected);
 
     const records = events.map((event, index): StoredEvent => {
-      assertEventType(event, streamId);
       const version = current + index + 1;
+      const data = frozenJsonCopy(event.data, `data of event ${index + 1} ("${event.type}")`);
       const record: {
         -readonly [K in keyof StoredEvent]: StoredEvent[K];
       } = {
-        event_id: version,
         stream_id: streamId,
         stream_version: version,
         global_position: this.#all.length + index + 1,
         type: event.type,
-        data: frozenJsonCopy(event.data, `data of event ${index + 1} ("${event.type}")`),
+        data: data.value,
       };
+      let bytes = data.bytes;
       if (event.metadata !== undefined) {
-        record.metadata = frozenJsonCopy(event.metadata, `metadata of event ${index + 1} ("${event.type}")`);
+        const metadata = frozenJsonCopy(event.metadata, `metadata of event ${index + 1} ("${event.type}")`);
+        record.metadata = metadata.value;
+        bytes += metadata.bytes;
       }
+      checkEventBytes(bytes, `event ${index + 1} ("${event.type}")`);
       const key = keys[index];
       if (key !== undefined) record.idempotency_key = key;
       if (recordedAt !== undefined) record.recorded_at = recordedAt;
@@ -224,13 +236,14 @@ export function assertStreamId(streamId: unknown): asserts streamId is string {
 }
 
 function assertEventType(event: EventToAppend, streamId: string): void {
+  // called on untyped input from the HTTP layer
   if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type.length === 0) {
     throw new TypeError(`Every event appended to stream "${streamId}" needs a non-empty string type`);
   }
 }
 
 const RECORD_FIELDS = new Set([
-  'event_id',
+  'event_id', // written by earlier versions, always equal to stream_version; dropped on load
   'stream_id',
   'stream_version',
   'global_position',
@@ -249,15 +262,20 @@ function toStoredEvent(value: unknown): StoredEvent {
   const record = value as Record<string, unknown>;
   const unknownField = Object.keys(record).find((field) => !RECORD_FIELDS.has(field));
   if (unknownField !== undefined) throw new TypeError(`unknown field "${unknownField}"`);
-  for (const field of ['event_id', 'stream_version', 'global_position'] as const) {
+  for (const field of ['stream_version', 'global_position'] as const) {
     const n = record[field];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
       throw new TypeError(`${field} must be a positive integer; got ${JSON.stringify(n)}`);
     }
   }
-  if (record.event_id !== record.stream_version) {
-    throw new RangeError(`event_id ${String(record.event_id)} differs from stream_version ${String(record.stream_version)}`);
+  if ('event_id' in record) {
+    if (record.event_id !== record.stream_version) {
+      throw new RangeError(`event_id ${String(record.event_id)} differs from stream_version ${String(record.stream_version)}`);
+    }
+    delete record.event_id;
   }
+  checkEventDepth(record.data, 'data');
+  if (record.metadata !== undefined) checkEventDepth(record.metadata, 'metadata');
   assertStreamId(record.stream_id);
   if (typeof record.type !== 'string' || record.type.length === 0) throw new TypeError('type must be a non-empty string');
   if (!('data' in record)) throw new TypeError('data is missing');

@@ -1,12 +1,6 @@
 import type { ExpectedStreamVersion } from './expectedVersion.js';
 import type { EventToAppend, StoredEvent } from './storedEvent.js';
 
-/** Options of {@link EventStore.append} and {@link EventStore.appendBatch}. */
-export interface AppendOptions {
-  /** Optimistic-concurrency expectation; default `NO_CONCURRENCY_CHECK`. */
-  readonly expectedVersion?: ExpectedStreamVersion;
-}
-
 /** Options of {@link EventStore.appendToStream} (emmett naming). */
 export interface AppendToStreamOptions {
   /** Optimistic-concurrency expectation; default `NO_CONCURRENCY_CHECK`. */
@@ -83,34 +77,34 @@ export type EventStoreListener = (records: readonly StoredEvent[]) => void;
 export type Unsubscribe = () => void;
 
 /**
- * A synchronous event store: per-stream versions with optimistic concurrency, a global log,
- * idempotent appends and commit listeners. Every implementation runs the same contract suite
+ * An event store in emmett's shape: one append with optimistic concurrency, stream and global
+ * reads, folds, and commit listeners. Every method that touches storage returns a Promise, so
+ * a durable store's writes (and fsyncs) never block the caller's event loop; appends are
+ * applied one at a time in call order. Every implementation runs the same contract suite
  * (`test/store/eventStoreContract.ts`).
  */
 export interface EventStore {
-  /** Global position of the last record; equals the number of records. */
-  readonly globalPosition: number;
-  /** Current version of a stream; 0 when it has no events. */
-  streamVersion(streamId: string): number;
-  /** Appends one event. */
-  append<Data>(streamId: string, event: EventToAppend<Data>, options?: AppendOptions): AppendToStreamResult;
-  /** Appends events atomically: one version check, then all of them or none. */
-  appendBatch(streamId: string, events: readonly EventToAppend[], options?: AppendOptions): AppendToStreamResult;
-  /** emmett-style {@link appendBatch}. */
+  /**
+   * Appends events atomically: one version check, then all of them or none. Events whose
+   * idempotency keys are already stored as one run answer `duplicate: true`, writing nothing.
+   *
+   * @throws (rejects with) ConcurrencyConflict, IdempotencyConflict, EventLimitExceeded,
+   *   TypeError/RangeError for bad input, or the storage's error (nothing was acknowledged).
+   */
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
     options?: AppendToStreamOptions,
-  ): AppendToStreamResult;
+  ): Promise<AppendToStreamResult>;
   /** Reads one stream, oldest first. */
-  readStream<Data = unknown>(streamId: string, options?: ReadStreamOptions): ReadStreamResult<Data>;
+  readStream<Data = unknown>(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult<Data>>;
   /** Reads the global log, oldest first. */
-  readAll(options?: ReadAllOptions): ReadAllResult;
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
   /** Folds one stream into a state. */
   aggregateStream<State, Data = unknown>(
     streamId: string,
     options: AggregateStreamOptions<State, Data>,
-  ): AggregateStreamResult<State>;
-  /** Registers a listener called after every committed (non-duplicate) append. */
+  ): Promise<AggregateStreamResult<State>>;
+  /** Registers a listener called after every committed (non-duplicate) append, in commit order. */
   subscribe(listener: EventStoreListener): Unsubscribe;
 }

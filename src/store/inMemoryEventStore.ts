@@ -1,8 +1,8 @@
 import { EventLog } from './eventLog.js';
+import type { EventPersistence } from './eventPersistence.js';
 import type {
   AggregateStreamOptions,
   AggregateStreamResult,
-  AppendOptions,
   AppendToStreamOptions,
   AppendToStreamResult,
   EventStore,
@@ -13,7 +13,6 @@ import type {
   ReadStreamResult,
   Unsubscribe,
 } from './eventStore.js';
-import { frozenJsonCopy } from './jsonCopy.js';
 import type { EventToAppend, StoredEvent } from './storedEvent.js';
 
 /** Options of {@link InMemoryEventStore}. */
@@ -21,10 +20,12 @@ export interface InMemoryEventStoreOptions {
   /** Stamps `recorded_at` on new records. Left out, records carry no time and stay deterministic. */
   readonly clock?: () => Date;
   /**
-   * Records to start from, e.g. another store's `readAll().events`; checked like a reloaded
-   * file (positions and versions must continue without gaps).
+   * Records to start from, e.g. another store's `readAll()` events or a file read back;
+   * checked like a reloaded file (positions and versions must continue without gaps).
    */
-  readonly records?: Iterable<StoredEvent>;
+  readonly records?: Iterable<unknown>;
+  /** Makes each append durable before it becomes visible (e.g. a JSONL file); default none. */
+  readonly persistence?: EventPersistence;
   /**
    * Receives an error thrown by a listener. The append has already committed by then, so it
    * must not fail; the default rethrows on a microtask so the error is never lost.
@@ -33,18 +34,24 @@ export interface InMemoryEventStoreOptions {
 }
 
 /**
- * The reference {@link EventStore}: everything in memory, synchronous, O(1) appends.
- * Durable stores extend it and write in {@link persist} before the log changes.
+ * The reference {@link EventStore}: an indexed log in memory with O(1) appends, optionally
+ * made durable by a composed {@link EventPersistence}. Appends run one at a time in call
+ * order (plan against the log, persist, commit, notify), so concurrent writers to one stream
+ * are serialised by the expected-version check.
  */
 export class InMemoryEventStore implements EventStore {
-  /** The indexed log; subclasses restore persisted records into it. */
-  protected readonly log = new EventLog();
+  readonly #log = new EventLog();
   readonly #listeners = new Set<EventStoreListener>();
   readonly #clock: (() => Date) | undefined;
+  readonly #persistence: EventPersistence | undefined;
   readonly #onListenerError: (error: unknown, records: readonly StoredEvent[]) => void;
+  /** The last append in the queue; the next one starts when it settles. */
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.#clock = options.clock;
+    this.#persistence = options.persistence;
     this.#onListenerError =
       options.onListenerError ??
       ((error) =>
@@ -55,7 +62,7 @@ export class InMemoryEventStore implements EventStore {
     for (const record of options.records ?? []) {
       index += 1;
       try {
-        this.log.restore(frozenJsonCopy(record, `record ${index}`));
+        this.#log.restore(record);
       } catch (error) {
         throw new RangeError(`Initial record ${index} does not continue the log: ${(error as Error).message}`, {
           cause: error,
@@ -64,32 +71,34 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
+  /** Global position of the last committed record (the number of records). */
   get globalPosition(): number {
-    return this.log.globalPosition;
+    return this.#log.globalPosition;
   }
 
+  /** Current version of a committed stream; 0 when it has no events. */
   streamVersion(streamId: string): number {
-    return this.log.streamVersion(streamId);
-  }
-
-  append<Data>(streamId: string, event: EventToAppend<Data>, options: AppendOptions = {}): AppendToStreamResult {
-    return this.appendToStream(streamId, [event], { expectedStreamVersion: options.expectedVersion });
-  }
-
-  appendBatch(streamId: string, events: readonly EventToAppend[], options: AppendOptions = {}): AppendToStreamResult {
-    return this.appendToStream(streamId, events, { expectedStreamVersion: options.expectedVersion });
+    return this.#log.streamVersion(streamId);
   }
 
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
     options: AppendToStreamOptions = {},
-  ): AppendToStreamResult {
-    const plan = this.log.plan(streamId, events, options.expectedStreamVersion, this.#clock?.().toISOString());
+  ): Promise<AppendToStreamResult> {
+    if (this.#closed) return Promise.reject(new Error('the event store is closed; appends are refused (reads still work)'));
+    const run = (): Promise<AppendToStreamResult> => this.#append(streamId, events, options);
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  async #append(streamId: string, events: readonly EventToAppend[], options: AppendToStreamOptions): Promise<AppendToStreamResult> {
+    const plan = this.#log.plan(streamId, events, options.expectedStreamVersion, this.#clock?.().toISOString());
     if (!plan.duplicate) {
       // Durable first, visible second: a failed write leaves the log untouched.
-      this.persist(plan.records);
-      this.log.commit(plan.records);
+      if (this.#persistence !== undefined) await this.#persistence.write(plan.records);
+      this.#log.commit(plan.records);
       this.#notify(plan.records);
     }
     const last = plan.records[plan.records.length - 1]!;
@@ -102,31 +111,41 @@ export class InMemoryEventStore implements EventStore {
     };
   }
 
-  readStream<Data = unknown>(streamId: string, options: ReadStreamOptions = {}): ReadStreamResult<Data> {
-    const currentStreamVersion = this.log.streamVersion(streamId);
+  async readStream<Data = unknown>(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult<Data>> {
+    return this.readStreamNow<Data>(streamId, options);
+  }
+
+  /** {@link readStream} without the Promise (the log is in memory). */
+  readStreamNow<Data = unknown>(streamId: string, options: ReadStreamOptions = {}): ReadStreamResult<Data> {
+    const currentStreamVersion = this.#log.streamVersion(streamId);
     const from = checkedCount('from', options.from ?? 1);
     const to = checkedCount('to', options.to ?? currentStreamVersion);
     return {
-      events: this.log.readStream(streamId, Math.max(from, 1), to) as StoredEvent<Data>[],
+      events: this.#log.readStream(streamId, Math.max(from, 1), to) as StoredEvent<Data>[],
       currentStreamVersion,
       streamExists: currentStreamVersion > 0,
     };
   }
 
-  readAll(options: ReadAllOptions = {}): ReadAllResult {
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return this.readAllNow(options);
+  }
+
+  /** {@link readAll} without the Promise (the log is in memory). */
+  readAllNow(options: ReadAllOptions = {}): ReadAllResult {
     const from = checkedCount('fromPosition', options.fromPosition ?? 1);
     const limit = checkedCount('limit', options.limit ?? Number.MAX_SAFE_INTEGER);
     return {
-      events: this.log.readAll(Math.max(from, 1), limit),
-      currentGlobalPosition: this.log.globalPosition,
+      events: this.#log.readAll(Math.max(from, 1), limit),
+      currentGlobalPosition: this.#log.globalPosition,
     };
   }
 
-  aggregateStream<State, Data = unknown>(
+  async aggregateStream<State, Data = unknown>(
     streamId: string,
     options: AggregateStreamOptions<State, Data>,
-  ): AggregateStreamResult<State> {
-    const { events, currentStreamVersion, streamExists } = this.readStream<Data>(streamId, options.read);
+  ): Promise<AggregateStreamResult<State>> {
+    const { events, currentStreamVersion, streamExists } = this.readStreamNow<Data>(streamId, options.read);
     let state = options.initialState();
     for (const event of events) state = options.evolve(state, event);
     return { state, currentStreamVersion, streamExists };
@@ -141,12 +160,12 @@ export class InMemoryEventStore implements EventStore {
     };
   }
 
-  /**
-   * Makes `records` durable before they become visible. Throwing aborts the append and
-   * leaves the store unchanged. The in-memory store has nothing to do.
-   */
-  protected persist(records: readonly StoredEvent[]): void {
-    void records;
+  /** Waits for queued appends, then releases the persistence; later appends reject, reads keep working. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#tail;
+    await this.#persistence?.close();
   }
 
   #notify(records: readonly StoredEvent[]): void {

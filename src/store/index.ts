@@ -10,7 +10,6 @@ export { EventLogCorruption } from './eventLogCorruption.js';
 export type {
   AggregateStreamOptions,
   AggregateStreamResult,
-  AppendOptions,
   AppendToStreamOptions,
   AppendToStreamResult,
   EventStore,
@@ -29,10 +28,18 @@ export {
   STREAM_EXISTS,
   type ExpectedStreamVersion,
 } from './expectedVersion.js';
+export { checkEventBytes, checkEventDepth, EventLimitExceeded, jsonDepth, MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from './eventLimits.js';
+export type { EventPersistence } from './eventPersistence.js';
 export { IdempotencyConflict } from './idempotencyConflict.js';
 export { idempotencyKeyOf } from './idempotencyKey.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './inMemoryEventStore.js';
-export { JsonlEventStore, type JsonlEventStoreOptions, type JsonlRecoveryReport } from './jsonlEventStore.js';
+export {
+  EventLogLocationError,
+  JsonlEventStore,
+  JsonlFileAppender,
+  type JsonlEventStoreOptions,
+  type JsonlRecoveryReport,
+} from './jsonlEventStore.js';
 export { encodeJsonlRecords, scanJsonlLog, type JsonlLine, type JsonlLogScan, type TornTail } from './jsonlLogFormat.js';
 export { Projection, type ProjectionOptions } from './projection.js';
 export { reconstructState, type ReconstructedState, type ReconstructStateOptions } from './reconstructState.js';

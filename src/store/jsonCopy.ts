@@ -22,9 +22,19 @@ export function jsonCopy<T>(value: T, what: string): T {
   return JSON.parse(text) as T;
 }
 
-/** A deep-frozen JSON copy of `value`, so nobody can change what the store holds. */
-export function frozenJsonCopy<T>(value: T, what: string): T {
-  return deepFreeze(jsonCopy(value, what));
+/**
+ * A deep-frozen JSON copy of `value`, so nobody can change what the store holds, with the
+ * size of its JSON text in bytes (the store's size limit).
+ */
+export function frozenJsonCopy<T>(value: T, what: string): { value: T; bytes: number } {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`${what} is not JSON-serialisable: ${(error as Error).message}`, { cause: error });
+  }
+  if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable (got ${typeof value})`);
+  return { value: deepFreeze(JSON.parse(text) as T), bytes: Buffer.byteLength(text) };
 }
 
 /** Freezes a freshly parsed JSON value in place (no cycles possible) and returns it. */

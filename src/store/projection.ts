@@ -1,5 +1,6 @@
 import { applyEventHandler, type EventHandler } from './eventHandlers.js';
 import type { EventStore, Unsubscribe } from './eventStore.js';
+import type { StoredEvent } from './storedEvent.js';
 import { jsonCopy } from './jsonCopy.js';
 import type { Snapshot, SnapshotStore } from './snapshotStore.js';
 
@@ -19,7 +20,7 @@ export interface ProjectionOptions<State> {
  */
 export class Projection<State> {
   readonly name: string;
-  readonly #store: Pick<EventStore, 'readAll' | 'subscribe' | 'globalPosition'>;
+  readonly #store: Pick<EventStore, 'readAll' | 'subscribe'>;
   readonly #snapshots: SnapshotStore | undefined;
   readonly #handlers = new Map<string, EventHandler<State, never>>();
   #state: State;
@@ -28,7 +29,7 @@ export class Projection<State> {
   #catchingUp = false;
   #catchUpAgain = false;
 
-  constructor(store: Pick<EventStore, 'readAll' | 'subscribe' | 'globalPosition'>, options: ProjectionOptions<State>) {
+  constructor(store: Pick<EventStore, 'readAll' | 'subscribe'>, options: ProjectionOptions<State>) {
     this.#store = store;
     this.name = options.name;
     this.#snapshots = options.snapshots;
@@ -62,11 +63,11 @@ export class Projection<State> {
   }
 
   /**
-   * Processes every event after {@link position}, oldest first, and returns how many it
+   * Processes every event after {@link position}, oldest first, and resolves to how many it
    * processed (events without a handler count: they were read and passed over). If a handler
    * throws, the position stays on the last event fully applied and the error propagates.
    */
-  catchUp(): number {
+  async catchUp(): Promise<number> {
     // A handler that appends re-enters through a live subscription; fold those events in
     // this loop instead of recursing, so no event is applied twice.
     if (this.#catchingUp) {
@@ -78,12 +79,8 @@ export class Projection<State> {
     try {
       do {
         this.#catchUpAgain = false;
-        const { events } = this.#store.readAll({ fromPosition: this.#position + 1 });
-        for (const event of events) {
-          applyEventHandler(this.#handlers, this.#state, event);
-          this.#position = event.global_position;
-          processed += 1;
-        }
+        const { events } = await this.#store.readAll({ fromPosition: this.#position + 1 });
+        processed += this.#apply(events);
       } while (this.#catchUpAgain);
     } finally {
       this.#catchingUp = false;
@@ -91,13 +88,29 @@ export class Projection<State> {
     return processed;
   }
 
+  /** Applies events after the current position, in order; returns how many. */
+  #apply(events: readonly StoredEvent[]): number {
+    let processed = 0;
+    for (const event of events) {
+      if (event.global_position <= this.#position) continue;
+      applyEventHandler(this.#handlers, this.#state, event);
+      this.#position = event.global_position;
+      processed += 1;
+    }
+    return processed;
+  }
+
   /**
-   * Catches up once, then applies every later commit as it happens, with no further call.
-   * Returns the number of events the initial catch-up processed.
+   * Catches up once, then applies every later commit as it is notified (synchronously, in
+   * commit order), with no further call. Resolves to the number of events the initial
+   * catch-up processed.
    */
-  startLive(): number {
-    this.#unsubscribe ??= this.#store.subscribe(() => {
-      this.catchUp();
+  startLive(): Promise<number> {
+    this.#unsubscribe ??= this.#store.subscribe((records) => {
+      // during a catch-up its loop reads these too; a gap means we missed some: read them
+      if (this.#catchingUp) this.#catchUpAgain = true;
+      else if (records[0] !== undefined && records[0].global_position > this.#position + 1) void this.catchUp();
+      else this.#apply(records);
     });
     return this.catchUp();
   }
@@ -125,13 +138,14 @@ export class Projection<State> {
    *
    * @throws RangeError when the snapshot is ahead of the store (it belongs to another log).
    */
-  loadSnapshot(): boolean {
+  async loadSnapshot(): Promise<boolean> {
     const snapshot = this.#requireSnapshots().load(this.name);
     if (!snapshot) return false;
-    if (snapshot.position > this.#store.globalPosition) {
+    const { currentGlobalPosition } = await this.#store.readAll({ limit: 0 });
+    if (snapshot.position > currentGlobalPosition) {
       throw new RangeError(
         `Snapshot "${this.name}" is at position ${snapshot.position}, beyond the store's ` +
-          `${this.#store.globalPosition}: it does not belong to this store`,
+          `${currentGlobalPosition}: it does not belong to this store`,
       );
     }
     this.#state = jsonCopy(snapshot.state as State, `snapshot "${this.name}"`);

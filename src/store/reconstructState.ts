@@ -21,17 +21,17 @@ export interface ReconstructedState<State> {
  *
  * @throws RangeError when `upTo` is not a non-negative integer.
  */
-export function reconstructState<State>(
+export async function reconstructState<State>(
   store: Pick<EventStore, 'readStream'>,
   streamId: string,
   handlers: EventHandlers<State>,
   options: ReconstructStateOptions<State>,
-): ReconstructedState<State> {
+): Promise<ReconstructedState<State>> {
   const { upTo } = options;
   if (upTo !== undefined && (!Number.isSafeInteger(upTo) || upTo < 0)) {
     throw new RangeError(`upTo must be a non-negative integer; got ${String(upTo)}`);
   }
-  const { events } = store.readStream(streamId, upTo === undefined ? {} : { to: upTo });
+  const { events } = await store.readStream(streamId, upTo === undefined ? {} : { to: upTo });
   const state = options.initialState();
   for (const event of events) applyEventHandler(handlers, state, event);
   return { state, streamVersion: events.length === 0 ? 0 : events[events.length - 1]!.stream_version };

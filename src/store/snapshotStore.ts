@@ -23,7 +23,7 @@ export class InMemorySnapshotStore implements SnapshotStore {
   readonly #snapshots = new Map<string, Snapshot>();
 
   save(snapshot: Snapshot): void {
-    this.#snapshots.set(snapshot.name, frozenJsonCopy(snapshot, `snapshot "${snapshot.name}"`));
+    this.#snapshots.set(snapshot.name, frozenJsonCopy(snapshot, `snapshot "${snapshot.name}"`).value);
   }
 
   load(name: string): Snapshot | undefined {

@@ -20,13 +20,12 @@ export interface EventToAppend<Data = unknown> {
 
 /**
  * The store's own envelope around an appended event. Records are deep-frozen: a fold or a
- * reader cannot change what the store holds.
+ * reader cannot change what the store holds. The event's own identity is `data.event_id`
+ * (the generated UUID); the record's place is `stream_version` and `global_position`.
  */
 export interface StoredEvent<Data = unknown> {
-  /** Ordinal within its stream: 1, 2, 3... (stream-scoped, not global). */
-  readonly event_id: number;
   readonly stream_id: string;
-  /** Stream version after this event; one event adds one version, so it equals `event_id`. */
+  /** Stream version after this event: 1, 2, 3... within its stream. */
   readonly stream_version: number;
   /** 1, 2, 3... across every stream of the store, in commit order. */
   readonly global_position: number;

@@ -12,14 +12,15 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const ALLOWED: Record<string, readonly string[]> = {
   core: ['core'],
   formats: ['core', 'formats'],
-  store: ['core', 'formats', 'store'],
+  store: ['core', 'store'],
   recorder: ['core', 'recorder'],
   schemaFiles: ['core', 'schemaFiles'],
   pool: ['core', 'formats', 'recorder', 'pool'],
   verify: ['core', 'formats', 'store', 'verify'],
   // The replay target is an application over the store that plugs into the sidecar's server.
   replay: ['core', 'formats', 'store', 'sidecar', 'replay'],
-  sidecar: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'sidecar'],
+  // The sidecar serves generators; the store and replay target plug in as fastify plugins.
+  sidecar: ['core', 'formats', 'recorder', 'pool', 'schemaFiles', 'sidecar'],
   k6: ['core', 'formats', 'k6'],
   cli: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'replay', 'sidecar', 'cli'],
 };

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { createGenerator } from '../../src/core/index.js';
 import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST, STREAM_EXISTS } from '../../src/store/index.js';
-import { HttpError } from '../../src/sidecar/httpError.js';
+import { HttpError } from '../../src/sidecar/index.js';
 import { parseAppendRequest, parseExpectedVersion } from '../../src/replay/index.js';
-import { extractStoreFlags, withReplayStore } from '../../src/cli/commands/storeServeCommand.js';
-import { createServeCommand } from '../../src/cli/commands/serveCommand.js';
-import { UsageError } from '../../src/cli/cliCommand.js';
 
 const session = createGenerator({ seed: 1 }).session(0, 0);
 const streamId = session[0]!.stream_id;
@@ -72,31 +69,6 @@ describe('replay target request parsing (unit)', () => {
     it('accepts an event without stream_id (posted to the stream the path names)', () => {
       const { stream_id: _omit, ...rest } = session[1]!;
       assert.equal(parseAppendRequest(rest, {}, streamId).events.length, 1);
-    });
-  });
-
-  describe('serve --store flags', () => {
-    it('takes --store FILE, --store=FILE and --fsync out and leaves the rest to serve', () => {
-      assert.deepEqual(extractStoreFlags(['--port', '0', '--store', 'a.jsonl', '--fsync', '--seed', '4']), { store: 'a.jsonl', fsync: true, rest: ['--port', '0', '--seed', '4'] });
-      assert.deepEqual(extractStoreFlags(['--store=b.jsonl']), { store: 'b.jsonl', fsync: false, rest: [] });
-      assert.deepEqual(extractStoreFlags(['--port', '1']), { store: undefined, fsync: false, rest: ['--port', '1'] });
-      assert.deepEqual(extractStoreFlags(['--', '--store', 'x']), { store: undefined, fsync: false, rest: ['--', '--store', 'x'] });
-    });
-
-    it('refuses --fsync alone, a missing value, two stores', () => {
-      assert.throws(() => extractStoreFlags(['--fsync']), UsageError);
-      assert.throws(() => extractStoreFlags(['--store']), /--store needs a value/);
-      assert.throws(() => extractStoreFlags(['--store', '--fsync']), /--store needs a value/);
-      assert.throws(() => extractStoreFlags(['--store', 'a', '--store=b']), /given twice/);
-      assert.throws(() => extractStoreFlags(['--fsync=1', '--store', 'a']), /takes no value/);
-    });
-
-    it('adds the flags to the usage line and help of serve', () => {
-      const command = withReplayStore(createServeCommand);
-      assert.equal(command.name, 'serve');
-      assert.match(command.help, /^Usage: mockjutsu serve .*\[--store FILE \[--fsync\]\]$/m);
-      assert.match(command.help, /POST \/streams\/:id/);
-      assert.match(command.help, /GET {2}\/projections\/orders\/:id/);
     });
   });
 });

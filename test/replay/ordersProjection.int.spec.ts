@@ -113,15 +113,15 @@ describe('replay target: the live orders projection', () => {
     assert.equal(reloaded.projection_position, now.projection_position);
   });
 
-  it('passes over hand-made checkout/payment events that do not fit, without stopping', () => {
+  it('passes over hand-made checkout/payment events that do not fit, without stopping', async () => {
     const store = new InMemoryEventStore();
     const projection = createOrdersProjection(store);
-    projection.startLive();
-    store.append('x', { type: 'checkout', data: { payload: null } });
-    store.append('x', { type: 'payment', data: { payload: { order_id: 'unknown' } } });
-    store.append('x', { type: 'checkout', data: 'not an object' });
-    store.append('y', { type: 'checkout', data: { session_id: 's', payload: { order_id: 'o1', total: '1.00', items: [] } } });
-    store.append('y', { type: 'payment', data: { payload: { order_id: 'o1', status: 'failed', method: 'card' } } });
+    await projection.startLive();
+    await store.appendToStream('x', [{ type: 'checkout', data: { payload: null } }]);
+    await store.appendToStream('x', [{ type: 'payment', data: { payload: { order_id: 'unknown' } } }]);
+    await store.appendToStream('x', [{ type: 'checkout', data: 'not an object' }]);
+    await store.appendToStream('y', [{ type: 'checkout', data: { session_id: 's', payload: { order_id: 'o1', total: '1.00', items: [] } } }]);
+    await store.appendToStream('y', [{ type: 'payment', data: { payload: { order_id: 'o1', status: 'failed', method: 'card' } } }]);
     assert.equal(projection.state.skipped, 3);
     assert.equal(projection.position, 5);
     const order = projection.state.orders.get('o1')!;

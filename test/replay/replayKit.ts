@@ -1,6 +1,6 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,27 +11,12 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The real `mockjutsu` bin. */
 export const CLI = join(repoRoot, 'dist', 'cli.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * Builds dist/ (`node build.mjs lib`) when the CLI's verifier or store routes there are missing
- * or older than their sources, so the tests run the real bin of the current source.
+ * Kept for callers outside the replay tests (test/verify): dist/ is built once by the test
+ * run (`node build.mjs` before mocha), so this only says so clearly when it is missing.
  */
 export function ensureBuilt(): void {
-  const outputs = ['cli/commands/verifyCommand.js', 'cli/commands/storeServeCommand.js', 'cli/commands/serveCommand.js'].map((f) => join(repoRoot, 'dist', f));
-  const sources = Math.max(...['verify', 'store', 'core', 'cli', 'sidecar'].map((d) => newestMtime(join(repoRoot, 'src', d))));
-  const fresh = (): boolean => outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
-  if (fresh()) return;
-  const r = spawnSync(process.execPath, [join(repoRoot, 'build.mjs'), 'lib'], { cwd: repoRoot, encoding: 'utf8' });
-  // tsc still emits when another part of the tree has type errors; what matters is fresh output.
-  if (!fresh()) throw new Error(`node build.mjs lib did not refresh dist/:\n${r.stdout}${r.stderr}`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node build.mjs before the tests`);
 }
 
 /** A temp directory, removed by the returned function. */
@@ -100,7 +85,7 @@ export interface ChildServer {
 
 const children = new Set<ChildProcess>();
 
-/** Starts `node dist/cli.js serve --host 127.0.0.1 --port 0 ...args` and waits until it listens (call {@link ensureBuilt} first). */
+/** Starts `node dist/cli.js serve --host 127.0.0.1 --port 0 ...args` and waits until it listens. */
 export async function spawnReplayServer(args: string[], timeoutMs = 20_000): Promise<ChildServer> {
   // The sidecar tests' launcher, so both suites wait for the same "listening" line the same way.
   const server = await spawnSidecar(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], timeoutMs);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { startSidecar, HttpError, type RunningSidecar } from '../../src/sidecar/index.js';
 import { call, errorOf, type RequestOptions } from './sidecarTestKit.js';
 
@@ -47,7 +48,7 @@ const CASES: Case[] = [
   { name: 'session negative', path: '/generate/event_stream?session=-1', status: 400, code: 'INVALID_QUERY', message: /session is "-1"; allowed: an integer from 0/ },
   { name: 'users 0', path: '/generate/event_stream?users=0&seed=1', status: 400, code: 'INVALID_QUERY', message: /users is "0"; allowed: an integer from 1 to 10000000/ },
   { name: 'bad start', path: '/generate/event_stream?start=yesterday&seed=1', status: 400, code: 'INVALID_OPTION', message: /start is "yesterday"; allowed: "now", an ISO-8601 instant/ },
-  { name: 'unknown query parameter', path: '/generate/event_stream?sead=1', status: 400, code: 'INVALID_QUERY', message: /unknown query parameter "sead"; allowed: seed, session/ },
+  { name: 'unknown query parameter', path: '/generate/event_stream?sead=1', status: 400, code: 'INVALID_QUERY', message: /^unknown query parameter "sead"; allowed: seed, partition, users, start, session, raw, format$/ },
   { name: 'repeated query parameter', path: '/generate/event_stream?seed=1&seed=2', status: 400, code: 'INVALID_QUERY', message: /"seed" is given twice/ },
   { name: 'bad raw flag', path: '/generate/event_stream?raw=maybe', status: 400, code: 'INVALID_QUERY', message: /raw is "maybe"; allowed: 1, true/ },
   { name: 'bad format', path: '/bulk/user?count=1&format=xml', status: 400, code: 'INVALID_QUERY', message: /format is "xml"; allowed: json, ndjson/ },
@@ -81,11 +82,11 @@ describe('sidecar bad input: 4xx with the JSON error body, never a 5xx', () => {
       seed: 1,
       log: (line) => logged.push(line),
       timeouts: { headersMs: 300, requestMs: 600 },
-      routes: [
-        { method: 'GET', path: '/boom', handler: () => { throw new Error('kaput'); } },
-        { method: 'GET', path: '/boom-async', handler: async () => { await Promise.resolve(); throw new TypeError('async kaput'); } },
-        { method: 'GET', path: '/teapot', handler: () => { throw new HttpError(418, 'TEAPOT', 'short and stout'); } },
-      ],
+      plugins: [async (app: FastifyInstance) => {
+        app.get('/boom', () => { throw new Error('kaput'); });
+        app.get('/boom-async', async () => { await Promise.resolve(); throw new TypeError('async kaput'); });
+        app.get('/teapot', () => { throw new HttpError(418, 'TEAPOT', 'short and stout'); });
+      }],
     });
   });
   after(() => s.close(1000));
@@ -147,8 +148,32 @@ describe('sidecar --token', () => {
   });
   after(() => s.close(1000));
 
-  it('/health needs no token', async () => {
-    assert.equal((await call(s.url, '/health')).status, 200);
+  it('GET /health needs no token and does not tell the default seed', async () => {
+    const h = await call(s.url, '/health');
+    assert.equal(h.status, 200);
+    assert.deepEqual(Object.keys(JSON.parse(h.body) as object), ['status', 'uptime_s', 'version']);
+    assert.equal((await call(s.url, '/health', { method: 'HEAD' })).status, 200);
+  });
+
+  it('OPTIONS on a real path needs the token like any other method (no method list for strangers)', async () => {
+    for (const path of ['/template', '/generate/event_stream', '/health', '/sessions/k/batch']) {
+      const denied = await call(s.url, path, { method: 'OPTIONS' });
+      assert.equal(denied.status, 401, path);
+      assert.equal(denied.headers.allow, undefined, path);
+      assert.equal(errorOf(denied).code, 'UNAUTHORIZED');
+    }
+    const allowed = await call(s.url, '/template', { method: 'OPTIONS', headers: { Authorization: 'Bearer s3cret-token' } });
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.allow, 'POST, OPTIONS');
+  });
+
+  it('accepts the Bearer scheme in any case, and only that scheme', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      assert.equal((await call(s.url, '/types', { headers: { Authorization: `${scheme} s3cret-token` } })).status, 200, scheme);
+    }
+    for (const header of ['Basic s3cret-token', 's3cret-token', 'Bearer', 'Bearer s3cret-token extra']) {
+      assert.equal((await call(s.url, '/types', { headers: { Authorization: header } })).status, 401, header);
+    }
   });
 
   it('every other endpoint (and unknown routes) needs "Authorization: Bearer <token>"', async () => {
@@ -164,5 +189,15 @@ describe('sidecar --token', () => {
     }
     const ok = await call(s.url, '/generate/event_stream?seed=1', { headers: { Authorization: 'Bearer s3cret-token' } });
     assert.equal(ok.status, 200);
+  });
+
+  it('a cached /generate answer (served before fastify routes) still needs the token', async () => {
+    const auth = { Authorization: 'Bearer s3cret-token' };
+    const first = await call(s.url, '/generate/event_stream?seed=77', { headers: auth });
+    const cached = await call(s.url, '/generate/event_stream?seed=77', { headers: auth });
+    assert.equal(cached.body, first.body);
+    const denied = await call(s.url, '/generate/event_stream?seed=77');
+    assert.equal(denied.status, 401);
+    assert.equal(errorOf(denied).code, 'UNAUTHORIZED');
   });
 });

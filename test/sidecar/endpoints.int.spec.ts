@@ -143,10 +143,10 @@ describe('sidecar endpoints (in-process server)', () => {
   });
 
   describe('service routes', () => {
-    it('GET /health reports status, default seed, uptime and version', async () => {
+    it('GET /health reports status, uptime and version, but not the default seed (it is public)', async () => {
       const h = JSON.parse((await call(s.url, '/health')).body) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(h), ['status', 'uptime_s', 'version']);
       assert.equal(h.status, 'ok');
-      assert.equal(h.seed, 'default-seed');
       assert.equal(typeof h.uptime_s, 'number');
       assert.match(String(h.version), /^\d+\.\d+\.\d+/);
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { call, mulberry32, rssOf, spawnRunner, type ChildSidecar } from './sidecarTestKit.js';
+import { call, rssOf, spawnServe, type ChildSidecar } from './sidecarTestKit.js';
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface AutocannonResult {
@@ -15,6 +15,18 @@ type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const MIB = 1024 * 1024;
+
+/** Small seeded PRNG (mulberry32): a run's request mix is the same every time. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** A mix of every kind of request: cached and fresh generation, session streams over many keys (LRU churn), small streams. */
 function mixedPath(r: () => number): string {
@@ -45,7 +57,7 @@ describe('sidecar under load (autocannon, server in a child process)', function 
   let c: ChildSidecar;
   before(async () => {
     // --max-streams 500 with 3,000 keys: the LRU evicts and rebuilds streams all along
-    c = await spawnRunner(['--port', '0', '--seed', '9', '--max-streams', '500']);
+    c = await spawnServe(['--port', '0', '--seed', '9', '--max-streams', '500']);
   });
   after(async () => {
     c.child.kill('SIGTERM');

@@ -1,75 +1,69 @@
 import assert from 'node:assert/strict';
-import { LruCache, Router, QueryParams, HttpError, toHttpError, type SidecarRoute } from '../../src/sidecar/index.js';
+import { HttpError, toHttpError, describeValue, validatorCompiler } from '../../src/sidecar/index.js';
 import { MockjutsuError } from '../../src/core/index.js';
 
-const noop = (): void => {};
-const r = (method: SidecarRoute['method'], path: string): SidecarRoute => ({ method, path, handler: noop });
+type Check = (data: unknown) => { value?: unknown; error?: Error } | boolean;
+const compile = (schema: object, httpPart: 'querystring' | 'body'): Check =>
+  validatorCompiler({ schema, httpPart, method: 'GET', url: '/x' }) as Check;
+
+const QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['n'],
+  properties: {
+    n: { type: 'integer', minimum: 1, maximum: 100, 'x-code': 'INVALID_COUNT' },
+    raw: { type: 'boolean' },
+    unit: { type: 'string', enum: ['event', 'session'] },
+  },
+};
 
 describe('sidecar parts', () => {
-  describe('LruCache', () => {
-    it('given more entries than it holds, when read and written, then the least recently used goes first', () => {
-      const c = new LruCache<string, number>(2);
-      c.set('a', 1);
-      c.set('b', 2);
-      assert.equal(c.get('a'), 1); // a is now the most recent
-      c.set('c', 3);
-      assert.equal(c.has('b'), false);
-      assert.deepEqual([c.get('a'), c.get('c')], [1, 3]);
+  describe('validatorCompiler (route schemas -> our 400s)', () => {
+    it('coerces a valid query: strict integers, flags, enums', () => {
+      assert.deepEqual(compile(QUERY, 'querystring')({ n: '10', raw: 'yes', unit: 'session' }), { value: { n: 10, raw: true, unit: 'session' } });
     });
 
-    it('bounds total weight too, and never keeps a value heavier than the bound', () => {
-      const c = new LruCache<string, string>(10, 10, (v) => v.length);
-      c.set('a', 'xxxx');
-      c.set('b', 'yyyy');
-      c.set('c', 'zzzz');
-      assert.deepEqual([c.has('a'), c.has('b'), c.has('c')], [false, true, true]);
-      c.set('big', 'x'.repeat(11));
-      assert.equal(c.has('big'), false);
-      assert.equal(c.size, 2);
-    });
-  });
-
-  describe('Router', () => {
-    const router = new Router().add(r('GET', '/health'), r('GET', '/sessions/:key/next'), r('POST', '/streams/:id'), r('GET', '/streams/:id'), r('GET', '/all'));
-
-    it('matches literal and parameter paths, percent-decoding parameters', () => {
-      const m = router.match('GET', '/sessions/a%2Fb%20c/next');
-      assert.ok(m && 'route' in m);
-      assert.deepEqual(m.params, { key: 'a/b c' });
-      const h = router.match('HEAD', '/health');
-      assert.ok(h && 'route' in h && h.route.path === '/health');
-    });
-
-    it('tells a wrong method (with the allowed ones) from an unknown path', () => {
-      assert.deepEqual(router.match('DELETE', '/streams/x'), { allow: ['POST', 'GET', 'HEAD', 'OPTIONS'] });
-      assert.equal(router.match('GET', '/sessions//next'), undefined);
-      assert.equal(router.match('GET', '/sessions/a/next/x'), undefined);
-    });
-
-    it('rejects bad percent-encoding with a 400 and duplicate routes at registration', () => {
-      assert.throws(() => router.match('GET', '/sessions/%E0%A4%A/next'), (e: unknown) => e instanceof HttpError && e.status === 400);
-      assert.throws(() => new Router().add(r('GET', '/a'), r('GET', '/a')), /registered twice/);
-      assert.throws(() => new Router().add(r('GET', 'a')), /must start with/);
-    });
-  });
-
-  describe('QueryParams', () => {
-    it('parses integers, flags, choices and seeds strictly', () => {
-      const q = new QueryParams('n=10&raw=1&unit=session&seed=42&start=1700000000000', ['n', 'raw', 'unit', 'seed', 'start']);
-      assert.equal(q.integer('n', 1, 100), 10);
-      assert.equal(q.flag('raw', false), true);
-      assert.equal(q.choice('unit', ['event', 'session'], 'event'), 'session');
-      assert.equal(q.seed(), '42');
-      assert.equal(q.start(), 1700000000000);
-      for (const bad of ['n=1e3', 'n=0x10', 'n=+5', 'n= 5', 'n=99999999999999999']) {
-        assert.throws(() => new QueryParams(bad, ['n']).integer('n', 1, 100), (e: unknown) => e instanceof HttpError && e.status === 400, bad);
+    it('names the bad parameter and what is allowed', () => {
+      const check = compile(QUERY, 'querystring');
+      const message = (q: object): string => {
+        const r = check(q) as { error: HttpError };
+        assert.ok(r.error instanceof HttpError);
+        assert.equal(r.error.status, 400);
+        return `${r.error.code}: ${r.error.message}`;
+      };
+      for (const bad of ['1e3', '0x10', '+5', ' 5', '99999999999999999', '0', '101']) {
+        assert.equal(message({ n: bad }), `INVALID_COUNT: n is ${JSON.stringify(bad)}; allowed: an integer from 1 to 100`);
       }
+      assert.equal(message({ n: '1', raw: 'maybe' }), 'INVALID_QUERY: raw is "maybe"; allowed: 1, true, yes, 0, false, no');
+      assert.equal(message({ n: '1', unit: 'x' }), 'INVALID_QUERY: unit is "x"; allowed: event, session');
+      assert.equal(message({ n: '1', sead: '1' }), 'INVALID_QUERY: unknown query parameter "sead"; allowed: n, raw, unit');
+      assert.equal(message({ n: ['1', '2'] }), 'INVALID_QUERY: query parameter "n" is given twice; give it once');
+      assert.equal(message({}), 'INVALID_COUNT: n is missing; allowed: an integer from 1 to 100');
+    });
+
+    it('checks bodies without recursing into deep values', () => {
+      const check = compile({ type: 'object', additionalProperties: false, properties: { count: { type: 'integer', minimum: 1, maximum: 5 } } }, 'body');
+      assert.equal(check({ count: 3 }), true);
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      const r = check({ count: deep }) as { error: HttpError };
+      assert.equal(r.error.message, 'count is an array of 1 items nested more than 4 levels deep; allowed: an integer from 1 to 5');
     });
   });
 
-  it('maps core errors to 4xx and anything else to a generic 500', () => {
+  it('describeValue never recurses without a bound', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 200_000; i++) deep = { a: deep };
+    assert.equal(describeValue(deep), 'an object nested more than 4 levels deep');
+    assert.equal(describeValue({ a: [1, 2] }), '{"a":[1,2]}');
+    assert.equal(describeValue('x'.repeat(200), 20), `"${'x'.repeat(16)}...`);
+  });
+
+  it('maps core errors to 4xx, fastify body errors to ours, anything else to a generic 500', () => {
     assert.equal(toHttpError(new MockjutsuError('UNKNOWN_TYPE', 'x')).status, 404);
     assert.equal(toHttpError(new MockjutsuError('INVALID_COUNT', 'x')).status, 400);
+    const tooLarge = toHttpError(Object.assign(new Error('big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 1000);
+    assert.deepEqual([tooLarge.status, tooLarge.code, tooLarge.message], [413, 'PAYLOAD_TOO_LARGE', 'request body is larger than the limit; allowed: at most 1000 bytes']);
     const e = toHttpError(new RangeError('secret detail'));
     assert.equal(e.status, 500);
     assert.doesNotMatch(e.message, /secret/);

@@ -65,8 +65,8 @@ const LISTENING = /^mockjutsu sidecar listening on (http:\/\/\S+) \(seed (.+)\)$
  * Starts `command args` and waits for the "listening" line; rejects if the process exits or
  * prints something else first.
  */
-export function spawnSidecar(command: string, args: string[], timeoutMs = 15_000): Promise<ChildSidecar> {
-  const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnSidecar(command: string, args: string[], timeoutMs = 15_000, env?: NodeJS.ProcessEnv): Promise<ChildSidecar> {
+  const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -93,9 +93,12 @@ export function spawnSidecar(command: string, args: string[], timeoutMs = 15_000
   });
 }
 
-/** `serveCommand` in its own process through the test runner (always the current source). */
-export function spawnRunner(args: string[]): Promise<ChildSidecar> {
-  return spawnSidecar(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'sidecar', 'serveRunner.ts'), ...args]);
+/** The real bin (dist/ is built once before the tests). */
+export const CLI = join(repoRoot, 'dist', 'cli.js');
+
+/** `node dist/cli.js serve ...args` in its own process, once it listens. */
+export function spawnServe(args: string[], env?: NodeJS.ProcessEnv): Promise<ChildSidecar> {
+  return spawnSidecar(process.execPath, [CLI, 'serve', ...args], 15_000, env);
 }
 
 /** Resident set size of a process, bytes (Linux /proc). */
@@ -103,16 +106,4 @@ export function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (m === null) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
-}
-
-/** Small seeded PRNG (mulberry32) so fuzz runs replay. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

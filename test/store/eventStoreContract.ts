@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   ConcurrencyConflict,
+  EventLimitExceeded,
   IdempotencyConflict,
+  MAX_EVENT_BYTES,
+  MAX_EVENT_DEPTH,
   InMemorySnapshotStore,
   NO_CONCURRENCY_CHECK,
   Projection,
@@ -10,6 +13,7 @@ import {
   STREAM_EXISTS,
   type EventStore,
   type EventToAppend,
+  type ExpectedStreamVersion,
   type StoredEvent,
 } from '../../src/store/index.js';
 import {
@@ -29,10 +33,18 @@ import {
 export interface EventStoreHarness {
   readonly store: EventStore;
   /** Releases the current store and opens a new one over the same storage. */
-  reopen(): EventStore;
+  reopen(): Promise<EventStore>;
   /** Releases the store and removes its storage. */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
+
+// Shorthands over the one append, appendToStream (given / when lines stay short).
+type Expecting = { expectedVersion?: ExpectedStreamVersion };
+export const appendBatch = (s: EventStore, stream: string, events: readonly EventToAppend[], o: Expecting = {}) =>
+  s.appendToStream(stream, events, o.expectedVersion === undefined ? {} : { expectedStreamVersion: o.expectedVersion });
+export const append = (s: EventStore, stream: string, event: EventToAppend, o: Expecting = {}) => appendBatch(s, stream, [event], o);
+export const streamVersion = async (s: EventStore, stream: string): Promise<number> => (await s.readStream(stream, { to: 0 })).currentStreamVersion;
+export const globalPosition = async (s: EventStore): Promise<number> => (await s.readAll({ limit: 0 })).currentGlobalPosition;
 
 /** A generated mockjutsu event (event-contract.md envelope), travelling as `data`. */
 const generatedEvent = (eventId: string, version: number, type = 'page_view') => ({
@@ -68,40 +80,39 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
     let harness: EventStoreHarness;
     let store: EventStore;
 
-    beforeEach(() => {
+    beforeEach(async () => {
       harness = factory();
       store = harness.store;
     });
-    afterEach(() => {
-      harness.dispose();
+    afterEach(async () => {
+      await harness.dispose();
     });
 
     // --- 1. Basic append and read ---
     describe('1. Basic append and read', () => {
-      it('numbers events 1, 2, 3 per stream and grows the stream version', () => {
+      it('numbers events 1, 2, 3 per stream and grows the stream version', async () => {
         // given
-        const first = store.append('account-1', opened());
-        const second = store.append('account-1', deposited(100));
-        const third = store.append('account-1', withdrawn(30));
+        const first = await append(store, 'account-1', opened());
+        const second = await append(store, 'account-1', deposited(100));
+        const third = await append(store, 'account-1', withdrawn(30));
 
         // then
         assert.deepEqual(
-          [first, second, third].map((result) => [result.records[0]!.event_id, result.nextExpectedStreamVersion]),
+          [first, second, third].map((result) => [result.records[0]!.stream_version, result.nextExpectedStreamVersion]),
           [
             [1, 1],
             [2, 2],
             [3, 3],
           ],
         );
-        const read = store.readStream('account-1');
-        assert.deepEqual(field(read.events, 'event_id'), [1, 2, 3]);
+        const read = (await store.readStream('account-1'));
         assert.deepEqual(field(read.events, 'stream_version'), [1, 2, 3]);
         assert.deepEqual(field(read.events, 'type'), ['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
         assert.equal(read.currentStreamVersion, 3);
         assert.equal(read.streamExists, true);
-        assert.equal(store.streamVersion('account-1'), 3);
+        assert.equal((await streamVersion(store, 'account-1')), 3);
+        // no integer event_id beside the event's own: the place is stream_version / global_position
         assert.deepEqual(read.events[1], {
-          event_id: 2,
           stream_id: 'account-1',
           stream_version: 2,
           global_position: 2,
@@ -110,40 +121,40 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         });
       });
 
-      it('numbers event ids per stream, not globally', () => {
-        store.append('a', opened());
-        store.append('b', opened());
-        store.append('a', deposited(10));
+      it('numbers versions per stream and positions globally', async () => {
+        await append(store, 'a', opened());
+        await append(store, 'b', opened());
+        await append(store, 'a', deposited(10));
 
-        assert.deepEqual(field(store.readStream('a').events, 'event_id'), [1, 2]);
-        assert.deepEqual(field(store.readStream('a').events, 'global_position'), [1, 3]);
-        assert.deepEqual(field(store.readStream('b').events, 'event_id'), [1]);
+        assert.deepEqual(field((await store.readStream('a')).events, 'stream_version'), [1, 2]);
+        assert.deepEqual(field((await store.readStream('a')).events, 'global_position'), [1, 3]);
+        assert.deepEqual(field((await store.readStream('b')).events, 'stream_version'), [1]);
       });
 
-      it('reads an inclusive version range with from/to', () => {
-        store.appendBatch('account-1', bankAccountHistory());
+      it('reads an inclusive version range with from/to', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory());
 
-        const read = store.readStream('account-1', { from: 2, to: 3 });
+        const read = (await store.readStream('account-1', { from: 2, to: 3 }));
 
         assert.deepEqual(field(read.events, 'stream_version'), [2, 3]);
         assert.equal(read.currentStreamVersion, 4);
-        assert.deepEqual(field(store.readStream('account-1', { from: 4 }).events, 'stream_version'), [4]);
-        assert.deepEqual(store.readStream('account-1', { from: 3, to: 2 }).events, []);
+        assert.deepEqual(field((await store.readStream('account-1', { from: 4 })).events, 'stream_version'), [4]);
+        assert.deepEqual((await store.readStream('account-1', { from: 3, to: 2 })).events, []);
       });
 
-      it('reports an unknown stream as empty, at version 0', () => {
-        const read = store.readStream('nobody');
+      it('reports an unknown stream as empty, at version 0', async () => {
+        const read = (await store.readStream('nobody'));
 
         assert.deepEqual(read, { events: [], currentStreamVersion: 0, streamExists: false });
-        assert.equal(store.streamVersion('nobody'), 0);
+        assert.equal((await streamVersion(store, 'nobody')), 0);
       });
 
-      it('stores a frozen copy: changing the input or the record cannot alter the log', () => {
+      it('stores a frozen copy: changing the input or the record cannot alter the log', async () => {
         const data = { amount: 100 };
-        store.append('account-1', { type: 'MoneyDeposited', data });
+        await append(store, 'account-1', { type: 'MoneyDeposited', data });
         data.amount = 999;
 
-        const [record] = store.readStream<{ amount: number }>('account-1').events;
+        const [record] = (await store.readStream<{ amount: number }>('account-1')).events;
 
         assert.equal(record!.data.amount, 100);
         assert.equal(Object.isFrozen(record), true);
@@ -152,88 +163,88 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         attempt(() => {
           (record!.data as { amount: number }).amount = 5;
         });
-        assert.equal(store.readStream<{ amount: number }>('account-1').events[0]!.data.amount, 100);
+        assert.equal((await store.readStream<{ amount: number }>('account-1')).events[0]!.data.amount, 100);
       });
     });
 
     // --- 2. Stream isolation ---
     describe('2. Stream isolation', () => {
-      it('never returns events of stream "a" from readStream("b")', () => {
-        store.append('a', opened('Ann'));
-        store.append('b', opened('Bob'));
-        store.append('a', deposited(10));
-        store.append('b', deposited(20));
-        store.append('a', deposited(30));
+      it('never returns events of stream "a" from readStream("b")', async () => {
+        await append(store, 'a', opened('Ann'));
+        await append(store, 'b', opened('Bob'));
+        await append(store, 'a', deposited(10));
+        await append(store, 'b', deposited(20));
+        await append(store, 'a', deposited(30));
 
-        const a = store.readStream('a').events;
-        const b = store.readStream('b').events;
+        const a = (await store.readStream('a')).events;
+        const b = (await store.readStream('b')).events;
 
         assert.deepEqual(field(b, 'stream_id'), ['b', 'b']);
         assert.deepEqual(field(b, 'data'), [{ owner: 'Bob', initialBalance: 0 }, { amount: 20 }]);
         assert.deepEqual(field(a, 'data'), [{ owner: 'Ann', initialBalance: 0 }, { amount: 10 }, { amount: 30 }]);
-        assert.equal(store.streamVersion('a'), 3);
-        assert.equal(store.streamVersion('b'), 2);
+        assert.equal((await streamVersion(store, 'a')), 3);
+        assert.equal((await streamVersion(store, 'b')), 2);
       });
     });
 
     // --- 3. Optimistic concurrency ---
     describe('3. Optimistic concurrency', () => {
-      it('appends when the expected version matches and throws ConcurrencyConflict when it does not', () => {
-        store.append('account-1', opened(), { expectedVersion: 0 });
-        store.append('account-1', deposited(100), { expectedVersion: 1 });
+      it('appends when the expected version matches and throws ConcurrencyConflict when it does not', async () => {
+        await append(store, 'account-1', opened(), { expectedVersion: 0 });
+        await append(store, 'account-1', deposited(100), { expectedVersion: 1 });
 
-        const error = captureError(() => store.append('account-1', withdrawn(30), { expectedVersion: 1 }));
+        const error = await captureError(async () => await append(store, 'account-1', withdrawn(30), { expectedVersion: 1 }));
 
         assert.ok(error instanceof ConcurrencyConflict);
         assert.equal(error.streamId, 'account-1');
         assert.equal(error.expected, 1);
         assert.equal(error.actual, 2);
         assert.match(error.message, /expected version 1, actual version 2/);
-        assert.equal(store.streamVersion('account-1'), 2);
-        assert.equal(store.globalPosition, 2);
+        assert.equal((await streamVersion(store, 'account-1')), 2);
+        assert.equal((await globalPosition(store)), 2);
       });
 
-      it('STREAM_DOES_NOT_EXIST passes only for a new stream', () => {
-        store.append('account-1', opened(), { expectedVersion: STREAM_DOES_NOT_EXIST });
+      it('STREAM_DOES_NOT_EXIST passes only for a new stream', async () => {
+        await append(store, 'account-1', opened(), { expectedVersion: STREAM_DOES_NOT_EXIST });
 
-        const error = captureError(() =>
-          store.append('account-1', opened(), { expectedVersion: STREAM_DOES_NOT_EXIST }),
+        const error = await captureError(async () =>
+          await append(store, 'account-1', opened(), { expectedVersion: STREAM_DOES_NOT_EXIST }),
         );
 
         assert.ok(error instanceof ConcurrencyConflict);
         assert.equal(error.expected, STREAM_DOES_NOT_EXIST);
         assert.equal(error.actual, 1);
-        assert.equal(store.streamVersion('account-1'), 1);
+        assert.equal((await streamVersion(store, 'account-1')), 1);
       });
 
-      it('STREAM_EXISTS passes only once the stream has an event', () => {
-        const error = captureError(() => store.append('account-1', deposited(5), { expectedVersion: STREAM_EXISTS }));
+      it('STREAM_EXISTS passes only once the stream has an event', async () => {
+        const error = await captureError(async () => await append(store, 'account-1', deposited(5), { expectedVersion: STREAM_EXISTS }));
         assert.ok(error instanceof ConcurrencyConflict);
         assert.equal(error.actual, 0);
-        assert.equal(store.globalPosition, 0);
+        assert.equal((await globalPosition(store)), 0);
 
-        store.append('account-1', opened());
-        const result = store.append('account-1', deposited(5), { expectedVersion: STREAM_EXISTS });
+        await append(store, 'account-1', opened());
+        const result = await append(store, 'account-1', deposited(5), { expectedVersion: STREAM_EXISTS });
 
         assert.equal(result.nextExpectedStreamVersion, 2);
       });
 
-      it('NO_CONCURRENCY_CHECK (the default) appends at any version', () => {
-        store.append('account-1', opened());
-        store.append('account-1', deposited(1), { expectedVersion: NO_CONCURRENCY_CHECK });
-        store.append('account-1', deposited(2));
+      it('NO_CONCURRENCY_CHECK (the default) appends at any version', async () => {
+        await append(store, 'account-1', opened());
+        await append(store, 'account-1', deposited(1), { expectedVersion: NO_CONCURRENCY_CHECK });
+        await append(store, 'account-1', deposited(2));
 
-        assert.equal(store.streamVersion('account-1'), 3);
+        assert.equal((await streamVersion(store, 'account-1')), 3);
       });
 
-      it('appendToStream returns the next expected version; a stale one conflicts', () => {
-        const first = store.appendToStream('account-1', [opened()], { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
-        const second = store.appendToStream('account-1', [deposited(100)], {
+      it('appendToStream returns the next expected version; a stale one conflicts', async () => {
+        const first = await store.appendToStream('account-1', [opened()], { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
+        const second = await store.appendToStream('account-1', [deposited(100)], {
           expectedStreamVersion: first.nextExpectedStreamVersion,
         });
 
-        const error = captureError(() =>
-          store.appendToStream('account-1', [deposited(1)], { expectedStreamVersion: first.nextExpectedStreamVersion }),
+        const error = await captureError(async () =>
+          await store.appendToStream('account-1', [deposited(1)], { expectedStreamVersion: first.nextExpectedStreamVersion }),
         );
 
         assert.equal(first.nextExpectedStreamVersion, 1);
@@ -244,19 +255,19 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.equal(error.actual, 2);
       });
 
-      it('rejects a malformed expected version as a RangeError, not a conflict', () => {
-        assert.throws(() => store.append('account-1', opened(), { expectedVersion: -1 }), RangeError);
-        assert.throws(() => store.append('account-1', opened(), { expectedVersion: 1.5 }), RangeError);
-        assert.equal(store.globalPosition, 0);
+      it('rejects a malformed expected version as a RangeError, not a conflict', async () => {
+        await assert.rejects(async () => await append(store, 'account-1', opened(), { expectedVersion: -1 }), RangeError);
+        await assert.rejects(async () => await append(store, 'account-1', opened(), { expectedVersion: 1.5 }), RangeError);
+        assert.equal((await globalPosition(store)), 0);
       });
     });
 
     // --- 4. Batch writes ---
     describe('4. Batch writes', () => {
-      it('appends a batch as consecutive versions and positions', () => {
-        store.append('other', opened());
+      it('appends a batch as consecutive versions and positions', async () => {
+        await append(store, 'other', opened());
 
-        const result = store.appendBatch('account-1', bankAccountHistory(), { expectedVersion: STREAM_DOES_NOT_EXIST });
+        const result = await appendBatch(store, 'account-1', bankAccountHistory(), { expectedVersion: STREAM_DOES_NOT_EXIST });
 
         assert.deepEqual(field(result.records, 'stream_version'), [1, 2, 3, 4]);
         assert.deepEqual(field(result.records, 'global_position'), [2, 3, 4, 5]);
@@ -266,35 +277,35 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.equal(result.duplicate, false);
       });
 
-      it('writes nothing when the one version check fails', () => {
-        store.append('account-1', opened());
+      it('writes nothing when the one version check fails', async () => {
+        await append(store, 'account-1', opened());
 
-        assert.throws(
-          () => store.appendBatch('account-1', [deposited(1), deposited(2)], { expectedVersion: 0 }),
+        await assert.rejects(
+          async () => await appendBatch(store, 'account-1', [deposited(1), deposited(2)], { expectedVersion: 0 }),
           ConcurrencyConflict,
         );
 
-        assert.equal(store.streamVersion('account-1'), 1);
-        assert.equal(store.readAll().events.length, 1);
+        assert.equal((await streamVersion(store, 'account-1')), 1);
+        assert.equal((await store.readAll()).events.length, 1);
       });
 
-      it('writes nothing when any event of the batch is invalid', () => {
-        store.append('account-1', opened());
+      it('writes nothing when any event of the batch is invalid', async () => {
+        await append(store, 'account-1', opened());
         const unserialisable = { type: 'MoneyDeposited', data: { amount: 1n } };
 
-        assert.throws(() => store.appendBatch('account-1', [deposited(1), unserialisable]), TypeError);
-        assert.throws(() => store.appendBatch('account-1', [deposited(1), { type: '', data: {} }]), TypeError);
-        assert.throws(() => store.appendBatch('account-1', []), RangeError);
+        await assert.rejects(async () => await appendBatch(store, 'account-1', [deposited(1), unserialisable]), TypeError);
+        await assert.rejects(async () => await appendBatch(store, 'account-1', [deposited(1), { type: '', data: {} }]), TypeError);
+        await assert.rejects(async () => await appendBatch(store, 'account-1', []), RangeError);
 
-        assert.equal(store.globalPosition, 1);
-        assert.equal(store.streamVersion('account-1'), 1);
+        assert.equal((await globalPosition(store)), 1);
+        assert.equal((await streamVersion(store, 'account-1')), 1);
       });
 
-      it('notifies listeners once per batch', () => {
+      it('notifies listeners once per batch', async () => {
         const calls: number[][] = [];
         store.subscribe((records) => calls.push(field(records, 'global_position')));
 
-        store.appendBatch('account-1', bankAccountHistory());
+        await appendBatch(store, 'account-1', bankAccountHistory());
 
         assert.deepEqual(calls, [[1, 2, 3, 4]]);
       });
@@ -302,66 +313,66 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
 
     // --- 5. Global position ---
     describe('5. Global position', () => {
-      it('increments across all streams and equals the number of events appended', () => {
+      it('increments across all streams and equals the number of events appended', async () => {
         const results = [
-          store.append('a', opened()),
-          store.append('b', opened()),
-          store.append('a', deposited(5)),
-          store.appendBatch('c', [opened(), deposited(7)]),
+          await append(store, 'a', opened()),
+          await append(store, 'b', opened()),
+          await append(store, 'a', deposited(5)),
+          await appendBatch(store, 'c', [opened(), deposited(7)]),
         ];
 
         assert.deepEqual(
           results.map((result) => result.lastGlobalPosition),
           [1, 2, 3, 5],
         );
-        assert.deepEqual(field(store.readAll().events, 'global_position'), [1, 2, 3, 4, 5]);
-        assert.deepEqual(field(store.readAll().events, 'stream_id'), ['a', 'b', 'a', 'c', 'c']);
-        assert.equal(store.globalPosition, 5);
+        assert.deepEqual(field((await store.readAll()).events, 'global_position'), [1, 2, 3, 4, 5]);
+        assert.deepEqual(field((await store.readAll()).events, 'stream_id'), ['a', 'b', 'a', 'c', 'c']);
+        assert.equal((await globalPosition(store)), 5);
       });
     });
 
     // --- 6. Reading the global log ---
     describe('6. readAll from a position', () => {
-      beforeEach(() => {
-        store.appendBatch('a', [opened(), deposited(1), deposited(2)]);
-        store.appendBatch('b', [opened(), deposited(3)]);
+      beforeEach(async () => {
+        await appendBatch(store, 'a', [opened(), deposited(1), deposited(2)]);
+        await appendBatch(store, 'b', [opened(), deposited(3)]);
       });
 
-      it('returns the log from the given position, inclusive', () => {
-        const read = store.readAll({ fromPosition: 3 });
+      it('returns the log from the given position, inclusive', async () => {
+        const read = (await store.readAll({ fromPosition: 3 }));
 
         assert.deepEqual(field(read.events, 'global_position'), [3, 4, 5]);
         assert.deepEqual(field(read.events, 'stream_id'), ['a', 'b', 'b']);
         assert.equal(read.currentGlobalPosition, 5);
       });
 
-      it('honours a limit', () => {
-        assert.deepEqual(field(store.readAll({ fromPosition: 3, limit: 2 }).events, 'global_position'), [3, 4]);
-        assert.deepEqual(field(store.readAll({ limit: 1 }).events, 'global_position'), [1]);
+      it('honours a limit', async () => {
+        assert.deepEqual(field((await store.readAll({ fromPosition: 3, limit: 2 })).events, 'global_position'), [3, 4]);
+        assert.deepEqual(field((await store.readAll({ limit: 1 })).events, 'global_position'), [1]);
       });
 
-      it('returns everything by default and nothing past the end', () => {
-        assert.equal(store.readAll().events.length, 5);
-        assert.deepEqual(store.readAll({ fromPosition: 6 }), { events: [], currentGlobalPosition: 5 });
+      it('returns everything by default and nothing past the end', async () => {
+        assert.equal((await store.readAll()).events.length, 5);
+        assert.deepEqual((await store.readAll({ fromPosition: 6 })), { events: [], currentGlobalPosition: 5 });
       });
 
-      it('rejects a negative position or limit', () => {
-        assert.throws(() => store.readAll({ fromPosition: -1 }), RangeError);
-        assert.throws(() => store.readAll({ limit: -1 }), RangeError);
+      it('rejects a negative position or limit', async () => {
+        await assert.rejects(async () => (await store.readAll({ fromPosition: -1 })), RangeError);
+        await assert.rejects(async () => (await store.readAll({ limit: -1 })), RangeError);
       });
     });
 
     // --- 7. Projections ---
     describe('7. Projections', () => {
-      it('catchUp processes from its position and returns the count: 4, then 1, then 0', () => {
-        store.appendBatch('account-1', bankAccountHistory());
+      it('catchUp processes from its position and returns the count: 4, then 1, then 0', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory());
         const projection = balancesProjection(store);
 
-        const first = projection.catchUp();
+        const first = (await projection.catchUp());
         const stateAfterFirst = { ...projection.state.byAccount };
-        store.append('account-1', withdrawn(20));
-        const second = projection.catchUp();
-        const third = projection.catchUp();
+        await append(store, 'account-1', withdrawn(20));
+        const second = (await projection.catchUp());
+        const third = (await projection.catchUp());
 
         assert.equal(first, 4);
         assert.deepEqual(stateAfterFirst, { 'account-1': FINAL_BALANCE });
@@ -371,41 +382,40 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.deepEqual(projection.state.byAccount, { 'account-1': 100 });
       });
 
-      it('passes over events it has no handler for, still advancing', () => {
-        store.append('account-1', opened());
-        store.append('audit', { type: 'AuditNoted', data: { note: 'hello' } });
-        store.append('account-1', deposited(40));
+      it('passes over events it has no handler for, still advancing', async () => {
+        await append(store, 'account-1', opened());
+        await append(store, 'audit', { type: 'AuditNoted', data: { note: 'hello' } });
+        await append(store, 'account-1', deposited(40));
         const projection = balancesProjection(store);
 
-        const processed = projection.catchUp();
+        const processed = (await projection.catchUp());
 
         assert.equal(processed, 3);
         assert.equal(projection.position, 3);
         assert.deepEqual(projection.state.byAccount, { 'account-1': 40 });
       });
 
-      it('refuses two handlers for one event type', () => {
+      it('refuses two handlers for one event type', async () => {
         const projection = new Projection(store, { name: 'p', initialState: () => ({}) }).when('X', () => {});
 
-        assert.throws(() => projection.when('X', () => {}), /already handles "X"/);
+        await assert.rejects(async () => projection.when('X', () => {}), /already handles "X"/);
       });
     });
 
     // --- 8. Temporal queries ---
     describe('8. Temporal queries', () => {
-      beforeEach(() => {
-        store.append('account-1', opened());
-        store.append('account-2', opened('Bob'));
-        store.appendBatch('account-1', [deposited(100), withdrawn(30)]);
-        store.append('account-2', deposited(7));
-        store.append('account-1', deposited(50));
+      beforeEach(async () => {
+        await append(store, 'account-1', opened());
+        await append(store, 'account-2', opened('Bob'));
+        await appendBatch(store, 'account-1', [deposited(100), withdrawn(30)]);
+        await append(store, 'account-2', deposited(7));
+        await append(store, 'account-1', deposited(50));
       });
 
-      it('replays exactly the first N events of the stream', () => {
-        const balances = [0, 1, 2, 3, 4].map(
-          (upTo) =>
-            reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount, upTo }),
-        );
+      it('replays exactly the first N events of the stream', async () => {
+        const balances = await Promise.all([0, 1, 2, 3, 4].map(
+          (upTo) => reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount, upTo }),
+        ));
 
         assert.deepEqual(
           balances.map(({ state, streamVersion }) => [state.status, state.balance, streamVersion]),
@@ -419,40 +429,40 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         );
       });
 
-      it('replays the whole stream without upTo or with upTo beyond its end', () => {
-        const all = reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount });
-        const beyond = reconstructState(store, 'account-1', bankAccountHandlers, {
+      it('replays the whole stream without upTo or with upTo beyond its end', async () => {
+        const all = (await reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount }));
+        const beyond = (await reconstructState(store, 'account-1', bankAccountHandlers, {
           initialState: initialBankAccount,
           upTo: 99,
-        });
+        }));
 
         assert.deepEqual(all, beyond);
         assert.equal(all.state.balance, FINAL_BALANCE);
         assert.equal(all.streamVersion, 4);
       });
 
-      it('rejects a negative or fractional upTo', () => {
+      it('rejects a negative or fractional upTo', async () => {
         const options = { initialState: initialBankAccount };
-        assert.throws(() => reconstructState(store, 'account-1', bankAccountHandlers, { ...options, upTo: -1 }), RangeError);
-        assert.throws(() => reconstructState(store, 'account-1', bankAccountHandlers, { ...options, upTo: 0.5 }), RangeError);
+        await assert.rejects(async () => (await reconstructState(store, 'account-1', bankAccountHandlers, { ...options, upTo: -1 })), RangeError);
+        await assert.rejects(async () => (await reconstructState(store, 'account-1', bankAccountHandlers, { ...options, upTo: 0.5 })), RangeError);
       });
     });
 
     // --- 9. Snapshots ---
     describe('9. Snapshots', () => {
-      it('saveSnapshot keeps state and position; loadSnapshot restores them; catchUp resumes after', () => {
+      it('saveSnapshot keeps state and position; loadSnapshot restores them; catchUp resumes after', async () => {
         const snapshots = new InMemorySnapshotStore();
-        store.appendBatch('account-1', bankAccountHistory());
+        await appendBatch(store, 'account-1', bankAccountHistory());
         const original = balancesProjection(store, { snapshots });
-        original.catchUp();
+        (await original.catchUp());
 
         const saved = original.saveSnapshot();
-        store.append('account-1', withdrawn(20));
-        store.append('account-2', opened('Bob'));
+        await append(store, 'account-1', withdrawn(20));
+        await append(store, 'account-2', opened('Bob'));
         const resumed = balancesProjection(store, { snapshots });
-        const found = resumed.loadSnapshot();
+        const found = (await resumed.loadSnapshot());
         const restored = { position: resumed.position, state: structuredClone(resumed.state) };
-        const processed = resumed.catchUp();
+        const processed = (await resumed.catchUp());
 
         assert.deepEqual(saved, { name: 'balances', position: 4, state: { byAccount: { 'account-1': 120 } } });
         assert.equal(found, true);
@@ -462,15 +472,15 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.deepEqual(resumed.state.byAccount, { 'account-1': 100, 'account-2': 0 });
       });
 
-      it('a snapshot is a copy: later changes to the live state do not leak into it', () => {
+      it('a snapshot is a copy: later changes to the live state do not leak into it', async () => {
         const snapshots = new InMemorySnapshotStore();
-        store.appendBatch('account-1', [opened(), deposited(10)]);
+        await appendBatch(store, 'account-1', [opened(), deposited(10)]);
         const projection = balancesProjection(store, { snapshots });
-        projection.catchUp();
+        (await projection.catchUp());
         projection.saveSnapshot();
 
-        store.append('account-1', deposited(5));
-        projection.catchUp();
+        await append(store, 'account-1', deposited(5));
+        (await projection.catchUp());
 
         assert.deepEqual(snapshots.load('balances'), {
           name: 'balances',
@@ -479,74 +489,74 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         });
       });
 
-      it('loadSnapshot returns false and changes nothing when there is no snapshot', () => {
+      it('loadSnapshot returns false and changes nothing when there is no snapshot', async () => {
         const projection = balancesProjection(store, { snapshots: new InMemorySnapshotStore() });
 
-        assert.equal(projection.loadSnapshot(), false);
+        assert.equal((await projection.loadSnapshot()), false);
         assert.equal(projection.position, 0);
         assert.deepEqual(projection.state, { byAccount: {} });
       });
 
-      it('refuses a snapshot that is ahead of the store', () => {
+      it('refuses a snapshot that is ahead of the store', async () => {
         const snapshots = new InMemorySnapshotStore();
         snapshots.save({ name: 'balances', position: 3, state: { byAccount: {} } });
-        store.append('account-1', opened());
+        await append(store, 'account-1', opened());
 
-        assert.throws(() => balancesProjection(store, { snapshots }).loadSnapshot(), /position 3, beyond the store's 1/);
+        await assert.rejects(async () => balancesProjection(store, { snapshots }).loadSnapshot(), /position 3, beyond the store's 1/);
       });
 
-      it('refuses to snapshot without a snapshot store', () => {
-        assert.throws(() => balancesProjection(store).saveSnapshot(), /has no snapshot store/);
+      it('refuses to snapshot without a snapshot store', async () => {
+        await assert.rejects(async () => balancesProjection(store).saveSnapshot(), /has no snapshot store/);
       });
     });
 
     // --- 10. Live projections ---
     describe('10. Live projections', () => {
-      it('after one catch-up, every later append updates the projection with no further call', () => {
-        store.appendBatch('account-1', [opened(), deposited(100)]);
+      it('after one catch-up, every later append updates the projection with no further call', async () => {
+        await appendBatch(store, 'account-1', [opened(), deposited(100)]);
         const projection = balancesProjection(store);
 
-        const caughtUp = projection.startLive();
-        store.append('account-1', withdrawn(30));
+        const caughtUp = (await projection.startLive());
+        await append(store, 'account-1', withdrawn(30));
         const afterAppend = projection.state.byAccount['account-1'];
-        store.appendBatch('account-2', [opened('Bob'), deposited(5)]);
+        await appendBatch(store, 'account-2', [opened('Bob'), deposited(5)]);
 
         assert.equal(caughtUp, 2);
         assert.equal(afterAppend, 70);
         assert.deepEqual(projection.state.byAccount, { 'account-1': 70, 'account-2': 5 });
         assert.equal(projection.position, 5);
-        assert.equal(projection.catchUp(), 0);
+        assert.equal((await projection.catchUp()), 0);
       });
 
-      it('stopLive stops following; catchUp picks up what was missed', () => {
+      it('stopLive stops following; catchUp picks up what was missed', async () => {
         const projection = balancesProjection(store);
-        projection.startLive();
-        store.append('account-1', opened());
+        (await projection.startLive());
+        await append(store, 'account-1', opened());
 
         projection.stopLive();
-        store.append('account-1', deposited(10));
+        await append(store, 'account-1', deposited(10));
 
         assert.equal(projection.isLive, false);
         assert.deepEqual(projection.state.byAccount, { 'account-1': 0 });
-        assert.equal(projection.catchUp(), 1);
+        assert.equal((await projection.catchUp()), 1);
         assert.deepEqual(projection.state.byAccount, { 'account-1': 10 });
       });
 
-      it('subscribe delivers each commit in order until unsubscribed', () => {
+      it('subscribe delivers each commit in order until unsubscribed', async () => {
         const seen: string[] = [];
         const unsubscribe = store.subscribe((records) =>
           seen.push(records.map((record) => `${record.stream_id}@${record.stream_version}`).join(',')),
         );
 
-        store.append('a', opened());
-        store.appendBatch('b', [opened(), deposited(1)]);
+        await append(store, 'a', opened());
+        await appendBatch(store, 'b', [opened(), deposited(1)]);
         unsubscribe();
-        store.append('a', deposited(2));
+        await append(store, 'a', deposited(2));
 
         assert.deepEqual(seen, ['a@1', 'b@1,b@2']);
       });
 
-      it('subscribing one function twice gives two independent subscriptions', () => {
+      it('subscribing one function twice gives two independent subscriptions', async () => {
         let calls = 0;
         const listener = () => {
           calls += 1;
@@ -554,24 +564,26 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         const first = store.subscribe(listener);
         store.subscribe(listener);
 
-        store.append('a', opened());
+        await append(store, 'a', opened());
         first();
-        store.append('a', deposited(1));
+        await append(store, 'a', deposited(1));
 
         assert.equal(calls, 3);
       });
 
-      it('a handler that appends does not make a live projection apply an event twice', () => {
+      it('a handler that appends does not make a live projection apply an event twice', async () => {
         const log: number[] = [];
+        let nested: Promise<unknown> | undefined;
         const projection = new Projection<{ count: number }>(store, { name: 'echo', initialState: () => ({ count: 0 }) })
           .when('Ping', (state, event) => {
             state.count += 1;
             log.push(event.global_position);
-            if (event.global_position === 1) store.append('pongs', { type: 'Ping', data: {} });
+            if (event.global_position === 1) nested = append(store, 'pongs', { type: 'Ping', data: {} });
           });
-        projection.startLive();
+        (await projection.startLive());
 
-        store.append('pings', { type: 'Ping', data: {} });
+        await append(store, 'pings', { type: 'Ping', data: {} });
+        await nested; // the handler's own append, queued after the first
 
         assert.deepEqual(log, [1, 2]);
         assert.equal(projection.state.count, 2);
@@ -581,58 +593,58 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
 
     // --- 11. Persistence ---
     describe('11. Persistence', () => {
-      it('a reopened store reproduces the same streams, versions, positions and keys', () => {
-        store.appendBatch('account-1', bankAccountHistory(), { expectedVersion: STREAM_DOES_NOT_EXIST });
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)), { expectedVersion: 0 });
-        store.append('account-2', { type: 'AccountOpened', data: { owner: 'Bob', initialBalance: 0 }, metadata: { by: 'test' } });
-        const before = store.readAll().events;
+      it('a reopened store reproduces the same streams, versions, positions and keys', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory(), { expectedVersion: STREAM_DOES_NOT_EXIST });
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)), { expectedVersion: 0 });
+        await append(store, 'account-2', { type: 'AccountOpened', data: { owner: 'Bob', initialBalance: 0 }, metadata: { by: 'test' } });
+        const before = (await store.readAll()).events;
 
-        const reopened = harness.reopen();
+        const reopened = (await harness.reopen());
 
-        assert.deepEqual(reopened.readAll().events, before);
-        assert.equal(reopened.globalPosition, 6);
-        assert.equal(reopened.streamVersion('account-1'), 4);
-        assert.equal(reopened.streamVersion('session-7'), 1);
-        assert.equal(reopened.streamVersion('account-2'), 1);
-        assert.equal(reopened.readStream('account-2').events[0]!.metadata?.by, 'test');
+        assert.deepEqual((await reopened.readAll()).events, before);
+        assert.equal((await globalPosition(reopened)), 6);
+        assert.equal((await streamVersion(reopened, 'account-1')), 4);
+        assert.equal((await streamVersion(reopened, 'session-7')), 1);
+        assert.equal((await streamVersion(reopened, 'account-2')), 1);
+        assert.equal((await reopened.readStream('account-2')).events[0]!.metadata?.by, 'test');
         assert.equal(
-          reopened.aggregateStream('account-1', { evolve: evolveBankAccount, initialState: initialBankAccount }).state
+          (await reopened.aggregateStream('account-1', { evolve: evolveBankAccount, initialState: initialBankAccount })).state
             .balance,
           FINAL_BALANCE,
         );
       });
 
-      it('a reopened store continues the numbering, checks versions and remembers idempotency keys', () => {
-        store.appendBatch('account-1', [opened(), deposited(100)]);
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
+      it('a reopened store continues the numbering, checks versions and remembers idempotency keys', async () => {
+        await appendBatch(store, 'account-1', [opened(), deposited(100)]);
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
 
-        const reopened = harness.reopen();
-        const next = reopened.append('account-1', withdrawn(30), { expectedVersion: 2 });
-        const replay = reopened.append('session-7', asSession(generatedEvent(UUID_1, 1)));
+        const reopened = (await harness.reopen());
+        const next = await append(reopened, 'account-1', withdrawn(30), { expectedVersion: 2 });
+        const replay = await append(reopened, 'session-7', asSession(generatedEvent(UUID_1, 1)));
 
-        assert.equal(next.records[0]!.event_id, 3);
+        assert.equal(next.records[0]!.stream_version, 3);
         assert.equal(next.lastGlobalPosition, 4);
-        assert.throws(() => reopened.append('account-1', deposited(1), { expectedVersion: 2 }), ConcurrencyConflict);
+        await assert.rejects(async () => await append(reopened, 'account-1', deposited(1), { expectedVersion: 2 }), ConcurrencyConflict);
         assert.equal(replay.duplicate, true);
         assert.equal(replay.lastGlobalPosition, 3);
-        assert.equal(reopened.globalPosition, 4);
+        assert.equal((await globalPosition(reopened)), 4);
       });
     });
 
     // --- 12. Handlers are pure folds ---
     describe('12. Pure folds over the bank account', () => {
-      it('open, deposit 100, withdraw 30, deposit 50 gives 120 by every fold', () => {
-        store.appendBatch('account-1', bankAccountHistory());
+      it('open, deposit 100, withdraw 30, deposit 50 gives 120 by every fold', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory());
 
-        const reconstructed = reconstructState(store, 'account-1', bankAccountHandlers, {
+        const reconstructed = (await reconstructState(store, 'account-1', bankAccountHandlers, {
           initialState: initialBankAccount,
-        });
-        const aggregated = store.aggregateStream('account-1', {
+        }));
+        const aggregated = (await store.aggregateStream('account-1', {
           evolve: evolveBankAccount,
           initialState: initialBankAccount,
-        });
+        }));
         const projection = balancesProjection(store);
-        projection.catchUp();
+        (await projection.catchUp());
 
         const expected: BankAccount = { status: 'open', owner: 'Ada', balance: 120, transactionCount: 3 };
         assert.deepEqual(reconstructed.state, expected);
@@ -640,37 +652,37 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.equal(projection.state.byAccount['account-1'], FINAL_BALANCE);
       });
 
-      it('folding twice gives the same state and leaves the stored events unchanged', () => {
-        store.appendBatch('account-1', bankAccountHistory());
-        const before = structuredClone(store.readStream('account-1').events);
+      it('folding twice gives the same state and leaves the stored events unchanged', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory());
+        const before = structuredClone((await store.readStream('account-1')).events);
 
-        const first = reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount });
-        const second = reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount });
+        const first = (await reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount }));
+        const second = (await reconstructState(store, 'account-1', bankAccountHandlers, { initialState: initialBankAccount }));
 
         assert.deepEqual(first, second);
         assert.notEqual(first.state, second.state);
-        assert.deepEqual(store.readStream('account-1').events, before);
+        assert.deepEqual((await store.readStream('account-1')).events, before);
       });
 
-      it('a handler cannot change the event it folds', () => {
-        store.append('account-1', deposited(100));
+      it('a handler cannot change the event it folds', async () => {
+        await append(store, 'account-1', deposited(100));
         const sneaky = { MoneyDeposited: (_state: object, event: StoredEvent<{ amount: number }>) => {
           (event.data as { amount: number }).amount = 0;
         } };
 
-        attempt(() => reconstructState(store, 'account-1', sneaky, { initialState: () => ({}) }));
+        await attempt(async () => (await reconstructState(store, 'account-1', sneaky, { initialState: () => ({}) })));
 
-        assert.deepEqual(store.readStream('account-1').events[0]!.data, { amount: 100 });
+        assert.deepEqual((await store.readStream('account-1')).events[0]!.data, { amount: 100 });
       });
 
-      it('aggregateStream honours a read range', () => {
-        store.appendBatch('account-1', bankAccountHistory());
+      it('aggregateStream honours a read range', async () => {
+        await appendBatch(store, 'account-1', bankAccountHistory());
 
-        const result = store.aggregateStream('account-1', {
+        const result = (await store.aggregateStream('account-1', {
           evolve: evolveBankAccount,
           initialState: initialBankAccount,
           read: { to: 2 },
-        });
+        }));
 
         assert.equal(result.state.balance, 100);
         assert.equal(result.currentStreamVersion, 4);
@@ -679,52 +691,52 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
 
     // --- 13. Idempotency ---
     describe('13. Idempotency', () => {
-      it('keeps a generated event whole as data and keys it by its event_id', () => {
+      it('keeps a generated event whole as data and keys it by its event_id', async () => {
         const event = generatedEvent(UUID_1, 1, 'login');
 
-        const result = store.append('session-7', asSession(event));
+        const result = await append(store, 'session-7', asSession(event));
 
         assert.deepEqual(result.records[0]!.data, event);
         assert.equal(result.records[0]!.idempotency_key, UUID_1);
         assert.equal(result.records[0]!.type, 'login');
       });
 
-      it('does not append an event whose key is stored; says duplicate with the stored positions', () => {
-        store.append('other', opened());
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
-        store.append('session-7', asSession(generatedEvent(UUID_2, 2)));
+      it('does not append an event whose key is stored; says duplicate with the stored positions', async () => {
+        await append(store, 'other', opened());
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
+        await append(store, 'session-7', asSession(generatedEvent(UUID_2, 2)));
         const notified: number[] = [];
         store.subscribe((records) => notified.push(...field(records, 'global_position')));
 
-        const again = store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
+        const again = await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
 
         assert.equal(again.duplicate, true);
         assert.equal(again.nextExpectedStreamVersion, 1);
         assert.equal(again.lastGlobalPosition, 2);
         assert.equal(again.createdNewStream, false);
         assert.equal(again.records[0]!.idempotency_key, UUID_1);
-        assert.equal(store.globalPosition, 3);
-        assert.equal(store.streamVersion('session-7'), 2);
+        assert.equal((await globalPosition(store)), 3);
+        assert.equal((await streamVersion(store, 'session-7')), 2);
         assert.deepEqual(notified, []);
       });
 
-      it('a retry with its original expected version is a duplicate even after the stream moved on', () => {
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)), { expectedVersion: STREAM_DOES_NOT_EXIST });
-        store.append('session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 1 });
+      it('a retry with its original expected version is a duplicate even after the stream moved on', async () => {
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)), { expectedVersion: STREAM_DOES_NOT_EXIST });
+        await append(store, 'session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 1 });
 
-        const retry = store.append('session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 1 });
+        const retry = await append(store, 'session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 1 });
 
         assert.equal(retry.duplicate, true);
         assert.equal(retry.nextExpectedStreamVersion, 2);
-        assert.equal(store.globalPosition, 2);
+        assert.equal((await globalPosition(store)), 2);
       });
 
-      it('a replay whose expected version does not match its original write is an IdempotencyConflict', () => {
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
-        store.append('session-7', asSession(generatedEvent(UUID_2, 2)));
+      it('a replay whose expected version does not match its original write is an IdempotencyConflict', async () => {
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
+        await append(store, 'session-7', asSession(generatedEvent(UUID_2, 2)));
 
-        const error = captureError(() =>
-          store.append('session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 2 }),
+        const error = await captureError(async () =>
+          await append(store, 'session-7', asSession(generatedEvent(UUID_2, 2)), { expectedVersion: 2 }),
         );
 
         assert.ok(error instanceof IdempotencyConflict);
@@ -732,11 +744,11 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.match(error.message, /written after version 1/);
       });
 
-      it('honours an explicit key, and null opts out', () => {
-        const first = store.append('a', { type: 'Noted', data: { n: 1 }, idempotencyKey: 'cmd-42' });
-        const again = store.append('a', { type: 'Noted', data: { n: 1 }, idempotencyKey: 'cmd-42' });
-        const noKey1 = store.append('b', { ...asSession(generatedEvent(UUID_3, 1)), idempotencyKey: null });
-        const noKey2 = store.append('b', { ...asSession(generatedEvent(UUID_3, 1)), idempotencyKey: null });
+      it('honours an explicit key, and null opts out', async () => {
+        const first = await append(store, 'a', { type: 'Noted', data: { n: 1 }, idempotencyKey: 'cmd-42' });
+        const again = await append(store, 'a', { type: 'Noted', data: { n: 1 }, idempotencyKey: 'cmd-42' });
+        const noKey1 = await append(store, 'b', { ...asSession(generatedEvent(UUID_3, 1)), idempotencyKey: null });
+        const noKey2 = await append(store, 'b', { ...asSession(generatedEvent(UUID_3, 1)), idempotencyKey: null });
 
         assert.equal(first.duplicate, false);
         assert.equal(again.duplicate, true);
@@ -744,69 +756,131 @@ export function describeEventStoreContract(name: string, factory: () => EventSto
         assert.equal(noKey1.duplicate, false);
         assert.equal(noKey2.duplicate, false);
         assert.equal('idempotency_key' in noKey2.records[0]!, false);
-        assert.equal(store.globalPosition, 3);
-        assert.throws(() => store.append('a', { type: 'Noted', data: {}, idempotencyKey: '' }), TypeError);
+        assert.equal((await globalPosition(store)), 3);
+        await assert.rejects(async () => await append(store, 'a', { type: 'Noted', data: {}, idempotencyKey: '' }), TypeError);
       });
 
-      it('a batch already stored whole, in order, is an idempotent replay', () => {
+      it('a batch already stored whole, in order, is an idempotent replay', async () => {
         const events = [UUID_1, UUID_2, UUID_3].map((id, index) => asSession(generatedEvent(id, index + 1)));
-        const original = store.appendBatch('session-7', events, { expectedVersion: STREAM_DOES_NOT_EXIST });
-        store.append('session-7', deposited(1));
+        const original = await appendBatch(store, 'session-7', events, { expectedVersion: STREAM_DOES_NOT_EXIST });
+        await append(store, 'session-7', deposited(1));
 
-        const replay = store.appendBatch('session-7', events, { expectedVersion: STREAM_DOES_NOT_EXIST });
+        const replay = await appendBatch(store, 'session-7', events, { expectedVersion: STREAM_DOES_NOT_EXIST });
 
         assert.equal(replay.duplicate, true);
         assert.deepEqual(replay.records, original.records);
         assert.equal(replay.nextExpectedStreamVersion, 3);
         assert.equal(replay.lastGlobalPosition, 3);
-        assert.equal(store.globalPosition, 4);
+        assert.equal((await globalPosition(store)), 4);
       });
 
-      it('a batch only partly stored is an IdempotencyConflict and writes nothing', () => {
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
+      it('a batch only partly stored is an IdempotencyConflict and writes nothing', async () => {
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
 
-        const error = captureError(() =>
-          store.appendBatch('session-7', [asSession(generatedEvent(UUID_1, 1)), asSession(generatedEvent(UUID_2, 2))]),
+        const error = await captureError(async () =>
+          await appendBatch(store, 'session-7', [asSession(generatedEvent(UUID_1, 1)), asSession(generatedEvent(UUID_2, 2))]),
         );
 
         assert.ok(error instanceof IdempotencyConflict);
         assert.deepEqual(error.keys, [UUID_1]);
         assert.match(error.message, /1 of the batch's 2 events are already stored/);
-        assert.equal(store.globalPosition, 1);
+        assert.equal((await globalPosition(store)), 1);
       });
 
-      it('a stored batch replayed in another order is an IdempotencyConflict', () => {
-        store.appendBatch('session-7', [asSession(generatedEvent(UUID_1, 1)), asSession(generatedEvent(UUID_2, 2))]);
+      it('a stored batch replayed in another order is an IdempotencyConflict', async () => {
+        await appendBatch(store, 'session-7', [asSession(generatedEvent(UUID_1, 1)), asSession(generatedEvent(UUID_2, 2))]);
 
-        assert.throws(
-          () =>
-            store.appendBatch('session-7', [asSession(generatedEvent(UUID_2, 2)), asSession(generatedEvent(UUID_1, 1))]),
+        await assert.rejects(
+          async () =>
+            await appendBatch(store, 'session-7', [asSession(generatedEvent(UUID_2, 2)), asSession(generatedEvent(UUID_1, 1))]),
           IdempotencyConflict,
         );
-        assert.equal(store.globalPosition, 2);
+        assert.equal((await globalPosition(store)), 2);
       });
 
-      it('a key stored in another stream, or repeated in one batch, is an IdempotencyConflict', () => {
-        store.append('session-7', asSession(generatedEvent(UUID_1, 1)));
+      it('a key stored in another stream, or repeated in one batch, is an IdempotencyConflict', async () => {
+        await append(store, 'session-7', asSession(generatedEvent(UUID_1, 1)));
 
-        const elsewhere = captureError(() => store.append('session-8', asSession(generatedEvent(UUID_1, 1))));
-        const twice = captureError(() =>
-          store.appendBatch('session-9', [asSession(generatedEvent(UUID_2, 1)), asSession(generatedEvent(UUID_2, 1))]),
+        const elsewhere = await captureError(async () => await append(store, 'session-8', asSession(generatedEvent(UUID_1, 1))));
+        const twice = await captureError(async () =>
+          await appendBatch(store, 'session-9', [asSession(generatedEvent(UUID_2, 1)), asSession(generatedEvent(UUID_2, 1))]),
         );
 
         assert.ok(elsewhere instanceof IdempotencyConflict);
         assert.match(elsewhere.message, /already stored in stream "session-7"/);
         assert.ok(twice instanceof IdempotencyConflict);
         assert.match(twice.message, /twice in one batch/);
-        assert.equal(store.globalPosition, 1);
+        assert.equal((await globalPosition(store)), 1);
+      });
+    });
+
+    // --- 11b. Concurrent appends: applied one at a time, in call order ---
+    describe('11b. Concurrent appends', () => {
+      it('of 10 appends racing with expected version 0, exactly the first wins; the rest conflict and write nothing', async () => {
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => append(store, 'race', deposited(i), { expectedVersion: 0 })));
+
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', ...Array.from({ length: 9 }, () => 'rejected')]);
+        assert.ok(results.slice(1).every((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyConflict));
+        assert.deepEqual((await store.readStream<{ amount: number }>('race')).events.map((e) => e.data.amount), [0]);
+      });
+
+      it('unchecked appends issued together land in call order, without gaps', async () => {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => append(store, `s-${i % 3}`, deposited(i))));
+
+        const { events } = await store.readAll();
+        assert.deepEqual(events.map((e) => (e.data as { amount: number }).amount), Array.from({ length: 50 }, (_, i) => i));
+        assert.deepEqual(events.map((e) => e.global_position), Array.from({ length: 50 }, (_, i) => i + 1));
+        const reopened = await harness.reopen();
+        assert.deepEqual((await reopened.readAll()).events, events);
+      });
+    });
+
+    // --- 12. Limits: what a store holds can always be serialised and read back ---
+    describe('12. Nesting and size limits (the same in every store)', () => {
+      const nested = (depth: number): unknown => {
+        let v: unknown = 'leaf';
+        for (let i = 0; i < depth; i++) v = { n: v };
+        return v;
+      };
+
+      it(`accepts data nested ${MAX_EVENT_DEPTH} deep and refuses ${MAX_EVENT_DEPTH + 1}, writing nothing`, async () => {
+        await append(store, 'deep', { type: 'Deep', data: nested(MAX_EVENT_DEPTH) });
+        const error = await captureError(() => append(store, 'deep', { type: 'Deep', data: nested(MAX_EVENT_DEPTH + 1) }));
+
+        assert.ok(error instanceof EventLimitExceeded);
+        assert.equal(error.limit, 'depth');
+        assert.equal(error.message, `data of event 1 nests more than ${MAX_EVENT_DEPTH} levels deep; allowed: at most ${MAX_EVENT_DEPTH}`);
+        assert.equal(await globalPosition(store), 1);
+      });
+
+      it('refuses data nested 10,000 deep without overflowing the stack, and keeps serving reads', async () => {
+        const error = await captureError(() => append(store, 'deep', { type: 'Deep', data: nested(10_000) }));
+        const metadata = await captureError(() => append(store, 'deep', { type: 'Deep', data: {}, metadata: nested(5_000) as Record<string, unknown> }));
+
+        assert.ok(error instanceof EventLimitExceeded);
+        assert.ok(metadata instanceof EventLimitExceeded);
+        assert.match(metadata.message, /^metadata of event 1 nests more than/);
+        assert.deepEqual((await store.readAll()).events, []);
+      });
+
+      it(`refuses an event over ${MAX_EVENT_BYTES} bytes of JSON, and a batch holding one writes nothing`, async () => {
+        const big = { type: 'Big', data: { pad: 'x'.repeat(MAX_EVENT_BYTES) } };
+        const error = await captureError(() => appendBatch(store, 'big', [opened(), big]));
+
+        assert.ok(error instanceof EventLimitExceeded);
+        assert.equal(error.limit, 'bytes');
+        assert.equal(error.message, `event 2 ("Big") is ${MAX_EVENT_BYTES + 10} bytes as JSON; allowed: at most ${MAX_EVENT_BYTES} bytes per event`);
+        assert.equal(await globalPosition(store), 0);
+        await append(store, 'big', { type: 'Big', data: { pad: 'x'.repeat(MAX_EVENT_BYTES - 10) } });
+        assert.equal(await globalPosition(store), 1);
       });
     });
   });
 }
 
-function captureError(action: () => unknown): unknown {
+async function captureError(action: () => unknown): Promise<unknown> {
   try {
-    action();
+    await action();
   } catch (error) {
     return error;
   }
@@ -814,9 +888,9 @@ function captureError(action: () => unknown): unknown {
 }
 
 /** Runs an action that may throw (a write to a frozen object throws only in strict mode). */
-function attempt(action: () => unknown): void {
+async function attempt(action: () => unknown): Promise<void> {
   try {
-    action();
+    await action();
   } catch {
     // The outcome is asserted on the store, not on whether this threw.
   }

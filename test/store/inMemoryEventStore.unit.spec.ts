@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { InMemoryEventStore, type StoredEvent } from '../../src/store/index.js';
 import { deposited, opened } from './bankAccount.js';
-import { describeEventStoreContract, type EventStoreHarness } from './eventStoreContract.js';
+import { append, appendBatch, describeEventStoreContract, globalPosition, streamVersion, type EventStoreHarness } from './eventStoreContract.js';
 
 /** In memory, "reopening" rebuilds a store from the first one's records. */
 function inMemoryHarness(): EventStoreHarness {
@@ -10,31 +10,31 @@ function inMemoryHarness(): EventStoreHarness {
     get store() {
       return current;
     },
-    reopen() {
-      current = new InMemoryEventStore({ records: current.readAll().events });
+    async reopen() {
+      current = new InMemoryEventStore({ records: (await current.readAll()).events });
       return current;
     },
-    dispose() {},
+    async dispose() {},
   };
 }
 
 describeEventStoreContract('InMemoryEventStore', inMemoryHarness);
 
 describe('InMemoryEventStore', () => {
-  it('leaves recorded_at out unless given a clock', () => {
+  it('leaves recorded_at out unless given a clock', async () => {
     const store = new InMemoryEventStore();
 
-    const { records } = store.append('a', opened());
+    const { records } = await append(store, 'a', opened());
 
     assert.equal('recorded_at' in records[0]!, false);
   });
 
-  it('stamps recorded_at from an injected clock, one time per batch', () => {
+  it('stamps recorded_at from an injected clock, one time per batch', async () => {
     let tick = 0;
     const store = new InMemoryEventStore({ clock: () => new Date(Date.UTC(2024, 4, 1, 10, 0, tick++)) });
 
-    const batch = store.appendBatch('a', [opened(), deposited(1)]);
-    const single = store.append('a', deposited(2));
+    const batch = await appendBatch(store, 'a', [opened(), deposited(1)]);
+    const single = await append(store, 'a', deposited(2));
 
     assert.deepEqual(
       [...batch.records, ...single.records].map((record) => record.recorded_at),
@@ -42,9 +42,8 @@ describe('InMemoryEventStore', () => {
     );
   });
 
-  it('refuses initial records that do not continue the log', () => {
+  it('refuses initial records that do not continue the log', async () => {
     const gap: StoredEvent = {
-      event_id: 1,
       stream_id: 'a',
       stream_version: 1,
       global_position: 2,
@@ -52,10 +51,10 @@ describe('InMemoryEventStore', () => {
       data: {},
     };
 
-    assert.throws(() => new InMemoryEventStore({ records: [gap] }), /Initial record 1 .*global_position 2 where 1/);
+    await assert.rejects(async () => new InMemoryEventStore({ records: [gap] }), /Initial record 1 .*global_position 2 where 1/);
   });
 
-  it('reports a throwing listener without failing the append or skipping other listeners', () => {
+  it('reports a throwing listener without failing the append or skipping other listeners', async () => {
     const reported: [string, number][] = [];
     const store = new InMemoryEventStore({
       onListenerError: (error, records) => reported.push([(error as Error).message, records.length]),
@@ -66,12 +65,12 @@ describe('InMemoryEventStore', () => {
     });
     store.subscribe((records) => seen.push(records[0]!.global_position));
 
-    const result = store.append('a', opened());
+    const result = await append(store, 'a', opened());
 
     assert.equal(result.lastGlobalPosition, 1);
     assert.deepEqual(reported, [['listener broke', 1]]);
     assert.deepEqual(seen, [1]);
-    assert.equal(store.globalPosition, 1);
+    assert.equal((await globalPosition(store)), 1);
   });
 
   it('rethrows a listener error asynchronously by default, after the append committed', async () => {
@@ -87,8 +86,8 @@ describe('InMemoryEventStore', () => {
       caught = error;
     });
     try {
-      store.append('a', opened());
-      const committed = store.globalPosition;
+      await append(store, 'a', opened());
+      const committed = (await globalPosition(store));
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       assert.equal(committed, 1);

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   encodeJsonlRecords,
   EventLogCorruption,
+  EventLogLocationError,
   JsonlEventStore,
   type JsonlEventStoreOptions,
   type JsonlRecoveryReport,
 } from '../../src/store/index.js';
 import { bankAccountHistory, deposited, opened, withdrawn } from './bankAccount.js';
-import { describeEventStoreContract, type EventStoreHarness } from './eventStoreContract.js';
+import { append, appendBatch, describeEventStoreContract, globalPosition, streamVersion, type EventStoreHarness } from './eventStoreContract.js';
 
 const failOnRecovery: JsonlEventStoreOptions = {
   onRecovery: (report) => {
@@ -29,13 +30,13 @@ function jsonlHarness(options: JsonlEventStoreOptions = {}): EventStoreHarness {
     get store() {
       return current;
     },
-    reopen() {
-      current.close();
+    async reopen() {
+      await current.close();
       current = new JsonlEventStore(file, { ...failOnRecovery, ...options });
       return current;
     },
-    dispose() {
-      current.close();
+    async dispose() {
+      await current.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -60,23 +61,22 @@ describe('JsonlEventStore', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mockjutsu-store-'));
     file = path.join(dir, 'events.jsonl');
   });
-  afterEach(() => {
-    for (const store of open.splice(0)) store.close();
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   describe('file format', () => {
-    it('holds one JSON record per line, exactly the records the store returns', () => {
+    it('holds one JSON record per line, exactly the records the store returns', async () => {
       const store = openStore();
-      store.appendBatch('account-1', bankAccountHistory());
-      store.append('account-2', opened('Bob'));
+      await appendBatch(store, 'account-1', bankAccountHistory());
+      await append(store, 'account-2', opened('Bob'));
 
       const text = readFileSync(file, 'utf8');
 
-      assert.equal(text, encodeJsonlRecords(store.readAll().events));
+      assert.equal(text, encodeJsonlRecords((await store.readAll()).events));
       assert.equal(lines(text).length, 6);
       assert.deepEqual(JSON.parse(lines(text)[1]!), {
-        event_id: 2,
         stream_id: 'account-1',
         stream_version: 2,
         global_position: 2,
@@ -85,26 +85,39 @@ describe('JsonlEventStore', () => {
       });
     });
 
-    it('creates a missing directory and file on open', () => {
+    it('creates a missing file, but never a missing directory (a typo must not create a tree)', async () => {
+      const store = openStore(failOnRecovery, path.join(dir, 'new.jsonl'));
+      await append(store, 'account-1', opened());
+      assert.equal(statSync(path.join(dir, 'new.jsonl')).size > 0, true);
+
       const nested = path.join(dir, 'a', 'b', 'events.jsonl');
-
-      const store = openStore(failOnRecovery, nested);
-      store.append('account-1', opened());
-
-      assert.equal(statSync(nested).size > 0, true);
-      assert.equal(store.file, nested);
+      assert.throws(() => openStore(failOnRecovery, nested), (error: unknown) =>
+        error instanceof EventLogLocationError &&
+        error.message === `cannot open the event store ${nested}: directory ${path.join(dir, 'a', 'b')} does not exist; create it first`);
+      assert.equal(existsSync(path.join(dir, 'a')), false);
     });
 
-    it('writes nothing for a rejected append', () => {
+    it('refuses a path that is not a regular file (a FIFO, a device)', async () => {
+      assert.throws(() => openStore(failOnRecovery, '/dev/null'), /cannot open the event store \/dev\/null: it is not a regular file/);
+      assert.throws(() => openStore(failOnRecovery, dir), EventLogLocationError);
+    });
+
+    it('loads a file of an earlier version, whose records carry an integer event_id, and drops that field', async () => {
+      writeFileSync(file, `${JSON.stringify({ event_id: 1, stream_id: 'a', stream_version: 1, global_position: 1, type: 'X', data: {} })}\n`);
       const store = openStore();
-      store.append('account-1', opened());
+      assert.deepEqual((await store.readAll()).events, [{ stream_id: 'a', stream_version: 1, global_position: 1, type: 'X', data: {} }]);
+    });
+
+    it('writes nothing for a rejected append', async () => {
+      const store = openStore();
+      await append(store, 'account-1', opened());
       const size = statSync(file).size;
 
-      assert.throws(() => store.appendBatch('account-1', [deposited(1), { type: 'Bad', data: undefined }]), TypeError);
-      assert.throws(() => store.append('account-1', deposited(1), { expectedVersion: 0 }));
-      store.append('account-1', { ...deposited(1), idempotencyKey: 'k' });
+      await assert.rejects(async () => await appendBatch(store, 'account-1', [deposited(1), { type: 'Bad', data: undefined }]), TypeError);
+      await assert.rejects(async () => await append(store, 'account-1', deposited(1), { expectedVersion: 0 }));
+      await append(store, 'account-1', { ...deposited(1), idempotencyKey: 'k' });
       const sizeAfterKeyed = statSync(file).size;
-      const duplicate = store.append('account-1', { ...deposited(1), idempotencyKey: 'k' });
+      const duplicate = await append(store, 'account-1', { ...deposited(1), idempotencyKey: 'k' });
 
       assert.equal(duplicate.duplicate, true);
       assert.equal(statSync(file).size, sizeAfterKeyed);
@@ -112,24 +125,24 @@ describe('JsonlEventStore', () => {
       assert.ok(sizeAfterKeyed > size);
     });
 
-    it('refuses appends once closed, but still serves reads', () => {
+    it('refuses appends once closed, but still serves reads', async () => {
       const store = openStore();
-      store.append('account-1', opened());
+      await append(store, 'account-1', opened());
 
-      store.close();
+      await store.close();
 
       assert.equal(store.isOpen, false);
-      assert.throws(() => store.append('account-1', deposited(1)), /is closed/);
-      assert.equal(store.readStream('account-1').events.length, 1);
-      assert.equal(store.globalPosition, 1);
+      await assert.rejects(async () => await append(store, 'account-1', deposited(1)), /is closed/);
+      assert.equal((await store.readStream('account-1')).events.length, 1);
+      assert.equal((await globalPosition(store)), 1);
     });
   });
 
   describe('torn last line', () => {
-    it('is truncated and reported with its byte offset and text', () => {
+    it('is truncated and reported with its byte offset and text', async () => {
       const first = openStore();
-      first.appendBatch('account-1', [opened(), deposited(100)]);
-      first.close();
+      await appendBatch(first, 'account-1', [opened(), deposited(100)]);
+      await first.close();
       const goodSize = statSync(file).size;
       const torn = '{"event_id":3,"stream_id":"account-1","stream_ver';
       appendFileSync(file, torn);
@@ -148,31 +161,31 @@ describe('JsonlEventStore', () => {
       assert.deepEqual(reports, [expected]);
       assert.deepEqual(reopened.recovery, expected);
       assert.equal(statSync(file).size, goodSize);
-      assert.equal(reopened.globalPosition, 2);
-      assert.equal(reopened.streamVersion('account-1'), 2);
+      assert.equal((await globalPosition(reopened)), 2);
+      assert.equal((await streamVersion(reopened, 'account-1')), 2);
     });
 
-    it('leaves a file that appends continue cleanly and that reopens without recovery', () => {
+    it('leaves a file that appends continue cleanly and that reopens without recovery', async () => {
       const first = openStore();
-      first.append('account-1', opened());
-      first.close();
+      await append(first, 'account-1', opened());
+      await first.close();
       appendFileSync(file, '{"event_id":2,');
       const recovered = openStore({ onRecovery: () => {} });
 
-      const next = recovered.append('account-1', withdrawn(5));
-      recovered.close();
+      const next = await append(recovered, 'account-1', withdrawn(5));
+      await recovered.close();
       const again = openStore();
 
-      assert.equal(next.records[0]!.event_id, 2);
+      assert.equal(next.records[0]!.stream_version, 2);
       assert.equal(again.recovery, undefined);
-      assert.equal(again.globalPosition, 2);
-      assert.deepEqual(again.readAll().events, recovered.readAll().events);
+      assert.equal((await globalPosition(again)), 2);
+      assert.deepEqual((await again.readAll()).events, (await recovered.readAll()).events);
     });
 
-    it('counts a newline-terminated last line that is not JSON (zero-filled block) as torn', () => {
+    it('counts a newline-terminated last line that is not JSON (zero-filled block) as torn', async () => {
       const first = openStore();
-      first.append('account-1', opened());
-      first.close();
+      await append(first, 'account-1', opened());
+      await first.close();
       const goodSize = statSync(file).size;
       appendFileSync(file, '\0\0\0\0\n');
       const reports: JsonlRecoveryReport[] = [];
@@ -184,14 +197,14 @@ describe('JsonlEventStore', () => {
       assert.equal(reports[0]!.droppedBytes, 5);
       assert.equal(reports[0]!.text, '\0\0\0\0\n');
       assert.match(reports[0]!.reason, /^not valid JSON/);
-      assert.equal(reopened.globalPosition, 1);
+      assert.equal((await globalPosition(reopened)), 1);
       assert.equal(statSync(file).size, goodSize);
     });
 
-    it('drops an unterminated last line even when it parses: it was never acknowledged', () => {
+    it('drops an unterminated last line even when it parses: it was never acknowledged', async () => {
       const first = openStore();
-      first.appendBatch('account-1', [opened(), deposited(1)]);
-      first.close();
+      await appendBatch(first, 'account-1', [opened(), deposited(1)]);
+      await first.close();
       const text = readFileSync(file, 'utf8');
       writeFileSync(file, text.slice(0, -1));
       const reports: JsonlRecoveryReport[] = [];
@@ -201,13 +214,13 @@ describe('JsonlEventStore', () => {
       assert.equal(reports.length, 1);
       assert.equal(reports[0]!.lineNumber, 2);
       assert.equal(reports[0]!.text, lines(text)[1]);
-      assert.equal(reopened.globalPosition, 1);
+      assert.equal((await globalPosition(reopened)), 1);
     });
 
     it('emits a process warning when no onRecovery is given', async () => {
       const first = openStore();
-      first.append('account-1', opened());
-      first.close();
+      await append(first, 'account-1', opened());
+      await first.close();
       appendFileSync(file, '{"torn');
       // Keep Node's default printer quiet while this warning is expected.
       const printers = process.listeners('warning');
@@ -230,16 +243,16 @@ describe('JsonlEventStore', () => {
   });
 
   describe('corrupt line before the last', () => {
-    it('is a hard error naming the file and line, and the file is left untouched', () => {
+    it('is a hard error naming the file and line, and the file is left untouched', async () => {
       const first = openStore();
-      first.appendBatch('account-1', bankAccountHistory());
-      first.close();
+      await appendBatch(first, 'account-1', bankAccountHistory());
+      await first.close();
       const text = lines(readFileSync(file, 'utf8'));
       text[1] = '{"event_id":2,"stream_id":"account-1" GARBAGE';
       const damaged = text.join('\n');
       writeFileSync(file, damaged);
 
-      const error = captureError(() => openStore());
+      const error = await captureError(() => openStore());
 
       assert.ok(error instanceof EventLogCorruption);
       assert.equal(error.file, file);
@@ -248,55 +261,55 @@ describe('JsonlEventStore', () => {
       assert.equal(readFileSync(file, 'utf8'), damaged);
     });
 
-    it('rejects an empty line in the middle', () => {
+    it('rejects an empty line in the middle', async () => {
       const first = openStore();
-      first.appendBatch('account-1', [opened(), deposited(1)]);
-      first.close();
+      await appendBatch(first, 'account-1', [opened(), deposited(1)]);
+      await first.close();
       const text = lines(readFileSync(file, 'utf8'));
       writeFileSync(file, `${text[0]}\n\n${text[1]}\n`);
 
-      assert.throws(() => openStore(), (error: unknown) => error instanceof EventLogCorruption && error.lineNumber === 2);
+      await assert.rejects(async () => openStore(), (error: unknown) => error instanceof EventLogCorruption && error.lineNumber === 2);
     });
 
-    it('rejects a well-formed record that breaks the numbering, even on the last line', () => {
+    it('rejects a well-formed record that breaks the numbering, even on the last line', async () => {
       const first = openStore();
-      first.appendBatch('account-1', [opened(), deposited(1), deposited(2)]);
-      first.close();
+      await appendBatch(first, 'account-1', [opened(), deposited(1), deposited(2)]);
+      await first.close();
       const text = lines(readFileSync(file, 'utf8'));
       const third = JSON.parse(text[2]!) as Record<string, unknown>;
       text[2] = JSON.stringify({ ...third, global_position: 7 });
       writeFileSync(file, text.join('\n'));
 
-      const error = captureError(() => openStore());
+      const error = await captureError(() => openStore());
 
       assert.ok(error instanceof EventLogCorruption);
       assert.equal(error.lineNumber, 3);
       assert.match(error.message, /global_position 7 where 3 was expected/);
     });
 
-    it('rejects a record of the wrong shape', () => {
-      writeFileSync(file, `${JSON.stringify({ event_id: 1, stream_id: 'a', stream_version: 1, global_position: 1, type: 'X' })}\n`);
+    it('rejects a record of the wrong shape', async () => {
+      writeFileSync(file, `${JSON.stringify({ stream_id: 'a', stream_version: 1, global_position: 1, type: 'X' })}\n`);
 
-      assert.throws(() => openStore(), /line 1: data is missing/);
+      await assert.rejects(async () => openStore(), /line 1: data is missing/);
     });
   });
 
   describe('fsync option', () => {
-    it('is accepted and appends stay readable after reopen', () => {
+    it('is accepted and appends stay readable after reopen', async () => {
       const store = openStore({ ...failOnRecovery, fsync: true });
 
-      store.append('account-1', opened());
-      store.appendBatch('account-1', [deposited(100), withdrawn(30)]);
-      store.close();
+      await append(store, 'account-1', opened());
+      await appendBatch(store, 'account-1', [deposited(100), withdrawn(30)]);
+      await store.close();
       const reopened = openStore();
 
-      assert.equal(reopened.globalPosition, 3);
-      assert.deepEqual(reopened.readAll().events, store.readAll().events);
+      assert.equal((await globalPosition(reopened)), 3);
+      assert.deepEqual((await reopened.readAll()).events, (await store.readAll()).events);
     });
   });
 
   describe('a failed write', () => {
-    it('is cut off again, so the next append and a reopen see a clean file', function () {
+    it('is cut off again, so the next append and a reopen see a clean file', async function () {
       if (process.platform === 'win32') this.skip();
       const child = fileURLToPath(new URL('./fileSizeLimit.child.ts', import.meta.url));
       const run = spawnSync('bash', ['-c', 'ulimit -f 2 && exec "$0" --import tsx "$1" "$2"', process.execPath, child, file], {
@@ -308,42 +321,42 @@ describe('JsonlEventStore', () => {
       const reopened = openStore();
 
       assert.deepEqual(summary, { failure: 'EFBIG', after: '11', globalPosition: 11 });
-      assert.equal(reopened.globalPosition, 11);
+      assert.equal((await globalPosition(reopened)), 11);
       assert.deepEqual(
-        reopened.readAll().events.map((event) => event.type),
+        (await reopened.readAll()).events.map((event) => event.type),
         [...Array.from({ length: 10 }, () => 'MoneyDeposited'), 'MoneyWithdrawn'],
       );
     });
   });
 
   describe('reopen after many appends', () => {
-    it('reproduces 3 000 events over 30 streams, singles and batches, exactly', () => {
+    it('reproduces 3 000 events over 30 streams, singles and batches, exactly', async () => {
       const store = openStore();
       // 500 single appends with a version check, 250 batches of 3, 250 batches of 1: 1 500 events.
       for (let i = 0; i < 1_000; i += 1) {
         const stream = `account-${i % 30}`;
-        if (i % 2 === 0) store.append(stream, deposited(i), { expectedVersion: store.streamVersion(stream) });
-        else if (i % 4 === 1) store.appendBatch(stream, [deposited(i), withdrawn(1), { ...deposited(1), metadata: { i } }]);
-        else store.appendBatch(stream, [withdrawn(i)]);
+        if (i % 2 === 0) await append(store, stream, deposited(i), { expectedVersion: (await streamVersion(store, stream)) });
+        else if (i % 4 === 1) await appendBatch(store, stream, [deposited(i), withdrawn(1), { ...deposited(1), metadata: { i } }]);
+        else await appendBatch(store, stream, [withdrawn(i)]);
       }
-      store.appendBatch('account-30', Array.from({ length: 1_500 }, (_, n) => deposited(n)));
-      store.close();
+      await appendBatch(store, 'account-30', Array.from({ length: 1_500 }, (_, n) => deposited(n)));
+      await store.close();
 
       const reopened = openStore();
 
-      assert.equal(reopened.globalPosition, 3_000);
-      assert.deepEqual(reopened.readAll().events, store.readAll().events);
+      assert.equal((await globalPosition(reopened)), 3_000);
+      assert.deepEqual((await reopened.readAll()).events, (await store.readAll()).events);
       for (let s = 0; s <= 30; s += 1) {
-        assert.equal(reopened.streamVersion(`account-${s}`), store.streamVersion(`account-${s}`), `account-${s}`);
+        assert.equal((await streamVersion(reopened, `account-${s}`)), (await streamVersion(store, `account-${s}`)), `account-${s}`);
       }
-      assert.equal(reopened.append('account-0', deposited(1)).lastGlobalPosition, 3_001);
+      assert.equal((await append(reopened, 'account-0', deposited(1))).lastGlobalPosition, 3_001);
     });
   });
 });
 
-function captureError(action: () => unknown): unknown {
+async function captureError(action: () => unknown): Promise<unknown> {
   try {
-    action();
+    await action();
   } catch (error) {
     return error;
   }

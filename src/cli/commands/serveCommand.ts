@@ -1,146 +1,194 @@
+import { readFileSync } from 'node:fs';
 import { normalizeSeed } from '../../core/index.js';
+import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
+import { startSidecar, DEFAULT_TIMEOUTS, type RunningSidecar } from '../../sidecar/index.js';
+import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
-import { startSidecar, DEFAULT_TIMEOUTS, type SidecarOptions } from '../../sidecar/sidecarServer.js';
-import { loadRouteModules, OPTIONAL_ROUTE_MODULES, type RouteModule } from '../../sidecar/routeModules.js';
-import { withReplayStore } from './storeServeCommand.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token T] [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
 Runs the HTTP sidecar: the generator over REST, for JMeter, Gatling, Locust or anything that
-speaks HTTP. Prints "mockjutsu sidecar listening on http://HOST:PORT (seed S)" once it listens.
+speaks HTTP, and an event store to replay the traffic into. Prints
+"mockjutsu sidecar listening on http://HOST:PORT (seed S)" once it listens.
 
 Options:
   --port N              TCP port (default 8099; 0 picks a free port)
-  --host H              interface to bind (default 127.0.0.1: this machine only)
-  --seed S              default seed of /sessions requests without one (default: random, printed
-                        and reported by GET /health)
-  --token T             require "Authorization: Bearer T" on every endpoint but /health
-                        (default: the MOCKJUTSU_TOKEN environment variable, if set)
+  --host H              interface to bind (default 127.0.0.1: this machine only). Any other
+                        interface needs a token (or --insecure-public)
+  --seed S              default seed of /sessions requests without one (default: random, printed)
+  --token-file FILE     require "Authorization: Bearer <token>" on every endpoint but GET /health,
+                        the token being FILE's first line (default: the MOCKJUTSU_TOKEN environment
+                        variable, if set). --token T works too, but shows the token in ps
+  --insecure-public     allow a non-local --host without a token (anyone who reaches it can write
+                        to the event store); a warning is printed
+  --store FILE          keep the event store in FILE (JSONL, one record per line; created when
+                        missing, in a directory that must exist; reloaded when present; a torn
+                        last line left by a crash is reported and cut off). Default: in memory,
+                        lost when the sidecar stops
+  --fsync               with --store: fsync every append before answering it (slower)
   --max-streams N       live per-key session streams kept in memory, about 12 KB each (default 10000)
   --shutdown-timeout S  on SIGTERM/SIGINT, seconds to let in-flight requests finish (default 10)
   -h, --help            this text
 
 Endpoints (GET /openapi.json describes them all):
-  GET  /health                      status, default seed, uptime, version
+  GET  /health                      status, uptime, version (public)
   GET  /types                       the types served
   GET  /generate/:type              one item; ?seed=&session=&partition=&users=&start=&raw=1
   GET  /bulk/:type?count=N          N items (JSON up to 10,000; format=ndjson streams up to 10,000,000)
   POST /template                    {"types":["event_stream"],"count":1,"seed":42}
   GET  /sessions/:key/next          next event of a key's stream (?seed=&unit=event|session&from=)
   GET  /sessions/:key/batch?n=N     n items of a key's stream (&format=ndjson&from=&unit=&seed=)
+  POST /streams/:id                 append a generated event, a batch (array, atomic) or
+                                    {"expected_version": n, "event"|"events": ...}; expected version
+                                    from the body or If-Match: a number (0 = new stream), no_stream,
+                                    any (the default), stream_exists or *. 201; 200 with
+                                    "duplicate": true for an event already stored; 409 when the
+                                    expected version is not met
+  GET  /streams/:id?from=&to=       the stream's records
+  GET  /all?from=N&limit=M          the global log (next_from to page on)
+  GET  /projections/orders[/:id]    the live orders projection
+Check a run afterwards with: mockjutsu verify --seed S --partitions P --sessions K --against FILE|URL
 Stop it with SIGTERM or Ctrl-C: it stops accepting, finishes in-flight requests, exits 0.
 `;
+
+const SERVE_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
+  'insecure-public': { type: 'boolean' },
+  store: { type: 'string' },
+  fsync: { type: 'boolean' },
+  'max-streams': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** An optional integer flag: undefined when absent (the CLI's parser and message otherwise). */
 function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
   return value === undefined ? undefined : parseIntegerFlag(value, '--' + name, min, max);
 }
 
-/**
- * A `serve` command whose sidecar gets `extra` options as well (e.g. more routes) plus the
- * routes of every route module found (default: {@link OPTIONAL_ROUTE_MODULES}); the flags given
- * on the command line win.
- */
-const SERVE_FLAGS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  seed: { type: 'string' },
-  token: { type: 'string' },
-  'max-streams': { type: 'string' },
-  'shutdown-timeout': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function createServeCommand(
-  extra: Omit<SidecarOptions, 'port' | 'host' | 'seed' | 'token'> = {},
-  routeModules: readonly RouteModule[] = OPTIONAL_ROUTE_MODULES,
-): CliCommand {
-  return {
-    name: 'serve',
-    summary: 'run the HTTP sidecar (REST API, per-thread session streams for JMeter)',
-    help: HELP,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const { values } = parseCommandArgs(args, SERVE_FLAGS, 0);
-      if (values.help === true) {
-        io.stdout.write(HELP);
-        return 0;
-      }
-      const port = integerFlag('port', values.port as string | undefined, 0, 65535) ?? 8099;
-      const host = (values.host as string | undefined) ?? '127.0.0.1';
-      if (host.length === 0) throw new UsageError('--host is empty; give an interface such as 127.0.0.1 or 0.0.0.0');
-      let seed: string | undefined;
-      if (values.seed !== undefined) {
-        try {
-          seed = normalizeSeed(values.seed, '--seed');
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-      }
-      const token = (values.token as string | undefined) ?? (process.env.MOCKJUTSU_TOKEN || undefined);
-      if (token !== undefined && !/^[\x21-\x7e]{1,1024}$/.test(token)) {
-        throw new UsageError('--token must be 1 to 1024 visible ASCII characters (no spaces)');
-      }
-      const maxLiveStreams = integerFlag('max-streams', values['max-streams'] as string | undefined, 1, 10_000_000);
-      const graceS = integerFlag('shutdown-timeout', values['shutdown-timeout'] as string | undefined, 0, 3600);
-      const graceMs = graceS === undefined ? DEFAULT_TIMEOUTS.shutdownGraceMs : graceS * 1000;
-
-      let modules;
-      try {
-        modules = await loadRouteModules(routeModules);
-      } catch (err) {
-        io.stderr.write(`mockjutsu serve: cannot load extra routes: ${(err as Error).message}\n`);
-        return 1;
-      }
-      let sidecar;
-      try {
-        sidecar = await startSidecar({
-          ...extra,
-          routes: [...(extra.routes ?? []), ...modules.routes],
-          openapiSchemas: { ...extra.openapiSchemas, ...modules.schemas },
-          port,
-          host,
-          seed,
-          token,
-          sessions: { ...extra.sessions, ...(maxLiveStreams === undefined ? {} : { maxLiveStreams }) },
-          log: extra.log ?? ((line) => void io.stderr.write(line + '\n')),
-        });
-      } catch (err) {
-        io.stderr.write(`mockjutsu serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
-        return 1;
-      }
-      io.stdout.write(`mockjutsu sidecar listening on ${sidecar.url} (seed ${sidecar.seed})\n`);
-
-      const running = sidecar;
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const onSignal = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            io.stderr.write(`mockjutsu sidecar: ${signal} again: closing every connection now\n`);
-            running.server.closeAllConnections();
-            return;
-          }
-          stopping = true;
-          io.stderr.write(`mockjutsu sidecar: ${signal}: stopped accepting; finishing ${running.inFlight()} in-flight request(s) (up to ${graceMs / 1000} s)\n`);
-          running.close(graceMs).then(() => {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-            resolve();
-          });
-        };
-        process.on('SIGTERM', onSignal);
-        process.on('SIGINT', onSignal);
-      });
-      io.stderr.write('mockjutsu sidecar: stopped\n');
-      return 0;
-    },
-  };
+/** True for an interface only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-/**
- * `mockjutsu serve`: the CLI dispatcher routes `serve` here. The event store adds its
- * `--store FILE [--fsync]` flags around the plain command (src/sidecar/store/).
- */
-export const serveCommand: CliCommand = withReplayStore(createServeCommand);
+/** The token from --token, --token-file or MOCKJUTSU_TOKEN (one source), checked. */
+function tokenOf(values: { token?: string; 'token-file'?: string }): string | undefined {
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('--token and --token-file are both given; give one');
+  let token = values.token;
+  if (values['token-file'] !== undefined) {
+    const file = values['token-file'];
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--token-file ${JSON.stringify(file)} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    token = text.split(/\r?\n/, 1)[0]!.trim();
+    if (token.length === 0) throw new UsageError(`--token-file ${JSON.stringify(file)} is empty; its first line must be the token`);
+  }
+  token ??= process.env.MOCKJUTSU_TOKEN || undefined;
+  if (token !== undefined && !/^[\x21-\x7e]{1,1024}$/.test(token)) {
+    throw new UsageError('the token must be 1 to 1024 visible ASCII characters (no spaces)');
+  }
+  return token;
+}
+
+/** `mockjutsu serve`: the sidecar with its replay target (in memory, or `--store FILE`). */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the HTTP sidecar (REST API, per-thread session streams for JMeter, event-store replay target)',
+  help: HELP,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseCommandArgs(args, SERVE_FLAGS, 0);
+    if (values.help === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const port = integerFlag('port', values.port, 0, 65535) ?? 8099;
+    const host = values.host ?? '127.0.0.1';
+    if (host.length === 0) throw new UsageError('--host is empty; give an interface such as 127.0.0.1 or 0.0.0.0');
+    let seed: string | undefined;
+    if (values.seed !== undefined) {
+      try {
+        seed = normalizeSeed(values.seed, '--seed');
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
+    const token = tokenOf(values);
+    const insecure = values['insecure-public'] === true;
+    if (!isLoopback(host) && token === undefined && !insecure) {
+      throw new UsageError(`--host ${host} would expose the sidecar, and writes to its event store, to other machines without a token; ` +
+        'give --token-file FILE (or MOCKJUTSU_TOKEN), or --insecure-public to do it anyway');
+    }
+    if (values.fsync === true && values.store === undefined) throw new UsageError('--fsync only applies with --store FILE');
+    if (values.store === '') throw new UsageError('--store needs a value: the JSONL file of the event store');
+    const maxLiveStreams = integerFlag('max-streams', values['max-streams'], 1, 10_000_000);
+    const graceS = integerFlag('shutdown-timeout', values['shutdown-timeout'], 0, 3600);
+    const graceMs = graceS === undefined ? DEFAULT_TIMEOUTS.shutdownGraceMs : graceS * 1000;
+    const log = (line: string): void => void io.stderr.write(line + '\n');
+    if (!isLoopback(host) && token === undefined) {
+      log(`mockjutsu sidecar: WARNING: --insecure-public: listening on ${host} without a token; anyone who reaches it can write to the event store`);
+    }
+
+    let target: ReplayTarget;
+    try {
+      target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log });
+    } catch (err) {
+      const why = err instanceof EventLogCorruption || err instanceof EventLogLocationError ? err.message : `cannot open ${values.store}: ${(err as Error).message}`;
+      io.stderr.write(`mockjutsu serve: ${why}\n`);
+      return 1;
+    }
+    if (target.file !== undefined) {
+      log(`mockjutsu sidecar: event store ${target.file} (${target.initialRecords} events, fsync ${values.fsync === true ? 'on' : 'off'})`);
+    }
+    let sidecar: RunningSidecar;
+    try {
+      sidecar = await startSidecar({
+        port,
+        host,
+        seed,
+        token,
+        plugins: [replayTargetPlugin(target)],
+        sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
+        log,
+      });
+    } catch (err) {
+      await target.close();
+      io.stderr.write(`mockjutsu serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
+      return 1;
+    }
+    const running = sidecar;
+    const stopped = new Promise<void>((resolve) => {
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          log(`mockjutsu sidecar: ${signal} again: closing every connection now`);
+          running.server.closeAllConnections();
+          return;
+        }
+        stopping = true;
+        log(`mockjutsu sidecar: ${signal}: stopped accepting; finishing ${running.inFlight()} in-flight request(s) (up to ${graceMs / 1000} s)`);
+        running.close(graceMs).then(() => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          resolve();
+        });
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    // Only now: whoever reads this line may signal at once, so the handlers must be in place.
+    io.stdout.write(`mockjutsu sidecar listening on ${sidecar.url} (seed ${sidecar.seed})\n`);
+    await stopped;
+    log('mockjutsu sidecar: stopped');
+    return 0;
+  },
+};

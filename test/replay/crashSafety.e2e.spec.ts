@@ -4,7 +4,7 @@ import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGenerator, type SessionEvent } from '../../src/core/index.js';
 import { verifyStreams } from '../../src/verify/index.js';
-import { call, ensureBuilt, killChildren, postEvent, readAll, spawnReplayServer, tempDir, type ChildServer } from './replayKit.js';
+import { call, killChildren, postEvent, readAll, spawnReplayServer, tempDir, type ChildServer } from './replayKit.js';
 
 // `mockjutsu serve --store FILE --fsync` (the real bin) in its own process, killed with SIGKILL while writers are busy:
 // every acknowledged append must be in the file when it is opened again.
@@ -24,7 +24,6 @@ describe('replay target crash safety (serve --store --fsync, kill -9 mid-write)'
 
   before(function () {
     this.timeout(120_000);
-    ensureBuilt();
   });
   after(async () => {
     await killChildren();

@@ -1,0 +1,64 @@
+/** Deepest nesting of an event's `data` or `metadata` the store accepts (a generated event nests 4 deep). */
+export const MAX_EVENT_DEPTH = 32;
+/** Largest JSON text of one event's `data` (plus `metadata`), bytes (a generated event is under 2 KB). */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+/**
+ * Thrown when an event to append is nested deeper or is larger than the store accepts. Every
+ * store checks the same limits before anything is written, so a record it holds can always
+ * be serialised and read back.
+ */
+export class EventLimitExceeded extends RangeError {
+  override readonly name = 'EventLimitExceeded';
+
+  constructor(
+    message: string,
+    /** Which limit: `depth` or `bytes`. */
+    readonly limit: 'depth' | 'bytes',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Nesting depth of a JSON-like value (a scalar is 0, `{}` and `[]` are 1), counted without
+ * recursion and without looking further than `max + 1` levels: safe on hostile input.
+ */
+export function jsonDepth(value: unknown, max = MAX_EVENT_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    const depth = d + 1;
+    if (depth > deepest) deepest = depth;
+    if (depth > max) return depth;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth]);
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Checks the nesting limit of `value` (named `what` in the message).
+ *
+ * @throws EventLimitExceeded
+ */
+export function checkEventDepth(value: unknown, what: string): void {
+  const depth = jsonDepth(value, MAX_EVENT_DEPTH);
+  if (depth > MAX_EVENT_DEPTH) {
+    throw new EventLimitExceeded(`${what} nests more than ${MAX_EVENT_DEPTH} levels deep; allowed: at most ${MAX_EVENT_DEPTH}`, 'depth');
+  }
+}
+
+/**
+ * Checks the size limit of one event's JSON text.
+ *
+ * @throws EventLimitExceeded
+ */
+export function checkEventBytes(bytes: number, what: string): void {
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new EventLimitExceeded(`${what} is ${bytes} bytes as JSON; allowed: at most ${MAX_EVENT_BYTES} bytes per event`, 'bytes');
+  }
+}
