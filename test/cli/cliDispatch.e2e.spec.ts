@@ -60,7 +60,7 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
   it('an unknown command lists the commands (exit 2)', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown command "frobnicate"; commands: generate, bulk, export, model/);
+    assert.match(r.stderr, /unknown command "frobnicate"; commands: generate, bulk, export, mock-event, model/);
   });
 
   describe('usage errors: exit 2, a message naming the bad flag or value and what is allowed, the usage line', () => {
