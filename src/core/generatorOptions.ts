@@ -1,7 +1,7 @@
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import { compileModel, type MarkovModel, type MarkovModelDefinition } from './markovModel.js';
 import { defaultModelDefinition } from './defaultModel.js';
-import { DEFAULT_START_MS, isRepresentableMs } from './timeModel.js';
+import { DEFAULT_START_MS, LATEST_SESSION_START_MS, isRepresentableMs } from './timeModel.js';
 import { checkUserRecords, type UserRecord } from './userRecords.js';
 
 /** A seed: any non-empty string up to 256 characters or a safe integer. `42` and `"42"` are the same seed. */
@@ -126,8 +126,9 @@ function parseStart(start: unknown): number {
   else if (typeof start === 'number') ms = start;
   else if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(start)) ms = Date.parse(start);
   else ms = NaN;
-  if (!isRepresentableMs(ms)) {
-    throw new MockjutsuError('INVALID_OPTION', `start is ${describeValue(start)}; allowed: "now", an ISO-8601 instant such as "2025-01-01T00:00:00Z" (UTC or with an offset), epoch milliseconds, or a Date, between 1970 and 9999`, 'start');
+  // Sessions run after their start, so the last year before 9999-12-31 is left to them.
+  if (!isRepresentableMs(ms) || ms > LATEST_SESSION_START_MS) {
+    throw new MockjutsuError('INVALID_OPTION', `start is ${describeValue(start)}; allowed: "now", an ISO-8601 instant such as "2025-01-01T00:00:00Z" (UTC or with an offset), epoch milliseconds, or a Date, from 1970 to 9998-12-31`, 'start');
   }
   return ms;
 }

@@ -2,7 +2,7 @@ import { partitionBase, sessionPrng, pick, pickCumulative, type PartitionBase, t
 import { uuidV4 } from './uuid.js';
 import { allowedTransitions, guardMask, type CompiledState, type MarkovModel } from './markovModel.js';
 import type { GeneratorConfig } from './generatorOptions.js';
-import { activityOffset, formatIsoMs, thinkTimeMs } from './timeModel.js';
+import { LATEST_SESSION_START_MS, activityOffset, formatIsoMs, thinkTimeMs } from './timeModel.js';
 import { ProductCatalog, type Product } from './productCatalog.js';
 import { UserPool } from './userPool.js';
 import { RecordUserPool } from './userRecords.js';
@@ -98,6 +98,9 @@ export class SessionSimulator {
     const currency = c.currency;
     const catalog = this.catalog;
     const startMs = this.sessionStart(r, k);
+    if (startMs > LATEST_SESSION_START_MS) {
+      throw new MockjutsuError('INVALID_OPTION', `session ${k} would start at ${startMs} ms, after 9998-12-31 (start + session x sessionIntervalMs); allowed: a session index whose start stays a year before 9999-12-31, i.e. at most ${Math.floor((LATEST_SESSION_START_MS - c.startMs) / c.sessionIntervalMs) - 1} here, or an earlier start`, 'session');
+    }
 
     const events: Session = [];
     const cart: CartLine[] = [];

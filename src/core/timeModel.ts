@@ -3,7 +3,10 @@ import { type Prng, standardNormal } from './prng.js';
 const DAY_MS = 86_400_000;
 /** 2025-01-01T00:00:00.000Z: the default start, so the same seed gives the same bytes. */
 export const DEFAULT_START_MS = 1_735_689_600_000;
-const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+/** 9999-12-31T23:59:59.999Z, the last instant an ISO-8601 timestamp with a 4-digit year holds. */
+export const MAX_MS = 253_402_300_799_999;
+/** Latest session start: a year before {@link MAX_MS}, so no session can run past it. */
+export const LATEST_SESSION_START_MS = MAX_MS - 365 * DAY_MS;
 
 /** Think time in whole ms (>= 1 so timestamps strictly increase). */
 export function thinkTimeMs(r: Prng, medianMs: number, sigma: number): number {
