@@ -31,3 +31,4 @@ export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionL
 export * from './pool/index.js';
 export * from './schema/index.js';
 export { wrapSessionEvent } from './sessionEnvelope.js';
+export { jsonDepth } from './jsonDepth.js';

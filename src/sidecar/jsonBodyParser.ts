@@ -1,23 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import { jsonDepth } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { describeValue } from './safeText.js';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-
-/** Nesting depth of parsed JSON, counted without recursion, stopping past `max`. */
-function depthOf(value: unknown, max: number): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    const depth = d + 1;
-    if (depth > deepest) deepest = depth;
-    if (depth > max) return depth;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth]);
-  }
-  return deepest;
-}
 
 /**
  * The sidecar's only body parser (fastify content-type parser for every type, so that every
@@ -44,7 +30,7 @@ export function parseJsonBody(req: FastifyRequest, body: Buffer, maxDepth: numbe
     // V8's messages quote at most a short excerpt of the input
     throw new HttpError(400, 'MALFORMED_JSON', `request body is not valid JSON: ${String((err as Error).message).slice(0, 200)}`);
   }
-  if (depthOf(value, maxDepth) > maxDepth) {
+  if (jsonDepth(value, maxDepth) > maxDepth) {
     throw new HttpError(400, 'BODY_TOO_DEEP', `request body nests more than ${maxDepth} levels deep; allowed: at most ${maxDepth}`);
   }
   return value;

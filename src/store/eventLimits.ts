@@ -1,3 +1,5 @@
+import { jsonDepth } from '../core/index.js';
+
 /** Deepest nesting of an event's `data` or `metadata` the store accepts (a generated event nests 4 deep). */
 export const MAX_EVENT_DEPTH = 32;
 /** Largest JSON text of one event's `data` (plus `metadata`), bytes (a generated event is under 2 KB). */
@@ -18,26 +20,6 @@ export class EventLimitExceeded extends RangeError {
   ) {
     super(message);
   }
-}
-
-/**
- * Nesting depth of a JSON-like value (a scalar is 0, `{}` and `[]` are 1), counted without
- * recursion and without looking further than `max + 1` levels: safe on hostile input.
- */
-export function jsonDepth(value: unknown, max = MAX_EVENT_DEPTH): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    const depth = d + 1;
-    if (depth > deepest) deepest = depth;
-    if (depth > max) return depth;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth]);
-    }
-  }
-  return deepest;
 }
 
 /**

@@ -28,7 +28,7 @@ export {
   STREAM_EXISTS,
   type ExpectedStreamVersion,
 } from './expectedVersion.js';
-export { checkEventBytes, checkEventDepth, EventLimitExceeded, jsonDepth, MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from './eventLimits.js';
+export { checkEventBytes, checkEventDepth, EventLimitExceeded, MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from './eventLimits.js';
 export type { EventPersistence } from './eventPersistence.js';
 export { IdempotencyConflict } from './idempotencyConflict.js';
 export { idempotencyKeyOf } from './idempotencyKey.js';

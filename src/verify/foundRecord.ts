@@ -1,3 +1,5 @@
+import { jsonDepth } from '../core/index.js';
+
 /**
  * One event as a store holds it, in the shape the comparison needs. A mockjutsu store record
  * (`{ stream_id, stream_version, global_position, type, data }`) gives it directly; a bare
@@ -21,22 +23,6 @@ export class StoreReadError extends Error {
 /** Deepest nesting of arrays and objects a record may have (generated events nest 4 deep). */
 export const MAX_RECORD_DEPTH = 256;
 
-/**
- * Whether `value` nests arrays/objects deeper than `max`, walked without recursion: the
- * comparison recurses, and a hostile store line 100,000 levels deep must be an unreadable
- * store, not a stack overflow reported as a difference.
- */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -46,7 +32,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * @throws StoreReadError when the value is neither.
  */
 export function toFoundRecord(value: unknown, where: string): FoundRecord {
-  if (nestsDeeperThan(value, MAX_RECORD_DEPTH)) throw new StoreReadError(`${where} nests arrays or objects deeper than ${MAX_RECORD_DEPTH} levels; a store record is an event envelope a few levels deep`);
+  if (jsonDepth(value, MAX_RECORD_DEPTH) > MAX_RECORD_DEPTH) throw new StoreReadError(`${where} nests arrays or objects deeper than ${MAX_RECORD_DEPTH} levels; a store record is an event envelope a few levels deep`);
   if (isObject(value) && typeof value['stream_id'] === 'string' && 'data' in value) {
     const version = value['stream_version'];
     const position = value['global_position'];
