@@ -13,10 +13,11 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 export const POOL_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = Object.freeze({
   PoolDraw: {
     type: 'object',
-    required: ['status', 'pool', 'items', 'exhausted'],
+    required: ['status', 'pool', 'recyclable', 'items', 'exhausted'],
     properties: {
       status: { const: 'ok' },
       pool: { type: 'string' },
+      recyclable: { type: 'boolean', description: 'Round-robin pool (a client may prefetch freely) or each item once' },
       items: { type: 'array', description: 'Up to n items, each handed out once by a non-recyclable pool (round-robin by a recyclable one)' },
       exhausted: { type: 'boolean', description: 'A non-recyclable pool has nothing left after this draw (the items of this answer are still yours)' },
     },
@@ -79,7 +80,7 @@ function handleTake(data: SidecarData) {
         : poolExhaustedMessage(name, pool.size);
       throw new HttpError(410, 'POOL_EXHAUSTED', message, NO_STORE, { pool: name, size: pool.size, live: data.isLive(name) });
     }
-    sendJson(reply, 200, { status: 'ok', pool: name, items: draw.items, exhausted: draw.exhausted }, NO_STORE);
+    sendJson(reply, 200, { status: 'ok', pool: name, recyclable: pool.recyclable, items: draw.items, exhausted: draw.exhausted }, NO_STORE);
   };
 }
 
