@@ -72,14 +72,15 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     const loops = 20; // 640 draws of 500 items
     const run = await runCodePlan({
       dir: dir!, name: 'pool-32', threads, loops,
-      exprs: ['${__mockjutsu_pool(users,user)}', '${__mockjutsu_pool(colors)}'], vars: ['user', 'mockjutsu_error'],
+      exprs: ['${__mockjutsu_pool(users,user)}', '${__mockjutsu_pool(colors)}', '${__mockjutsu_pool(nope,other)}'], vars: ['user', 'other', 'mockjutsu_error'],
       props: { 'mockjutsu.url': sidecar!.url },
     });
-    assert.equal(run.samples.length, threads * loops * 2, 'threads go on after exhaustion (no stop asked)');
-    // each thread samples users then colors, every iteration, in order
+    assert.equal(run.samples.length, threads * loops * 3, 'threads go on after exhaustion (no stop asked)');
+    // each thread samples users, colors, then an unknown pool, every iteration, in order
     const users: SampleLine[] = [];
     const colors: SampleLine[] = [];
-    for (const samples of byThread(run.samples).values()) samples.forEach((s, i) => (i % 2 === 0 ? users : colors).push(s));
+    const unknown: SampleLine[] = [];
+    for (const samples of byThread(run.samples).values()) samples.forEach((s, i) => [users, colors, unknown][i % 3]!.push(s));
     assert.equal(users.length, threads * loops);
     for (const s of users) assert.equal(s.vars.user, s.label, 'the variable argument receives the same value');
     const { ids, exhausted } = drawn(users, 'users');
@@ -91,6 +92,13 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
       const first = samples.findIndex((s) => s.label === '');
       if (first >= 0) assert.ok(samples.slice(first).every((s) => s.label === ''), `${thread} got an item after exhaustion`);
     }
+    // an unknown pool: "", mockjutsu_error says so and lists the pools, one ERROR line per thread
+    for (const s of unknown) {
+      assert.equal(s.label, '');
+      assert.equal(s.vars.other, '');
+      assert.match(s.vars.mockjutsu_error ?? '', /HTTP 404 UNKNOWN_POOL: unknown pool "nope"; known: users, shared, colors.*\[POST \/pools\/nope\/take\]$/);
+    }
+    assert.equal(run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes('UNKNOWN_POOL')).length, threads, 'one ERROR line per thread');
     const warnings = run.log.split('\n').filter((l) => l.includes('mockjutsu pool "users" is exhausted'));
     assert.equal(warnings.length, 1, `logged once per pool:\n${warnings.join('\n')}`);
     assert.match(warnings[0]!, / WARN /);
