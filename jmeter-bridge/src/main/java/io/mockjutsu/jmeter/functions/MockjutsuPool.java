@@ -81,6 +81,8 @@ public class MockjutsuPool extends AbstractFunction {
         boolean recyclable;
         /** The last request failed (an outage is logged once per thread). */
         boolean failing;
+        /** The sidecar's message of the last draw that got nothing. */
+        String exhaustedBecause;
     }
 
     private CompoundVariable[] args = new CompoundVariable[MAX_ARGS];
@@ -139,7 +141,7 @@ public class MockjutsuPool extends AbstractFunction {
                 value = next(s, name, q);
                 if (value == null) {
                     value = "";
-                    error = exhausted(s, name);
+                    error = exhausted(s, name, q.exhaustedBecause);
                 }
             } catch (SidecarException e) {
                 error = e.getMessage();
@@ -158,7 +160,10 @@ public class MockjutsuPool extends AbstractFunction {
         return value;
     }
 
-    /** The next item of the thread's queue, fetching when it is empty; null when the pool is exhausted. */
+    /**
+     * The next item of the thread's queue, fetching when it is empty; null when the pool is
+     * exhausted ({@code q.exhaustedBecause} then holds the sidecar's message).
+     */
     static String next(Settings s, String name, Queue q) throws SidecarException {
         String item = q.items.poll();
         if (item != null) {
@@ -170,14 +175,14 @@ public class MockjutsuPool extends AbstractFunction {
             LOG.info("mockjutsu: sidecar " + s.url + " answers again for pool " + name + " in thread " + Thread.currentThread().getName());
         }
         q.recyclable = draw.recyclable;
+        q.exhaustedBecause = draw.message;
         q.items.addAll(draw.items);
         return q.items.poll();
     }
 
     /** Handles exhaustion: the message, logged once per pool and run; stops the thread when asked to. */
-    private String exhausted(Settings s, String name) {
-        String message = "mockjutsu pool \"" + name + "\" is exhausted: every item was handed out once (sidecar " + s.url
-                + "); record more items, draw fewer, or make the pool recyclable";
+    private String exhausted(Settings s, String name, String because) {
+        String message = because != null ? because : "mockjutsu sidecar " + s.url + ": pool \"" + name + "\" is exhausted";
         boolean stop = JMeterUtils.getPropDefault(STOP_PROPERTY, false);
         String key = s.url + "\u0000" + name + "\u0000" + JMeterContextService.getTestStartTime();
         if (EXHAUSTION_LOGGED.putIfAbsent(key, Boolean.TRUE) == null) {

@@ -20,16 +20,23 @@ final class PoolDraw {
     /** A non-recyclable pool has nothing left after this draw (its items are still valid). */
     final boolean exhausted;
     final boolean recyclable;
+    /** Why a draw got nothing (the sidecar's 410 message), else null. */
+    final String message;
 
     PoolDraw(List<String> items, boolean exhausted, boolean recyclable) {
+        this(items, exhausted, recyclable, null);
+    }
+
+    private PoolDraw(List<String> items, boolean exhausted, boolean recyclable, String message) {
         this.items = items;
         this.exhausted = exhausted;
         this.recyclable = recyclable;
+        this.message = message;
     }
 
-    /** A draw that got nothing: the pool is exhausted. */
-    static PoolDraw none() {
-        return new PoolDraw(Collections.<String>emptyList(), true, false);
+    /** A draw that got nothing: the pool is exhausted, for the reason given (the sidecar's message). */
+    static PoolDraw none(String message) {
+        return new PoolDraw(Collections.<String>emptyList(), true, false, message);
     }
 
     /**

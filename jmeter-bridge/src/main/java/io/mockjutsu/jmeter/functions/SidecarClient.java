@@ -100,7 +100,9 @@ final class SidecarClient {
         String shownPath = "/pools/" + encodePathSegment(pool) + "/take";
         Response r = send(s, "POST", shownPath + "?n=" + n, shownPath, "application/json");
         if (r.status == 410) {
-            return PoolDraw.none();
+            String message = MiniJson.stringField(new String(r.body, UTF8), "message");
+            return PoolDraw.none(prefix(s) + (message != null ? message
+                    : "pool \"" + pool + "\" is exhausted (HTTP 410)") + suffix("POST", shownPath));
         }
         if (r.status != 200) {
             throw httpError(s, r, "POST", shownPath);

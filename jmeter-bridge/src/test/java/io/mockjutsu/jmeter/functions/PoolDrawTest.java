@@ -41,7 +41,8 @@ class PoolDrawTest {
         PoolDraw empty = PoolDraw.parse("{\"exhausted\":true,\"items\":[]}");
         assertTrue(empty.items.isEmpty());
         assertTrue(empty.exhausted);
-        assertTrue(PoolDraw.none().exhausted);
+        assertTrue(PoolDraw.none("gone").exhausted);
+        assertEquals("gone", PoolDraw.none("gone").message);
     }
 
     @Test
