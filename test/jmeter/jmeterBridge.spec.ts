@@ -417,7 +417,7 @@ describe('JMeter plugin jar (dist/jmeter/mockjutsu-jmeter.jar, built by Maven)',
       ['META-INF/MANIFEST.MF', 'META-INF/services/org.apache.jmeter.functions.Function']);
     assert.ok(classes.length >= 8 && classes.every((f) => f.startsWith('io/mockjutsu/jmeter/functions/')), classes.join('\n'));
     assert.deepEqual(readFileSync(join(dir!, 'META-INF/services/org.apache.jmeter.functions.Function'), 'utf8').trim().split('\n'),
-      ['io.mockjutsu.jmeter.functions.MockjutsuEventSourcing', 'io.mockjutsu.jmeter.functions.Mockjutsu']);
+      ['io.mockjutsu.jmeter.functions.MockjutsuEventSourcing', 'io.mockjutsu.jmeter.functions.Mockjutsu', 'io.mockjutsu.jmeter.functions.MockjutsuPool']);
     let slf4j = 0;
     for (const f of classes) {
       const bytes = readFileSync(join(dir!, f));

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { normalizeSeed } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
 import { startSidecar, DEFAULT_TIMEOUTS, type RunningSidecar } from '../../sidecar/index.js';
+import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -29,6 +30,13 @@ Options:
                         last line left by a crash is reported and cut off). Default: in memory,
                         lost when the sidecar stops
   --fsync               with --store: fsync every append before answering it (slower)
+  --records-dir DIR     serve the recorder: POST /record/:name appends to DIR/NAME.msgpack (created
+                        when missing) and to the live pool NAME, drawn by POST /pools/NAME/take
+  --record-format F     msgpack (default; mite's format) or ndjson, for new record files
+  --pool NAME=FILE[:recyclable]
+                        a data pool over FILE (.msgpack, .ndjson, .jsonl, .json or .csv), loaded at
+                        start: each item handed out once across all clients, then 410
+                        POOL_EXHAUSTED; :recyclable goes round-robin forever. Repeatable
   --max-streams N       live per-key session streams kept in memory, about 12 KB each (default 10000)
   --shutdown-timeout S  on SIGTERM/SIGINT, seconds to let in-flight requests finish (default 10)
   -h, --help            this text
@@ -50,6 +58,10 @@ Endpoints (GET /openapi.json describes them all):
   GET  /streams/:id?from=&to=       the stream's records
   GET  /all?from=N&limit=M          the global log (next_from to page on)
   GET  /projections/orders[/:id]    the live orders projection
+  GET  /pools                       the data pools: size, position, remaining
+  POST /pools/:name/take?n=K        up to K items of a pool ({"items":[...],"exhausted":bool}); 410 when none is left
+  POST /record/:name                (--records-dir) one JSON item or an array: recorded, and into the live pool
+  GET  /records[/:name]             (--records-dir) the record files; one as NDJSON
 Check a run afterwards with: mockjutsu verify --seed S --partitions P --sessions K --against FILE|URL
 Stop it with SIGTERM or Ctrl-C: it stops accepting, finishes in-flight requests, exits 0.
 `;
@@ -63,6 +75,9 @@ const SERVE_FLAGS = {
   'insecure-public': { type: 'boolean' },
   store: { type: 'string' },
   fsync: { type: 'boolean' },
+  'records-dir': { type: 'string' },
+  'record-format': { type: 'string' },
+  pool: { type: 'string', multiple: true },
   'max-streams': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -138,12 +153,30 @@ export const serveCommand: CliCommand = {
       log(`mockjutsu sidecar: WARNING: --insecure-public: listening on ${host} without a token; anyone who reaches it can write to the event store`);
     }
 
+    if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');
+    const recordFormat = values['record-format'];
+    if (recordFormat !== undefined && recordFormat !== 'msgpack' && recordFormat !== 'ndjson') {
+      throw new UsageError(`--record-format is ${JSON.stringify(recordFormat)}; allowed: msgpack, ndjson`);
+    }
+    if (recordFormat !== undefined && values['records-dir'] === undefined) throw new UsageError('--record-format only applies with --records-dir DIR');
+    let data: SidecarData;
+    try {
+      data = openSidecarData({ recordsDir: values['records-dir'], recordFormat, pools: values.pool });
+    } catch (err) {
+      io.stderr.write(`mockjutsu serve: ${(err as Error).message}\n`);
+      return 2;
+    }
+    for (const p of data.pools.status()) {
+      log(`mockjutsu sidecar: pool ${p.name}: ${p.size} items, ${p.recyclable ? 'recyclable' : 'each handed out once'}`);
+    }
+
     let target: ReplayTarget;
     try {
       target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log });
     } catch (err) {
       const why = err instanceof EventLogCorruption || err instanceof EventLogLocationError ? err.message : `cannot open ${values.store}: ${(err as Error).message}`;
       io.stderr.write(`mockjutsu serve: ${why}\n`);
+      data.close();
       return 1;
     }
     if (target.file !== undefined) {
@@ -156,12 +189,13 @@ export const serveCommand: CliCommand = {
         host,
         seed,
         token,
-        plugins: [replayTargetPlugin(target)],
+        plugins: [replayTargetPlugin(target), sidecarDataPlugin(data)],
         sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
         log,
       });
     } catch (err) {
       await target.close();
+      data.close();
       io.stderr.write(`mockjutsu serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
       return 1;
     }

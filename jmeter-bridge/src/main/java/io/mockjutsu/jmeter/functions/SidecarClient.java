@@ -90,6 +90,32 @@ final class SidecarClient {
         return Collections.unmodifiableSet(new LinkedHashSet<String>(types));
     }
 
+    /**
+     * {@code POST /pools/{name}/take?n=..}: up to n items of a pool, allocated by the sidecar (each
+     * item of a non-recyclable pool to exactly one caller). Not idempotent: a draw whose answer is
+     * lost is lost (its items are never handed out again). 410 (nothing left) is an exhausted
+     * draw with no items; any other failure throws.
+     */
+    static PoolDraw take(Settings s, String pool, int n) throws SidecarException {
+        String shownPath = "/pools/" + encodePathSegment(pool) + "/take";
+        Response r = send(s, "POST", shownPath + "?n=" + n, shownPath, "application/json");
+        if (r.status == 410) {
+            String message = MiniJson.stringField(new String(r.body, UTF8), "message");
+            return PoolDraw.none(prefix(s) + (message != null ? message
+                    : "pool \"" + pool + "\" is exhausted (HTTP 410)") + suffix("POST", shownPath));
+        }
+        if (r.status != 200) {
+            throw httpError(s, r, "POST", shownPath);
+        }
+        String body = new String(r.body, UTF8);
+        try {
+            return PoolDraw.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new SidecarException(prefix(s) + "unexpected answer (" + e.getMessage() + "): " + abbreviate(body)
+                    + suffix("POST", shownPath));
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     private static final class Response {
@@ -100,12 +126,19 @@ final class SidecarClient {
 
     private static Response get(Settings s, String pathAndQuery, String shownPath, String accept)
             throws SidecarException {
+        return send(s, "GET", pathAndQuery, shownPath, accept);
+    }
+
+    /** One request without a body. */
+    private static Response send(Settings s, String method, String pathAndQuery, String shownPath, String accept)
+            throws SidecarException {
         HttpURLConnection conn = null;
         try {
             URL url = new URL(s.url + pathAndQuery);
             // The sidecar is part of the load generator, not of the system under test: JMeter's
             // proxy settings (-H/-P) are not applied to it.
             conn = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+            conn.setRequestMethod(method);
             conn.setConnectTimeout(s.timeoutMs);
             conn.setReadTimeout(s.timeoutMs);
             conn.setUseCaches(false);
@@ -123,22 +156,22 @@ final class SidecarClient {
         } catch (SocketTimeoutException e) {
             disconnect(conn);
             throw new SidecarException(prefix(s) + "no answer within " + s.timeoutMs
-                    + " ms (mockjutsu.timeout_ms)" + suffix(shownPath), e);
+                    + " ms (mockjutsu.timeout_ms)" + suffix(method, shownPath), e);
         } catch (ConnectException e) {
             disconnect(conn);
             throw new SidecarException(prefix(s) + "cannot connect (" + e.getMessage()
-                    + "); is `mockjutsu serve` running there?" + suffix(shownPath), e);
+                    + "); is `mockjutsu serve` running there?" + suffix(method, shownPath), e);
         } catch (UnknownHostException e) {
             disconnect(conn);
-            throw new SidecarException(prefix(s) + "unknown host " + e.getMessage() + suffix(shownPath), e);
+            throw new SidecarException(prefix(s) + "unknown host " + e.getMessage() + suffix(method, shownPath), e);
         } catch (IOException e) {
             disconnect(conn);
             throw new SidecarException(prefix(s) + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + suffix(shownPath), e);
+                    + suffix(method, shownPath), e);
         } catch (RuntimeException e) { // e.g. malformed mockjutsu.url
             disconnect(conn);
             throw new SidecarException(prefix(s) + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + suffix(shownPath), e);
+                    + suffix(method, shownPath), e);
         }
     }
 
@@ -163,6 +196,10 @@ final class SidecarClient {
     }
 
     private static SidecarException httpError(Settings s, Response r, String shownPath) {
+        return httpError(s, r, "GET", shownPath);
+    }
+
+    private static SidecarException httpError(Settings s, Response r, String method, String shownPath) {
         String body = new String(r.body == null ? new byte[0] : r.body, UTF8);
         String message = MiniJson.stringField(body, "message");
         String code = MiniJson.stringField(body, "code");
@@ -178,7 +215,7 @@ final class SidecarClient {
         if (r.status == 401) {
             m.append(" (set -Jmockjutsu.token to the sidecar's --token)");
         }
-        return new SidecarException(m.append(suffix(shownPath)).toString());
+        return new SidecarException(m.append(suffix(method, shownPath)).toString());
     }
 
     private static String prefix(Settings s) {
@@ -186,7 +223,11 @@ final class SidecarClient {
     }
 
     private static String suffix(String shownPath) {
-        return " [GET " + shownPath + "]";
+        return suffix("GET", shownPath);
+    }
+
+    private static String suffix(String method, String shownPath) {
+        return " [" + method + " " + shownPath + "]";
     }
 
     private static String abbreviate(String body) {
