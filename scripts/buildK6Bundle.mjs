@@ -3,8 +3,8 @@
 // CommonJS for `require` (k6 before 0.53 runs Babel over every ES module it imports, which for
 // this bundle cost 8-9 s and ~600 MB per run; CommonJS skips Babel). k6 runs goja/sobek, not
 // Node: older k6 releases transpile with a Babel that rejects ES2018+ syntax, so both target
-// ES2017, and the build fails if anything from outside the core, the k6 entry or seedrandom's
-// alea gets pulled in.
+// ES2017, and the build fails if anything from outside the core and the k6 entry gets pulled in
+// (the core's alea is its own: src/core/alea.ts).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Files the bundle may be made of (paths relative to the repository, with "/"). */
-export const ALLOWED_INPUTS = [/^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/, /^node_modules\/seedrandom\/lib\/alea\.js$/];
+export const ALLOWED_INPUTS = [/^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/];
 
 /** The k6 module is the only import the bundle may keep. */
 export const ALLOWED_IMPORTS = ['k6/execution'];
@@ -52,7 +52,7 @@ async function buildOne(outDir, format, file, version) {
 
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)).split(sep).join('/'));
   const stray = inputs.filter((p) => !ALLOWED_INPUTS.some((re) => re.test(p)));
-  if (stray.length > 0) throw new Error(`k6 bundle: unexpected inputs (only src/core, src/k6 and seedrandom/lib/alea.js may be bundled): ${stray.join(', ')}`);
+  if (stray.length > 0) throw new Error(`k6 bundle: unexpected inputs (only src/core and src/k6 may be bundled): ${stray.join(', ')}`);
   const output = result.metafile.outputs[relative(root, outfile).split(sep).join('/')];
   const imports = (output?.imports ?? []).map((i) => i.path);
   const strayImports = imports.filter((p) => !ALLOWED_IMPORTS.includes(p));

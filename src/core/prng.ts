@@ -1,9 +1,10 @@
-import alea from 'seedrandom/lib/alea.js';
+import { aleaFromKey, aleaFromState } from './alea.js';
 
 /**
  * The core's only source of randomness. seedrandom's `alea` was chosen by measurement
  * (see `bench/prng.bench.ts`): fastest of seedrandom's generators here and it passes the
- * bench's uniformity checks; period ~2^116.
+ * bench's uniformity checks; period ~2^116. ./alea.ts is the same generator, number for
+ * number, written to be cheap without a JIT (k6's goja).
  */
 export interface Prng {
   /** Uniform float in [0, 1). */
@@ -17,12 +18,16 @@ export interface Prng {
  * ("ab", "c") and ("a", "bc") never yield the same stream.
  */
 export function derivePrng(...parts: ReadonlyArray<string | number>): Prng {
-  let key = 'mockjutsu/1';
-  for (const part of parts) {
-    const s = String(part);
-    key += ':' + s.length + ':' + s;
+  // The key is split before its last part: keys that share the rest (a seed's users) share
+  // the first part of their hashing.
+  let prefix = 'mockjutsu/1';
+  let last = '';
+  for (let i = 0; i < parts.length; i++) {
+    const s = String(parts[i]);
+    prefix += last;
+    last = ':' + s.length + ':' + s;
   }
-  return alea(key);
+  return aleaFromKey(prefix, last);
 }
 
 /** A partition's base: three 32-bit words drawn from alea seeded by (seed, partition). */
@@ -44,8 +49,6 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-const SEEDING = { state: { c: 1, s0: 0, s1: 0, s2: 0 } };
-
 /**
  * The generator of session k of a partition: alea started from a state mixed from the
  * partition's base and k. Seeding alea from a text key costs ~2.8 us per session (its Mash
@@ -54,15 +57,10 @@ const SEEDING = { state: { c: 1, s0: 0, s1: 0, s2: 0 } };
 export function sessionPrng(base: PartitionBase, k: number): Prng {
   const lo = k >>> 0;
   const hi = Math.floor(k / 0x100000000) >>> 0;
-  const st = SEEDING.state;
   const a = fmix32(base[0] ^ fmix32(lo + 0x9e3779b9));
   const b = fmix32(base[1] ^ fmix32(hi + Math.imul(lo, 0x85ebca6b) + 0x7f4a7c15));
   const c = fmix32(base[2] ^ fmix32(a + b + 0x94d049bb));
-  st.s0 = a * 2.3283064365386963e-10;
-  st.s1 = b * 2.3283064365386963e-10;
-  st.s2 = c * 2.3283064365386963e-10;
-  st.c = 1;
-  return alea('', SEEDING);
+  return aleaFromState(a * 2.3283064365386963e-10, b * 2.3283064365386963e-10, c * 2.3283064365386963e-10, 1);
 }
 
 /** Integer in [0, n). */
