@@ -21,6 +21,23 @@ export const ALLOWED_IMPORTS = ['k6/execution'];
 /** Size budget of the minified bundle, in bytes. */
 export const K6_BUNDLE_BUDGET_BYTES = 150 * 1024;
 
+/**
+ * Core files that have a variant for engines without a JIT (k6's goja): same results, cheaper
+ * there, slower in V8. The k6 bundle takes the variant; the Node library keeps the original.
+ */
+export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts' };
+
+const noJitVariants = {
+  name: 'mockjutsu-no-jit-variants',
+  setup(b) {
+    const names = Object.keys(NO_JIT_VARIANTS).map((n) => n.replace(/\./g, '\\.'));
+    b.onResolve({ filter: new RegExp(`^\\./(${names.join('|')})$`) }, (args) => {
+      if (!args.importer.startsWith(join(root, 'src', 'core') + sep)) return undefined;
+      return { path: join(dirname(args.importer), NO_JIT_VARIANTS[args.path.slice(2)]) };
+    });
+  },
+};
+
 /** The two files k6 loads: ESM for `import` (k6 >= 0.53), CommonJS for `require` (older k6). */
 export const K6_FORMATS = [
   { format: 'esm', file: 'mockjutsu.js' },
@@ -47,6 +64,7 @@ async function buildOne(outDir, format, file, version) {
     banner: { js: `// mockjutsu ${version} k6 module (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
     metafile: true,
     logLevel: 'silent',
+    plugins: [noJitVariants],
   });
   if (result.warnings.length > 0) throw new Error(`k6 bundle (${format}): esbuild warnings:\n` + result.warnings.map((w) => w.text).join('\n'));
 

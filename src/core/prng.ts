@@ -82,8 +82,9 @@ export function standardNormal(r: Prng): number {
 
 /** Index drawn from cumulative weights (last entry = total). */
 export function pickCumulative(r: Prng, cumulative: ArrayLike<number>): number {
-  const x = r() * cumulative[cumulative.length - 1]!;
+  const last = cumulative.length - 1;
+  const x = r() * cumulative[last]!;
   let i = 0;
-  while (cumulative[i]! <= x && i < cumulative.length - 1) i++;
+  while (i < last && cumulative[i]! <= x) i++;
   return i;
 }

@@ -43,15 +43,34 @@ export function buildUserProfile(seed: string, index: number): UserProfile {
   };
 }
 
-/** A bounded cache of profiles (returning users are common; the pool may be millions). */
+/** What a session reads of its user. */
+export type SessionUser = Pick<UserProfile, 'user_id' | 'user_agent' | 'preferred_auth' | 'preferred_payment'>;
+
+/**
+ * The fields of `buildUserProfile(seed, index)` that sessions use, from the same draws, without
+ * building the rest (names, e-mail: two regular-expression replaces, which an engine without a
+ * JIT such as k6's goja pays dearly for once per session). Every draw of buildUserProfile must
+ * happen here in the same order (test/core/userPool.spec.ts compares the two).
+ */
+export function buildSessionUser(seed: string, index: number): SessionUser {
+  const r: Prng = derivePrng(seed, 'user', index);
+  const user_id = uuidV4(r);
+  // first_name, last_name, the e-mail's number, whether it is used, its domain, city, country.
+  r(); r(); r(); r(); r(); r(); r();
+  const user_agent = pick(r, userAgents);
+  const preferred_auth = pick(r, AUTH_METHODS);
+  return { user_id, user_agent, preferred_auth, preferred_payment: pick(r, PAYMENT_METHODS) };
+}
+
+/** A bounded cache of session users (returning users are common; the pool may be millions). */
 export class UserPool {
-  private readonly cache = new Map<number, UserProfile>();
+  private readonly cache = new Map<number, SessionUser>();
   constructor(readonly seed: string, readonly size: number, private readonly cacheLimit = 4096) {}
 
-  get(index: number): UserProfile {
+  get(index: number): SessionUser {
     let p = this.cache.get(index);
     if (p === undefined) {
-      p = buildUserProfile(this.seed, index);
+      p = buildSessionUser(this.seed, index);
       if (this.cacheLimit === 0) return p;
       if (this.cache.size >= this.cacheLimit) this.cache.clear();
       this.cache.set(index, p);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import seedrandomAlea from 'seedrandom/lib/alea.js';
 import { aleaFromKey, aleaFromState } from '../../src/core/alea.js';
+import { aleaFromState as aleaFromStateNoJit } from '../../src/core/aleaStateNoJit.js';
 import { derivePrng, partitionBase } from '../../src/core/prng.js';
 
 // src/core/alea.ts must give seedrandom's numbers exactly: every byte of every output hangs on them.
@@ -29,12 +30,14 @@ describe('alea (src/core/alea.ts) equals seedrandom/lib/alea.js number for numbe
     }
   });
 
-  it('from a state, as alea("", { state })', () => {
-    for (let i = 0; i < 100; i++) {
-      const state = { s0: ((i * 2654435761) >>> 0) / 2 ** 32, s1: ((i * 40503 + 7) >>> 0) / 2 ** 32, s2: ((i * 97 + 13) % 1000) / 1000, c: 1 };
-      assert.deepEqual(draws(aleaFromState(state.s0, state.s1, state.s2, state.c), 200), draws(seedrandomAlea('', { state: { ...state } }), 200));
-    }
-  });
+  for (const [name, fromState] of [['aleaState.ts (V8)', aleaFromState], ['aleaStateNoJit.ts (the k6 bundle\'s)', aleaFromStateNoJit]] as const) {
+    it(`from a state, as alea("", { state }): ${name}`, () => {
+      for (let i = 0; i < 100; i++) {
+        const state = { s0: ((i * 2654435761) >>> 0) / 2 ** 32, s1: ((i * 40503 + 7) >>> 0) / 2 ** 32, s2: ((i * 97 + 13) % 1000) / 1000, c: 1 + (i % 3) };
+        assert.deepEqual(draws(fromState(state.s0, state.s1, state.s2, state.c), 200), draws(seedrandomAlea('', { state: { ...state } }), 200));
+      }
+    });
+  }
 
   it('derivePrng keys are the length-prefixed parts, hashed as seedrandom would', () => {
     assert.deepEqual(draws(derivePrng('42', 'user', 123), 30), draws(seedrandomAlea('mockjutsu/1:2:42:4:user:3:123'), 30));

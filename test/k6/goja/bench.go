@@ -87,14 +87,27 @@ func runBench(s *StandIns, b *BenchJob) (*BenchReport, error) {
 	script := filepath.Join(filepath.Dir(b.Bundle), "bench-script.js")
 	imp := b.importLine("sessionStream, serializeEvent")
 	report := &BenchReport{Engine: EngineName, Format: b.Format}
-	rows := []struct{ name, source string }{
-		{"empty script", "export default function () {}"},
-		{"import only", imp + "export default function () {}"},
-		{"sessionStream, next()", imp + "const stream = sessionStream({ seed: '42' });\nexport default function () { serializeEvent(stream.next()); }"},
-		{"sessionStream, nextSession()", imp + "const stream = sessionStream({ seed: '42' });\nexport default function () { stream.nextSession(); }"},
+	sessions := func(users int) string {
+		return imp + fmt.Sprintf("const stream = sessionStream({ seed: '42', users: %d });\nexport default function () { stream.nextSession(); }", users)
+	}
+	few := b.VUs / 10
+	if few < 1 {
+		few = 1
+	}
+	rows := []struct {
+		name, source    string
+		vus, iterations int
+	}{
+		{"empty script", "export default function () {}", b.VUs, b.Iterations},
+		{"import only", imp + "export default function () {}", b.VUs, b.Iterations},
+		{"sessionStream, next()", imp + "const stream = sessionStream({ seed: '42' });\nexport default function () { serializeEvent(stream.next()); }", b.VUs, b.Iterations},
+		{"sessionStream, nextSession()", sessions(1000), b.VUs, b.Iterations},
+		// Long enough for the per-VU user-profile cache to fill (sessions draw from 1,000 users).
+		{"nextSession(), users: 10", sessions(10), few, 40 * b.Iterations},
+		{"nextSession(), users: 1000", sessions(1000), few, 40 * b.Iterations},
 	}
 	for _, row := range rows {
-		r, err := heapRow(s, script, row.name, row.source, b.VUs, b.Iterations)
+		r, err := heapRow(s, script, row.name, row.source, row.vus, row.iterations)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", row.name, err)
 		}
