@@ -90,7 +90,7 @@ func runBench(s *StandIns, b *BenchJob) (*BenchReport, error) {
 	sessions := func(users int) string {
 		return imp + fmt.Sprintf("const stream = sessionStream({ seed: '42', users: %d });\nexport default function () { stream.nextSession(); }", users)
 	}
-	few := b.VUs / 10
+	few := b.VUs / 25
 	if few < 1 {
 		few = 1
 	}
