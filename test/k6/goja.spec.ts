@@ -176,6 +176,30 @@ describe('k6 bundle in goja (sobek, the engine k6 runs)', function () {
     assert.match(missing.optionsError!.message, /module "fs" is not available in k6/);
   });
 
+  it('every example runs in goja through import and, switched to require as its comment says, gives the same requests', async () => {
+    const dir = new URL('../../k6-scripts/', import.meta.url);
+    for (const name of ['01-per-vu-event-streams.js', '02-session-batches.js', '03-ramping-vus-sessions.js']) {
+      const script = fileURLToPath(new URL(name, dir));
+      const text = readFileSync(script, 'utf8');
+      const requireLine = /^\/\/ (const \{[^}]+\} = require\('\.\.\/dist\/k6\/mockjutsu\.cjs\.js'\);)$/m.exec(text);
+      assert.ok(requireLine, `${name}: no require line in a comment`);
+      const importLine = /^import \{[^}]+\} from '\.\.\/dist\/k6\/mockjutsu\.js';$/m.exec(text)![0];
+      const job = { script, env: { SEED: '42', TARGET_URL: 'http://127.0.0.1:8099', USERS: '50' }, vus: [1, 2], iterations: 4, scenario: 'shoppers' };
+      const viaImport = await runner.run(job);
+      const viaRequire = await runner.run({ ...job, source: text.replace(importLine, requireLine[1]!) });
+      for (const report of [viaImport, viaRequire]) {
+        assert.equal(report.optionsError, undefined, `${name}: ${JSON.stringify(report.optionsError)}`);
+        for (const vu of report.vus) {
+          assert.equal(vu.initError, undefined, `${name}: ${JSON.stringify(vu.initError)}`);
+          for (const it of vu.iterations) assert.equal(it.error, undefined, `${name}: ${JSON.stringify(it.error)}`);
+          assert.ok(vu.requests.length >= 4, `${name}: ${vu.requests.length} requests`);
+          assert.ok(vu.checks.length > 0 && vu.checks.every((c) => c.ok), `${name}: a check failed`);
+        }
+      }
+      assert.deepEqual(viaRequire.vus.map((v) => v.requests), viaImport.vus.map((v) => v.requests), name);
+    }
+  });
+
   it('example 01 runs in goja: each VU posts its own events with If-Match = stream_version - 1, all checks pass', async () => {
     const vus = [1, 2];
     const report = await runner.run({ script: fileURLToPath(new URL('../../k6-scripts/01-per-vu-event-streams.js', import.meta.url)), env: { SEED: '42', TARGET_URL: 'http://127.0.0.1:8099' }, vus, iterations: 30 });
