@@ -163,14 +163,16 @@ func heapRow(s *StandIns, script, name, source string, count, iterations int) (*
 	return &HeapRow{Script: name, VUs: count, Iterations: iterations, InitMsPerVU: initMs, HeapKBPerVU: kb(afterInit), HeapKBPerVUIts: kb(afterIterations)}, nil
 }
 
-// The loops run inside the VU; Go times each call. `collect` keeps the events a fresh stream
-// gives, so JSON.stringify and serializeEvent write the very events `pull` generates.
+// The loops run inside the VU; Go times each call. `open(w)` starts a stream and pulls w
+// events untimed, so its caches (users, products) are as warm as in a VU that has run a while;
+// `collect` keeps the next events, so JSON.stringify and serializeEvent write the very events
+// `pull` generates.
 const speedScript = `
 let events = [];
 let stream;
-export function open() { stream = sessionStream({ seed: '42', partition: 1 }); }
+export function open(w) { stream = sessionStream({ seed: '42', partition: 1 }); for (let i = 0; i < w; i++) stream.next(); }
 export function pull(n) { const s = stream; let e; for (let i = 0; i < n; i++) e = s.next(); return e.global_position; }
-export function collect(n) { open(); events = []; for (let i = 0; i < n; i++) events.push(stream.next()); }
+export function collect(w, n) { open(w); events = []; for (let i = 0; i < n; i++) events.push(stream.next()); }
 export function stringifyAll() { let chars = 0; for (let i = 0; i < events.length; i++) chars += JSON.stringify(events[i]).length; return chars; }
 export function serializeAll() { let chars = 0; for (let i = 0; i < events.length; i++) chars += serializeEvent(events[i]).length; return chars; }
 export function pullSerialize(n) { const s = stream; let chars = 0; for (let i = 0; i < n; i++) chars += serializeEvent(s.next()).length; return chars; }
@@ -200,7 +202,7 @@ func speedOf(s *StandIns, script, imp string, b *BenchJob) (*Speed, error) {
 		best float64
 	}
 	loops := []*loop{{name: "pull", args: []js.Value{n}}, {name: "stringifyAll"}, {name: "serializeAll"}, {name: "pullSerialize", args: []js.Value{n}}}
-	if _, err := fn("collect")(js.Undefined(), n); err != nil {
+	if _, err := fn("collect")(js.Undefined(), n, n); err != nil {
 		return nil, err
 	}
 	if v, err := fn("check")(js.Undefined()); err != nil || v.ToInteger() != -1 {
@@ -214,8 +216,9 @@ func speedOf(s *StandIns, script, imp string, b *BenchJob) (*Speed, error) {
 	for r := 0; r < b.Rounds; r++ {
 		for _, l := range loops {
 			if l.name == "pull" || l.name == "pullSerialize" {
-				// A fresh stream each round (not timed), so every loop covers the same events.
-				if _, err := fn("open")(js.Undefined()); err != nil {
+				// A fresh stream each round, warmed up by as many events (not timed), so every
+				// loop covers the same events from the same state.
+				if _, err := fn("open")(js.Undefined(), n); err != nil {
 					return nil, err
 				}
 			}
