@@ -25,7 +25,7 @@ export const K6_BUNDLE_BUDGET_BYTES = 150 * 1024;
  * Core files that have a variant for engines without a JIT (k6's goja): same results, cheaper
  * there, slower in V8. The k6 bundle takes the variant; the Node library keeps the original.
  */
-export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts' };
+export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts', 'uuid.js': 'uuidNoJit.ts', 'isoTime.js': 'isoTimeNoJit.ts' };
 
 const noJitVariants = {
   name: 'mockjutsu-no-jit-variants',

@@ -58,9 +58,12 @@ describe('k6 bundle: build output', () => {
           assert.match(input, /^(src\/core\/.*\.ts|src\/k6\/.*\.ts)$/, `unexpected input ${input}`);
         }
         assert.ok(file.inputs.includes('src/core/alea.ts'));
-        // The variant for engines without a JIT replaces the V8 one (same numbers: test/core/alea.spec.ts).
-        assert.ok(file.inputs.includes('src/core/aleaStateNoJit.ts'));
-        assert.ok(!file.inputs.includes('src/core/aleaState.ts'));
+        // The variants for engines without a JIT replace the V8 ones (same results: test/core/alea,
+        // uuid and timeModel specs).
+        for (const [jit, noJit] of [['aleaState', 'aleaStateNoJit'], ['uuid', 'uuidNoJit'], ['isoTime', 'isoTimeNoJit']]) {
+          assert.ok(file.inputs.includes(`src/core/${noJit}.ts`), noJit);
+          assert.ok(!file.inputs.includes(`src/core/${jit}.ts`), jit);
+        }
         assert.ok(!file.inputs.some((i) => i.includes('@faker-js')), 'faker itself is never bundled (only the generated slice)');
         assert.deepEqual(file.imports, ['k6/execution']);
         const importStatements = code.match(/\bimport\s*[\w{*][^;]*?from\s*"[^"]+"/g) ?? [];
