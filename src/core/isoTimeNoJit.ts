@@ -7,16 +7,17 @@
 let cachedMinute = NaN;
 let cachedPrefix = '';
 const fc = String.fromCharCode;
+const floor = Math.floor;
 
 /** `Date.prototype.toISOString` for 1970..9999. */
 export function formatIsoMs(ms: number): string {
-  const minute = Math.floor(ms / 60_000);
+  const minute = floor(ms / 60_000);
   if (minute !== cachedMinute) {
     cachedMinute = minute;
     cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
   }
   const rem = ms - minute * 60_000;
-  const s = Math.floor(rem / 1000);
+  const s = floor(rem / 1000);
   const f = rem - s * 1000;
   return cachedPrefix + fc(48 + ((s / 10) | 0), 48 + (s % 10), 46, 48 + ((f / 100) | 0), 48 + (((f / 10) | 0) % 10), 48 + (f % 10), 90);
 }

@@ -1,5 +1,10 @@
 import { aleaFromKey, aleaFromState } from './alea.js';
 
+// Math's functions bound once: in goja (k6), `Math.floor` is a global lookup and a property
+// read on every call. 2 * Math.PI is the same double as before.
+const { floor, sqrt, log, cos } = Math;
+const TWO_PI = 2 * Math.PI;
+
 /**
  * The core's only source of randomness. seedrandom's `alea` was chosen by measurement
  * (see `bench/prng.bench.ts`): fastest of seedrandom's generators here and it passes the
@@ -65,19 +70,19 @@ export function sessionPrng(base: PartitionBase, k: number): Prng {
 
 /** Integer in [0, n). */
 export function randomInt(r: Prng, n: number): number {
-  return Math.floor(r() * n);
+  return floor(r() * n);
 }
 
 /** One element of a non-empty array. */
 export function pick<T>(r: Prng, items: ReadonlyArray<T>): T {
-  return items[Math.floor(r() * items.length)] as T;
+  return items[floor(r() * items.length)] as T;
 }
 
 /** Standard normal draw (Box-Muller; one of the pair is discarded to keep draws per call fixed). */
 export function standardNormal(r: Prng): number {
   let u = r();
   if (u < 1e-12) u = 1e-12;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+  return sqrt(-2 * log(u)) * cos(TWO_PI * r());
 }
 
 /** Index drawn from cumulative weights (last entry = total). */
