@@ -5,6 +5,11 @@
 // not replace a run of real k6 (goal there: at most +1 MB per VU at 100 VUs).
 //
 // Runs itself in a child process started with --expose-gc --experimental-vm-modules.
+//
+// Then the same in goja itself (sobek, the engine k6 runs) through the Go runner in
+// test/k6/goja/, for both shipped files: heap per VU from Go's memstats around creating N
+// runtimes that evaluate the script, and the CPU cost of stream.next() next to JSON.stringify
+// of the same events inside one VU (the issue's goal: at most 1.5x).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +47,46 @@ export default async function main(): Promise<void> {
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`k6 bench child exited with ${code}`))));
   });
   printTable(result);
+  await gojaSection();
+}
+
+async function gojaSection(): Promise<void> {
+  const { ensureGojaRunner, startGojaRunner } = await import('../test/k6/gojaRunner.js');
+  let built;
+  try {
+    built = ensureGojaRunner();
+  } catch (e) {
+    console.log(`goja: runner not built: ${(e as Error).message}`);
+    return;
+  }
+  if (built.skip !== undefined) {
+    console.log(`goja: ${built.skip}`);
+    return;
+  }
+  const runner = startGojaRunner(built.binary);
+  try {
+    for (const [format, file] of [['esm', 'mockjutsu.js'], ['cjs', 'mockjutsu.cjs.js']] as const) {
+      const bundle = fileURLToPath(new URL(`../dist/k6/${file}`, import.meta.url));
+      const r = await runner.bench({ bundle, format, vus: VUS, iterations: 50, events: 20_000, rounds: 3 });
+      const empty = r.rows[0]!;
+      console.log(`\ngoja (${r.engine}), dist/k6/${file} through ${format === 'esm' ? 'import' : 'require'}: heap per VU runtime after a full GC (Go memstats, KB)`);
+      const header = ['script', 'VUs', 'init ms/VU', 'heap KB/VU', 'vs empty', 'iterations', 'then KB/VU', 'vs empty'];
+      const rows = r.rows.map((x) => [x.script, String(x.vus), x.initMsPerVu.toFixed(2), x.heapKbPerVu.toFixed(0), (x.heapKbPerVu - empty.heapKbPerVu).toFixed(0),
+        String(x.iterations), x.heapKbPerVuAfterIterations.toFixed(0), (x.heapKbPerVuAfterIterations - empty.heapKbPerVuAfterIterations).toFixed(0)]);
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+      const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+      console.log(line(header));
+      for (const row of rows) console.log(line(row));
+      const sp = r.speed;
+      const us = (ns: number) => (ns / 1000).toFixed(1);
+      console.log(`CPU per event in one VU (best of 3 rounds of ${sp.events} events, mean event ${sp.meanEventBytes.toFixed(0)} bytes): ` +
+        `next() ${us(sp.nextNs)} us, JSON.stringify(event) ${us(sp.stringifyNs)} us, serializeEvent(event) ${us(sp.serializeNs)} us, next()+serializeEvent ${us(sp.nextSerializeNs)} us`);
+      console.log(`  next() / JSON.stringify of the same events: ${sp.nextOverStringify.toFixed(2)}x (goal <= 1.5x); serializeEvent / JSON.stringify: ${(sp.serializeNs / sp.stringifyNs).toFixed(2)}x;` +
+        ` events/s per VU: next() ${Math.round(1e9 / sp.nextNs)}, JSON.stringify ${Math.round(1e9 / sp.stringifyNs)}`);
+    }
+  } finally {
+    await runner.close();
+  }
 }
 
 function printTable(r: Result): void {

@@ -21,6 +21,8 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import { check, sleep } from 'k6';
 import { Counter } from 'k6/metrics';
+// k6 before v0.53 loads CommonJS far more cheaply than an ES module; there, use instead:
+// const { sessionStream, serializeEvent } = require('../dist/k6/mockjutsu.cjs.js');
 import { sessionStream, serializeEvent } from '../dist/k6/mockjutsu.js';
 
 export const options = {

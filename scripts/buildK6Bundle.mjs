@@ -1,7 +1,10 @@
-// Bundles src/k6/index.ts (and the pure core it imports) into dist/k6/mockjutsu.js: one ES
-// module that k6 can import. k6 runs goja/sobek, not Node: older k6 releases transpile with a
-// Babel that rejects ES2018+ syntax, so the output targets ES2017, and the build fails if
-// anything from outside the core, the k6 entry or seedrandom's alea gets pulled in.
+// Bundles src/k6/index.ts (and the pure core it imports) into dist/k6/: mockjutsu.js, an ES
+// module for `import` (k6 >= 0.53 loads it natively), and mockjutsu.cjs.js, the same code as
+// CommonJS for `require` (k6 before 0.53 runs Babel over every ES module it imports, which for
+// this bundle cost 8-9 s and ~600 MB per run; CommonJS skips Babel). k6 runs goja/sobek, not
+// Node: older k6 releases transpile with a Babel that rejects ES2018+ syntax, so both target
+// ES2017, and the build fails if anything from outside the core and the k6 entry gets pulled in
+// (the core's alea is its own: src/core/alea.ts).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -11,7 +14,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Files the bundle may be made of (paths relative to the repository, with "/"). */
 export const ALLOWED_INPUTS = [
-  /^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/, /^node_modules\/seedrandom\/lib\/alea\.js$/,
+  /^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/,
   // the schema compiler's pattern strings: ret's regex tokenizer
   /^node_modules\/ret\/dist\/[^]*\.js$/,
 ];
@@ -23,49 +26,84 @@ export const ALLOWED_IMPORTS = ['k6/execution'];
 export const K6_BUNDLE_BUDGET_BYTES = 150 * 1024;
 
 /**
- * Builds dist/k6/mockjutsu.js (+ .js.map and .d.ts) and returns where it is, its size in bytes,
- * the files bundled and the imports kept. Throws when the bundle pulls in a file or an import
- * other than those allowed above.
+ * Core files that have a variant for engines without a JIT (k6's goja): same results, cheaper
+ * there, slower in V8. The k6 bundle takes the variant; the Node library keeps the original.
  */
-export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet = false } = {}) {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'mockjutsu.js');
-  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts', 'uuid.js': 'uuidNoJit.ts', 'isoTime.js': 'isoTimeNoJit.ts' };
+
+const noJitVariants = {
+  name: 'mockjutsu-no-jit-variants',
+  setup(b) {
+    const names = Object.keys(NO_JIT_VARIANTS).map((n) => n.replace(/\./g, '\\.'));
+    b.onResolve({ filter: new RegExp(`^\\./(${names.join('|')})$`) }, (args) => {
+      if (!args.importer.startsWith(join(root, 'src', 'core') + sep)) return undefined;
+      return { path: join(dirname(args.importer), NO_JIT_VARIANTS[args.path.slice(2)]) };
+    });
+  },
+};
+
+/** The two files k6 loads: ESM for `import` (k6 >= 0.53), CommonJS for `require` (older k6). */
+export const K6_FORMATS = [
+  { format: 'esm', file: 'mockjutsu.js' },
+  { format: 'cjs', file: 'mockjutsu.cjs.js' },
+];
+
+async function buildOne(outDir, format, file, version) {
+  const outfile = join(outDir, file);
   const result = await build({
     absWorkingDir: root,
     entryPoints: [join(root, 'src', 'k6', 'index.ts')],
     outfile,
     bundle: true,
-    format: 'esm',
+    format,
     platform: 'neutral',
     // neutral has no default main fields; ret is a CommonJS package
     mainFields: ['module', 'main'],
     target: 'es2017',
     minify: true,
-    sourcemap: true,
+    // The map is written beside the bundle but not referenced from it: k6 before v0.53 loads a
+    // referenced map and runs Babel over it (measured: ~600 MB and 8-9 s per run with 230 KB).
+    sourcemap: 'external',
     legalComments: 'none',
     charset: 'ascii',
     external: ['k6', 'k6/*'],
-    banner: { js: `// mockjutsu ${version} k6 module (MIT) - deterministic session streams per VU. Built from src/k6/index.ts.` },
+    banner: { js: `// mockjutsu ${version} k6 module (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
     metafile: true,
     logLevel: 'silent',
+    plugins: [noJitVariants],
   });
-  if (result.warnings.length > 0) throw new Error('k6 bundle: esbuild warnings:\n' + result.warnings.map((w) => w.text).join('\n'));
+  if (result.warnings.length > 0) throw new Error(`k6 bundle (${format}): esbuild warnings:\n` + result.warnings.map((w) => w.text).join('\n'));
 
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)).split(sep).join('/'));
   const stray = inputs.filter((p) => !ALLOWED_INPUTS.some((re) => re.test(p)));
-  if (stray.length > 0) throw new Error(`k6 bundle: unexpected inputs (only src/core, src/k6 and seedrandom/lib/alea.js may be bundled): ${stray.join(', ')}`);
+  if (stray.length > 0) throw new Error(`k6 bundle: unexpected inputs (only src/core and src/k6 may be bundled): ${stray.join(', ')}`);
   const output = result.metafile.outputs[relative(root, outfile).split(sep).join('/')];
   const imports = (output?.imports ?? []).map((i) => i.path);
   const strayImports = imports.filter((p) => !ALLOWED_IMPORTS.includes(p));
   if (strayImports.length > 0) throw new Error(`k6 bundle: unexpected imports: ${strayImports.join(', ')}`);
-
-  copyFileSync(join(root, 'src', 'k6', 'mockjutsu.d.ts'), join(outDir, 'mockjutsu.d.ts'));
   const bytes = readFileSync(outfile).length;
   // Over budget is a warning here (the build of the other surfaces goes on) and a failing test.
-  if (bytes > K6_BUNDLE_BUDGET_BYTES) console.warn(`build: WARNING k6 bundle is ${bytes} bytes, over its ${K6_BUNDLE_BUDGET_BYTES}-byte budget (every k6 VU loads it)`);
-  if (!quiet) console.log(`build: k6 bundle -> ${relative(root, outfile)} (${(bytes / 1024).toFixed(1)} KB, ${inputs.length} files)`);
+  if (bytes > K6_BUNDLE_BUDGET_BYTES) console.warn(`build: WARNING k6 bundle ${file} is ${bytes} bytes, over its ${K6_BUNDLE_BUDGET_BYTES}-byte budget (every k6 VU loads it)`);
   return { outfile, bytes, inputs, imports };
+}
+
+/**
+ * Builds dist/k6/mockjutsu.js (ESM) and dist/k6/mockjutsu.cjs.js (CommonJS), each with an
+ * unreferenced .map and a copy of the .d.ts. Returns the ESM build's outfile, bytes, inputs
+ * and imports, plus `cjs` with the same for the CommonJS file. Throws when a bundle pulls in a
+ * file or an import other than those allowed above.
+ */
+export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet = false } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  const [esm, cjs] = await Promise.all(K6_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version)));
+  const dts = join(root, 'src', 'k6', 'mockjutsu.d.ts');
+  copyFileSync(dts, join(outDir, 'mockjutsu.d.ts'));
+  copyFileSync(dts, join(outDir, 'mockjutsu.cjs.d.ts'));
+  if (!quiet) {
+    for (const b of [esm, cjs]) console.log(`build: k6 bundle -> ${relative(root, b.outfile)} (${(b.bytes / 1024).toFixed(1)} KB, ${b.inputs.length} files)`);
+  }
+  return { ...esm, cjs };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildK6Bundle();

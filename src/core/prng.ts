@@ -1,9 +1,15 @@
-import alea from 'seedrandom/lib/alea.js';
+import { aleaFromKey, aleaFromState } from './alea.js';
+
+// Math's functions bound once: in goja (k6), `Math.floor` is a global lookup and a property
+// read on every call. 2 * Math.PI is the same double as before.
+const { floor, sqrt, log, cos } = Math;
+const TWO_PI = 2 * Math.PI;
 
 /**
  * The core's only source of randomness. seedrandom's `alea` was chosen by measurement
  * (see `bench/prng.bench.ts`): fastest of seedrandom's generators here and it passes the
- * bench's uniformity checks; period ~2^116.
+ * bench's uniformity checks; period ~2^116. ./alea.ts is the same generator, number for
+ * number, written to be cheap without a JIT (k6's goja).
  */
 export interface Prng {
   /** Uniform float in [0, 1). */
@@ -17,12 +23,16 @@ export interface Prng {
  * ("ab", "c") and ("a", "bc") never yield the same stream.
  */
 export function derivePrng(...parts: ReadonlyArray<string | number>): Prng {
-  let key = 'mockjutsu/1';
-  for (const part of parts) {
-    const s = String(part);
-    key += ':' + s.length + ':' + s;
+  // The key is split before its last part: keys that share the rest (a seed's users) share
+  // the first part of their hashing.
+  let prefix = 'mockjutsu/1';
+  let last = '';
+  for (let i = 0; i < parts.length; i++) {
+    const s = String(parts[i]);
+    prefix += last;
+    last = ':' + s.length + ':' + s;
   }
-  return alea(key);
+  return aleaFromKey(prefix, last);
 }
 
 /** A partition's base: three 32-bit words drawn from alea seeded by (seed, partition). */
@@ -45,23 +55,6 @@ function fmix32(h: number): number {
 }
 
 /**
- * alea's generator started from a given state: the steps of seedrandom's `alea(key, { state })`
- * without first hashing a key it then overwrites. In k6's goja (no JIT) that hashing cost ~85 us
- * per generator; a schema value needs one generator each.
- */
-function aleaFromState(s0: number, s1: number, s2: number): Prng {
-  let c = 1;
-  const next = (() => {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
-    s0 = s1;
-    s1 = s2;
-    return (s2 = t - (c = t | 0));
-  }) as Prng;
-  next.int32 = () => (next() * 0x100000000) | 0;
-  return next;
-}
-
-/**
  * The generator of session k of a partition: alea started from a state mixed from the
  * partition's base and k. Seeding alea from a text key costs ~2.8 us per session (its Mash
  * hash walks every character three times); this costs a fraction, with the same alea steps.
@@ -72,30 +65,31 @@ export function sessionPrng(base: PartitionBase, k: number): Prng {
   const a = fmix32(base[0] ^ fmix32(lo + 0x9e3779b9));
   const b = fmix32(base[1] ^ fmix32(hi + Math.imul(lo, 0x85ebca6b) + 0x7f4a7c15));
   const c = fmix32(base[2] ^ fmix32(a + b + 0x94d049bb));
-  return aleaFromState(a * 2.3283064365386963e-10, b * 2.3283064365386963e-10, c * 2.3283064365386963e-10);
+  return aleaFromState(a * 2.3283064365386963e-10, b * 2.3283064365386963e-10, c * 2.3283064365386963e-10, 1);
 }
 
 /** Integer in [0, n). */
 export function randomInt(r: Prng, n: number): number {
-  return Math.floor(r() * n);
+  return floor(r() * n);
 }
 
 /** One element of a non-empty array. */
 export function pick<T>(r: Prng, items: ReadonlyArray<T>): T {
-  return items[Math.floor(r() * items.length)] as T;
+  return items[floor(r() * items.length)] as T;
 }
 
 /** Standard normal draw (Box-Muller; one of the pair is discarded to keep draws per call fixed). */
 export function standardNormal(r: Prng): number {
   let u = r();
   if (u < 1e-12) u = 1e-12;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+  return sqrt(-2 * log(u)) * cos(TWO_PI * r());
 }
 
 /** Index drawn from cumulative weights (last entry = total). */
 export function pickCumulative(r: Prng, cumulative: ArrayLike<number>): number {
-  const x = r() * cumulative[cumulative.length - 1]!;
+  const last = cumulative.length - 1;
+  const x = r() * cumulative[last]!;
   let i = 0;
-  while (cumulative[i]! <= x && i < cumulative.length - 1) i++;
+  while (i < last && cumulative[i]! <= x) i++;
   return i;
 }

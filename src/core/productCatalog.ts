@@ -14,6 +14,7 @@ export interface Product {
 // multiplier coprime to it), so SKUs are unique without a set and product i needs no other.
 const SKU_SPAN = 900_000;
 const SKU_MULTIPLIER = 480_203; // prime, and coprime with 900,000 = 2^5 * 3^2 * 5^5
+const floor = Math.floor; // bound once: cheaper in goja (k6) than a global lookup per call
 
 /**
  * The catalog a seed's sessions shop in. Product i is a pure function of (seed, i), built the
@@ -49,7 +50,7 @@ export class ProductCatalog {
 
   /** A uniformly drawn product. */
   draw(r: () => number): Product {
-    return this.get(Math.floor(r() * this.size));
+    return this.get(floor(r() * this.size));
   }
 }
 

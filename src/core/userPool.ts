@@ -43,19 +43,62 @@ export function buildUserProfile(seed: string, index: number): UserProfile {
   };
 }
 
-/** A bounded cache of profiles (returning users are common; the pool may be millions). */
-export class UserPool {
-  private readonly cache = new Map<number, UserProfile>();
-  constructor(readonly seed: string, readonly size: number, private readonly cacheLimit = 4096) {}
+/** What a session reads of its user. */
+export type SessionUser = Pick<UserProfile, 'user_id' | 'user_agent' | 'preferred_auth' | 'preferred_payment'>;
 
-  get(index: number): UserProfile {
-    let p = this.cache.get(index);
-    if (p === undefined) {
-      p = buildUserProfile(this.seed, index);
-      if (this.cacheLimit === 0) return p;
-      if (this.cache.size >= this.cacheLimit) this.cache.clear();
-      this.cache.set(index, p);
+/**
+ * The fields of `buildUserProfile(seed, index)` that sessions use, from the same draws, without
+ * building the rest (names, e-mail: two regular-expression replaces, which an engine without a
+ * JIT such as k6's goja pays dearly for once per session). Every draw of buildUserProfile must
+ * happen here in the same order (test/core/userPool.spec.ts compares the two).
+ */
+export function buildSessionUser(seed: string, index: number): SessionUser {
+  const r: Prng = derivePrng(seed, 'user', index);
+  const user_id = uuidV4(r);
+  // first_name, last_name, the e-mail's number, whether it is used, its domain, city, country.
+  r(); r(); r(); r(); r(); r(); r();
+  const user_agent = pick(r, userAgents);
+  const preferred_auth = pick(r, AUTH_METHODS);
+  return { user_id, user_agent, preferred_auth, preferred_payment: pick(r, PAYMENT_METHODS) };
+}
+
+/**
+ * A bounded cache of session users (returning users are common; the pool may be millions).
+ * Direct-mapped: user i lives in slot i % cacheLimit, in parallel arrays rather than one object
+ * per user, which is what a k6 VU's goja runtime pays most for (~600 bytes per small object
+ * there, ~130 bytes per user here); `get` makes the small object per call, once per session.
+ */
+export class UserPool {
+  private readonly slots: number;
+  private readonly indexes: number[] = [];
+  private readonly ids: string[] = [];
+  private readonly agents: string[] = [];
+  private readonly auths: string[] = [];
+  private readonly payments: string[] = [];
+  constructor(readonly seed: string, readonly size: number, cacheLimit = 4096) {
+    this.slots = Math.min(cacheLimit, size);
+  }
+
+  get(index: number): SessionUser {
+    if (this.slots === 0) return buildSessionUser(this.seed, index);
+    const slot = index % this.slots;
+    if (this.indexes[slot] !== index) {
+      const u = buildSessionUser(this.seed, index);
+      // Filled in slot order the first time (arrays stay dense), then overwritten in place.
+      while (this.indexes.length <= slot) {
+        this.indexes.push(-1);
+        this.ids.push('');
+        this.agents.push('');
+        this.auths.push('');
+        this.payments.push('');
+      }
+      this.indexes[slot] = index;
+      this.ids[slot] = u.user_id;
+      this.agents[slot] = u.user_agent;
+      this.auths[slot] = u.preferred_auth;
+      this.payments[slot] = u.preferred_payment;
+      return u;
     }
-    return p;
+    return { user_id: this.ids[slot]!, user_agent: this.agents[slot]!, preferred_auth: this.auths[slot]!, preferred_payment: this.payments[slot]! };
   }
 }

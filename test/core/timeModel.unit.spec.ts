@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatIsoMs, activityAt } from '../../src/core/timeModel.js';
+import { formatIsoMs as formatIsoMsNoJit } from '../../src/core/isoTimeNoJit.js';
 import { createGenerator, derivePrng } from '../../src/index.js';
 
 describe('core: time model', () => {
@@ -8,6 +9,11 @@ describe('core: time model', () => {
     for (let i = 0; i < 20_000; i++) {
       const ms = Math.floor(r() * 253_402_300_799_999);
       assert.equal(formatIsoMs(ms), new Date(ms).toISOString());
+      assert.equal(formatIsoMsNoJit(ms), new Date(ms).toISOString());
+    }
+    // Events a few seconds apart, as in a session (the no-JIT variant caches by minute).
+    for (let ms = 1_735_689_540_000, i = 0; i < 5_000; i++, ms += 1 + ((i * 7919) % 9000)) {
+      assert.equal(formatIsoMsNoJit(ms), new Date(ms).toISOString());
     }
   });
 

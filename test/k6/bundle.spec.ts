@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as acorn from 'acorn';
-import { bundlePath, bundleText, ensureK6Bundle, type K6BundleBuild } from './k6Bundle.js';
+import { bundlePath, bundleText, cjsBundlePath, ensureK6Bundle, type K6BundleBuild, type K6BundleFile } from './k6Bundle.js';
 
 const BUDGET_BYTES = 150 * 1024;
 
 // Names the bundle must never reference: Node, browser-only and Intl-backed APIs k6 lacks.
+// (`require` is allowed in the CommonJS file for `require("k6/execution")` only; checked apart.)
 const FORBIDDEN_NAMES = new Set([
   'require', 'process', 'Buffer', 'Intl', 'crypto', 'TextEncoder', 'TextDecoder', 'setImmediate', 'setTimeout', 'setInterval',
   'queueMicrotask', 'structuredClone', 'fetch', 'window', 'document', 'navigator', 'self', 'global', '__dirname', '__filename',
@@ -13,60 +14,108 @@ const FORBIDDEN_NAMES = new Set([
   'toLocaleString', 'toLocaleDateString', 'toLocaleTimeString', 'localeCompare', 'toLocaleUpperCase', 'toLocaleLowerCase',
 ]);
 
+const FILES: Array<{ name: string; path: string; sourceType: 'module' | 'script'; pick: (b: K6BundleBuild) => K6BundleFile }> = [
+  { name: 'ESM (mockjutsu.js, for import on k6 >= 0.53)', path: bundlePath, sourceType: 'module', pick: (b) => b },
+  { name: 'CommonJS (mockjutsu.cjs.js, for require on any k6)', path: cjsBundlePath, sourceType: 'script', pick: (b) => b.cjs },
+];
+
+/** Names the code references, and `require(...)` calls with their argument. */
+function scan(code: string, sourceType: 'module' | 'script'): { names: string[]; requires: string[]; dynamicImport: boolean } {
+  const names: string[] = [];
+  const requires: string[] = [];
+  let dynamicImport = false;
+  const tokens = [...acorn.tokenizer(code, { ecmaVersion: 2017, sourceType })];
+  tokens.forEach((token, i) => {
+    // A property (`x.document`, `{ document: ... }`) is not a reference to the global.
+    const previous = tokens[i - 1];
+    const isProperty = previous?.type.label === '.' || (tokens[i + 1]?.type.label === ':' && (previous?.type.label === '{' || previous?.type.label === ','));
+    if (token.type.label === 'name' && FORBIDDEN_NAMES.has(token.value) && !isProperty) {
+      const call = token.value === 'require' && tokens[i + 1]?.type.label === '(' && tokens[i + 2]?.type.label === 'string' && tokens[i + 3]?.type.label === ')';
+      if (call) requires.push(tokens[i + 2]!.value as string);
+      else names.push(token.value);
+    }
+    if (token.type.label === '(' && tokens[i - 1]?.type.keyword === 'import') dynamicImport = true;
+  });
+  return { names, requires, dynamicImport };
+}
+
 describe('k6 bundle: build output', () => {
   let build: K6BundleBuild;
-  let code: string;
   before(async () => {
     build = await ensureK6Bundle();
-    code = bundleText();
   });
 
-  it('is made only of src/core, src/k6, seedrandom/lib/alea.js and ret (regex patterns), and imports only k6/execution', () => {
-    assert.ok(build.inputs.length > 0);
-    for (const input of build.inputs) {
-      assert.match(input, /^(src\/core\/.*\.ts|src\/k6\/.*\.ts|node_modules\/seedrandom\/lib\/alea\.js|node_modules\/ret\/dist\/.*\.js)$/, `unexpected input ${input}`);
-    }
-    assert.ok(build.inputs.includes('node_modules/seedrandom/lib/alea.js'));
-    assert.ok(!build.inputs.some((i) => i.includes('@faker-js')), 'faker itself is never bundled (only the generated slice)');
-    assert.deepEqual(build.imports, ['k6/execution']);
-    const importStatements = code.match(/\bimport\s*[\w{*][^;]*?from\s*"[^"]+"/g) ?? [];
-    assert.deepEqual(importStatements.map((s) => /"([^"]+)"$/.exec(s)![1]), ['k6/execution']);
-  });
+  for (const f of FILES) {
+    describe(f.name, () => {
+      let code: string;
+      let file: K6BundleFile;
+      before(() => {
+        code = bundleText(f.path);
+        file = f.pick(build);
+      });
 
-  it('re-parses as an ES2017 module (what k6 before v0.53 can transpile)', () => {
-    assert.doesNotThrow(() => acorn.parse(code, { ecmaVersion: 2017, sourceType: 'module' }));
-  });
+      it('is made only of src/core, src/k6 and ret (the schema compiler\'s regex tokenizer), and imports only k6/execution', () => {
+        assert.equal(file.outfile, f.path);
+        assert.ok(file.inputs.length > 0);
+        for (const input of file.inputs) {
+          assert.match(input, /^(src\/core\/.*\.ts|src\/k6\/.*\.ts|node_modules\/ret\/dist\/.*\.js)$/, `unexpected input ${input}`);
+        }
+        assert.ok(file.inputs.includes('src/core/alea.ts'));
+        // The variants for engines without a JIT replace the V8 ones (same results: test/core/alea,
+        // uuid and timeModel specs).
+        for (const [jit, noJit] of [['aleaState', 'aleaStateNoJit'], ['uuid', 'uuidNoJit'], ['isoTime', 'isoTimeNoJit']]) {
+          assert.ok(file.inputs.includes(`src/core/${noJit}.ts`), noJit);
+          assert.ok(!file.inputs.includes(`src/core/${jit}.ts`), jit);
+        }
+        assert.ok(!file.inputs.some((i) => i.includes('@faker-js')), 'faker itself is never bundled (only the generated slice)');
+        assert.deepEqual(file.imports, ['k6/execution']);
+        const importStatements = code.match(/\bimport\s*[\w{*][^;]*?from\s*"[^"]+"/g) ?? [];
+        const requires = scan(code, f.sourceType).requires;
+        if (f.sourceType === 'module') {
+          assert.deepEqual(importStatements.map((s) => /"([^"]+)"$/.exec(s)![1]), ['k6/execution']);
+          assert.deepEqual(requires, []);
+        } else {
+          assert.deepEqual(importStatements, []);
+          assert.deepEqual(requires, ['k6/execution']);
+          assert.match(code, /\bmodule\.exports\s*=/);
+        }
+      });
 
-  it(`stays within the ${BUDGET_BYTES / 1024} KB budget`, function () {
-    const bytes = Buffer.byteLength(code);
-    assert.equal(bytes, build.bytes);
-    assert.ok(bytes <= BUDGET_BYTES, `bundle is ${bytes} bytes, budget ${BUDGET_BYTES}`);
-    this.test!.title += ` (${(bytes / 1024).toFixed(1)} KB)`;
-  });
+      it(`re-parses as ES2017 (${f.sourceType}: what k6 before v0.53 can load)`, () => {
+        assert.doesNotThrow(() => acorn.parse(code, { ecmaVersion: 2017, sourceType: f.sourceType }));
+        // The check has teeth: the same text plus one ES2018 construct (object spread) fails.
+        assert.throws(() => acorn.parse(code + '\n;({...{}});', { ecmaVersion: 2017, sourceType: f.sourceType }));
+      });
 
-  it('references no forbidden global or Intl-backed method, and has no dynamic import', () => {
-    const found: string[] = [];
-    const tokens = [...acorn.tokenizer(code, { ecmaVersion: 2017, sourceType: 'module' })];
-    tokens.forEach((token, i) => {
-      const previous = tokens[i - 1];
-      // A property (`x.document`, `{ document: ... }`) is not a reference to the global.
-      const isProperty = previous?.type.label === '.' || (tokens[i + 1]?.type.label === ':' && (previous?.type.label === '{' || previous?.type.label === ','));
-      if (token.type.label === 'name' && FORBIDDEN_NAMES.has(token.value) && !isProperty) found.push(token.value);
-      if (token.type.label === '(' && previous?.type.keyword === 'import') found.push('import()');
+      it(`stays within the ${BUDGET_BYTES / 1024} KB budget`, function () {
+        const bytes = Buffer.byteLength(code);
+        assert.equal(bytes, file.bytes);
+        assert.ok(bytes <= BUDGET_BYTES, `bundle is ${bytes} bytes, budget ${BUDGET_BYTES}`);
+        this.test!.title += ` (${(bytes / 1024).toFixed(1)} KB)`;
+      });
+
+      it('references no forbidden global or Intl-backed method, and has no dynamic import', () => {
+        const { names, dynamicImport } = scan(code, f.sourceType);
+        assert.deepEqual(names, []);
+        assert.equal(dynamicImport, false);
+        // The plain-text checks, too (strings included: none of these appear at all).
+        for (const text of ['process.', 'Buffer', 'Intl', 'import(', 'TextEncoder', 'new Function']) {
+          assert.ok(!code.includes(text), `bundle contains ${JSON.stringify(text)}`);
+        }
+      });
+
+      it('references no source map (old k6 would load and transpile it), but ships one beside it, and the type declarations', () => {
+        assert.doesNotMatch(code, /sourceMappingURL/);
+        const map = JSON.parse(readFileSync(f.path + '.map', 'utf8')) as { sources: string[]; file?: string };
+        assert.ok(map.sources.some((s) => s.endsWith('src/k6/index.ts')));
+        const dts = f.path.replace(/\.js$/, '.d.ts');
+        assert.ok(existsSync(dts));
+        assert.equal(readFileSync(dts, 'utf8'), readFileSync(new URL('../../src/k6/mockjutsu.d.ts', import.meta.url), 'utf8'));
+      });
     });
-    assert.deepEqual(found, []);
-    // The plain-text checks, too (strings included: none of these appear at all).
-    for (const text of ['require(', 'process.', 'Buffer', 'Intl', 'import(', 'TextEncoder', 'new Function']) {
-      assert.ok(!code.includes(text), `bundle contains ${JSON.stringify(text)}`);
-    }
-  });
+  }
 
-  it('ships a source map and the type declarations', () => {
-    assert.match(code, /\/\/# sourceMappingURL=mockjutsu\.js\.map\s*$/);
-    const map = JSON.parse(readFileSync(bundlePath + '.map', 'utf8')) as { sources: string[] };
-    assert.ok(map.sources.some((s) => s.endsWith('src/k6/index.ts')));
-    const dts = bundlePath.replace(/\.js$/, '.d.ts');
-    assert.ok(existsSync(dts));
-    assert.equal(readFileSync(dts, 'utf8'), readFileSync(new URL('../../src/k6/mockjutsu.d.ts', import.meta.url), 'utf8'));
+  it('both files are built from the same inputs', () => {
+    assert.deepEqual([...build.cjs.inputs].sort(), [...build.inputs].sort());
   });
 });

@@ -5,12 +5,19 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const bundlePath = fileURLToPath(new URL('../../dist/k6/mockjutsu.js', import.meta.url));
+/** The CommonJS build of the same code, for `require` (k6 before v0.53 loads it without Babel). */
+export const cjsBundlePath = fileURLToPath(new URL('../../dist/k6/mockjutsu.cjs.js', import.meta.url));
 
-export interface K6BundleBuild {
+export interface K6BundleFile {
   outfile: string;
   bytes: number;
   inputs: string[];
   imports: string[];
+}
+
+/** The ESM build's fields, plus `cjs` for the CommonJS build. */
+export interface K6BundleBuild extends K6BundleFile {
+  cjs: K6BundleFile;
 }
 
 let building: Promise<K6BundleBuild> | undefined;
@@ -20,6 +27,6 @@ export function ensureK6Bundle(): Promise<K6BundleBuild> {
   return building;
 }
 
-export function bundleText(): string {
-  return readFileSync(bundlePath, 'utf8');
+export function bundleText(path = bundlePath): string {
+  return readFileSync(path, 'utf8');
 }

@@ -1,0 +1,20 @@
+// uuidV4 for engines without a JIT (k6's goja, where scripts/buildK6Bundle.mjs puts this file in
+// place of uuid.ts): two Number#toString(16) calls of 48-bit integers and a few slices cost goja
+// less than String.fromCharCode with 36 computed arguments (V8 is the other way round, by far).
+// Same bits, same text as uuid.ts (test/core/uuid.spec.ts compares them).
+import type { Prng } from './prng.js';
+
+const TWO_POW_48 = 0x1000000000000;
+
+/** RFC 4122 version-4 layout from four 32-bit draws. */
+export function uuidV4(r: Prng): string {
+  const a = r.int32();
+  const b = r.int32();
+  const c = r.int32();
+  const d = r.int32();
+  // 2^48 + x has 13 hex digits for any 48-bit x: the leading 1 is sliced off.
+  const ab = (TWO_POW_48 + (a >>> 0) * 65536 + (b >>> 16)).toString(16);
+  const cd = (TWO_POW_48 + (c & 0xffff) * 0x100000000 + (d >>> 0)).toString(16);
+  return ab.slice(1, 9) + '-' + ab.slice(9) + '-' + (0x4000 | (b & 0xfff)).toString(16) + '-' +
+    (0x8000 | ((c >>> 16) & 0x3fff)).toString(16) + '-' + cd.slice(1);
+}
