@@ -7,7 +7,7 @@
 // (the core's alea is its own: src/core/alea.ts).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -35,9 +35,13 @@ const noJitVariants = {
   name: 'mockjutsu-no-jit-variants',
   setup(b) {
     const names = Object.keys(NO_JIT_VARIANTS).map((n) => n.replace(/\./g, '\\.'));
-    b.onResolve({ filter: new RegExp(`^\\./(${names.join('|')})$`) }, (args) => {
-      if (!args.importer.startsWith(join(root, 'src', 'core') + sep)) return undefined;
-      return { path: join(dirname(args.importer), NO_JIT_VARIANTS[args.path.slice(2)]) };
+    // Any relative import that lands on src/core/<name>.js (from src/core or a folder below it).
+    b.onResolve({ filter: new RegExp(`(^|/)(${names.join('|')})$`) }, (args) => {
+      if (!args.path.startsWith('.')) return undefined;
+      const target = resolvePath(dirname(args.importer), args.path);
+      const core = join(root, 'src', 'core');
+      if (dirname(target) !== core) return undefined;
+      return { path: join(core, NO_JIT_VARIANTS[basename(target)]) };
     });
   },
 };
