@@ -6,6 +6,7 @@ import {
 import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
+import { checkReplayedIndex } from './replayedTypes.js';
 import { JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, streamChunks } from './responseWriter.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
@@ -116,6 +117,7 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   const type = getDataType(params.type);
   const p = generatorParams(q);
   const k = q.session ?? 0;
+  checkReplayedIndex(type.name, k, `session is ${k}`);
   const format = q.format ?? (ndjsonAccept ? 'ndjson' : 'json');
   const raw = q.raw ?? false;
   const partition = partitionOf(q.partition);
