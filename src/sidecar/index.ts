@@ -9,3 +9,4 @@ export { GeneratorCache } from './generatorCache.js';
 export { DEFAULT_LIMITS, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
 export { SIDECAR_SCHEMAS, ERROR_RESPONSES, jsonResponse, ref } from './sidecarSchemas.js';
 export { validatorCompiler, type ObjectSchema, type PropertySchema } from './schemaValidator.js';
+export { registerMockEventRoutes, loadMockEventSchemas, parseSchemaSpec, checkPostedSchema, POSTED_SCHEMA_LIMITS, SCHEMA_NAME, type MockEventSchemaSource, type RegisteredSchema } from './mockEventRoutes.js';
