@@ -131,6 +131,8 @@ export interface SidecarOptions {
   port: number;
   seed?: string;
   token?: string;
+  /** More `serve` arguments (e.g. `--schema NAME=FILE`). */
+  args?: string[];
 }
 
 /** The real sidecar, `node dist/cli.js serve --port P --host 127.0.0.1 [--seed S] [--token T]`. */
@@ -152,6 +154,7 @@ export class Sidecar {
     const args = [CLI, 'serve', '--port', String(this.options.port), '--host', '127.0.0.1'];
     if (this.options.seed !== undefined) args.push('--seed', this.options.seed);
     if (this.options.token !== undefined) args.push('--token', this.options.token);
+    args.push(...(this.options.args ?? []));
     const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     child.stdout!.on('data', (d) => (this.output += d));
