@@ -86,32 +86,50 @@ export const POSTED_SCHEMA_LIMITS = Object.freeze({
   count: 1000,
   /** Largest minLength, and largest repetition count inside a pattern. */
   length: 10_000,
-  /** Largest product of array lower bounds along one path of the document. */
+  /** Largest product of array and object lower bounds (minItems, minProperties) along one path of the document. */
   nested: 100_000,
 });
 
 const COUNT_KEYWORDS = ['minItems', 'minProperties', 'minContains'];
 
-/**
- * Refuses a posted schema whose smallest value would already be huge (`minItems: 1e9`,
- * `minLength`, a pattern `a{100000000}`, arrays of arrays of arrays...): generating it would
- * hold the event loop and the memory of every other client. Iterative over the document (its
- * depth is bounded by the body parser), without following `$ref`s.
- */
-export function checkPostedSchema(doc: unknown): void {
-  const stack: Array<[unknown, string, number]> = [[doc, '#', 1]];
-  const tooBig = (pointer: string, why: string): never => {
-    throw new HttpError(400, 'SCHEMA_TOO_LARGE', `${pointer}: ${why}; POST /mock-event serves smaller values (register large schemas with serve --schema NAME=FILE)`);
-  };
+/** Longest chain of `$ref`s followed when sizing a posted schema. */
+const MAX_REF_CHAIN = 32;
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The node a local `$ref` ("#/a/b") points to in `root`, or undefined. */
+function resolveLocal(root: unknown, ref: string): unknown {
+  if (ref === '#') return root;
+  if (!ref.startsWith('#/')) return undefined;
+  let node = root;
+  for (const raw of ref.slice(2).split('/')) {
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined;
+    }
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+type TooBig = (pointer: string, why: string) => never;
+
+/** Keyword bounds, node by node (iterative; the body parser bounds the depth). */
+function checkKeywords(doc: unknown, tooBig: TooBig): void {
+  const stack: Array<[unknown, string]> = [[doc, '#']];
   while (stack.length > 0) {
-    const [node, at, product] = stack.pop()!;
+    const [node, at] = stack.pop()!;
     if (typeof node !== 'object' || node === null) continue;
     if (Array.isArray(node)) {
-      node.forEach((v, i) => stack.push([v, `${at}/${i}`, product]));
+      node.forEach((v, i) => stack.push([v, `${at}/${i}`]));
       continue;
     }
     const o = node as Record<string, unknown>;
-    let p = product;
     for (const k of COUNT_KEYWORDS) {
       const v = o[k];
       if (typeof v === 'number' && v > POSTED_SCHEMA_LIMITS.count) tooBig(`${at}/${k}`, `${k} ${v} is over ${POSTED_SCHEMA_LIMITS.count}`);
@@ -124,21 +142,68 @@ export function checkPostedSchema(doc: unknown): void {
         if (n > POSTED_SCHEMA_LIMITS.length) tooBig(`${at}/pattern`, `a repetition of ${m[0]} is over ${POSTED_SCHEMA_LIMITS.length}`);
       }
     }
-    if (typeof o.minItems === 'number' && o.minItems > 1) {
-      p *= o.minItems;
-      if (p > POSTED_SCHEMA_LIMITS.nested) tooBig(`${at}/minItems`, `nested arrays need at least ${p} items in all, over ${POSTED_SCHEMA_LIMITS.nested}`);
-    }
-    if (typeof o.Content === 'string' && at === '#') {
-      // an EventBridge registry export: the schema is the Content text
-      let inner: unknown;
-      try {
-        inner = parseSchemaText(o.Content);
-      } catch {
-        inner = undefined; // the core reports it
+    for (const [k, v] of Object.entries(o)) if (typeof v === 'object' && v !== null) stack.push([v, `${at}/${escapePointer(k)}`]);
+  }
+}
+
+/**
+ * The largest product of minItems/minProperties along any path of the document, local `$ref`s
+ * followed (memoized per node, so shared definitions cost once; a recursive `$ref` counts once,
+ * the core bounds recursion itself): nested minimums multiply into the size of every value.
+ */
+function checkNesting(root: unknown, tooBig: TooBig): void {
+  const memo = new Map<object, number>();
+  const active = new Set<object>();
+  const factor = (node: unknown, at: string, chain: number): number => {
+    if (typeof node !== 'object' || node === null) return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (active.has(node)) return 1;
+    active.add(node);
+    let own = 1;
+    let below = 1;
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => (below = Math.max(below, factor(v, `${at}/${i}`, chain))));
+    } else {
+      const o = node as Record<string, unknown>;
+      for (const k of ['minItems', 'minProperties']) if (typeof o[k] === 'number' && (o[k] as number) > 1) own *= o[k] as number;
+      if (typeof o.$ref === 'string' && o.$ref.startsWith('#')) {
+        if (chain >= MAX_REF_CHAIN) tooBig(`${at}/$ref`, `more than ${MAX_REF_CHAIN} $refs in a chain`);
+        below = Math.max(below, factor(resolveLocal(root, o.$ref), o.$ref, chain + 1));
       }
-      stack.push([inner, '#/Content', p]);
+      for (const [k, v] of Object.entries(o)) if (typeof v === 'object' && v !== null) below = Math.max(below, factor(v, `${at}/${escapePointer(k)}`, chain));
     }
-    for (const [k, v] of Object.entries(o)) if (typeof v === 'object' && v !== null) stack.push([v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, p]);
+    active.delete(node);
+    const f = own * below;
+    if (f > POSTED_SCHEMA_LIMITS.nested) tooBig(at, `a value here needs at least ${f} items or properties in all (nested minItems and minProperties, $refs followed), over ${POSTED_SCHEMA_LIMITS.nested}`);
+    memo.set(node, f);
+    return f;
+  };
+  factor(root, '#', 0);
+}
+
+/**
+ * Refuses a posted schema whose smallest value would already be huge (`minItems: 1e9`,
+ * `minLength`, a pattern `a{100000000}`, arrays of arrays of arrays, objects of objects, through
+ * `$ref`s too...): generating it would hold the event loop and the memory of every other
+ * client. An EventBridge registry export is checked inside its `Content` text as well.
+ */
+export function checkPostedSchema(doc: unknown): void {
+  const tooBig: TooBig = (pointer, why) => {
+    throw new HttpError(400, 'SCHEMA_TOO_LARGE', `${pointer}: ${why}; POST /mock-event serves smaller values (register large schemas with serve --schema NAME=FILE)`);
+  };
+  const roots: unknown[] = [doc];
+  const content = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).Content : undefined;
+  if (typeof content === 'string') {
+    try {
+      roots.push(parseSchemaText(content));
+    } catch {
+      // the core reports it
+    }
+  }
+  for (const root of roots) {
+    checkKeywords(root, tooBig);
+    checkNesting(root, tooBig);
   }
 }
 

@@ -138,7 +138,10 @@ describe('sidecar mock events (POST /mock-event, GET /mock-event/NAME) and ?enve
         [{ schema: { type: 'array', minItems: 1e9 } }, 400, 'SCHEMA_TOO_LARGE', /#\/minItems: minItems 1000000000 is over 1000/],
         [{ schema: { type: 'string', minLength: 1e8 } }, 400, 'SCHEMA_TOO_LARGE', /#\/minLength/],
         [{ schema: { type: 'string', pattern: '^a{0,99999999}$' } }, 400, 'SCHEMA_TOO_LARGE', /#\/pattern/],
-        [{ schema: { type: 'array', minItems: 100, items: { type: 'array', minItems: 100, items: { type: 'array', minItems: 100 } } } }, 400, 'SCHEMA_TOO_LARGE', /#\/items\/items\/minItems: nested arrays need at least 1000000/],
+        [{ schema: { type: 'array', minItems: 100, items: { type: 'array', minItems: 100, items: { type: 'array', minItems: 100 } } } }, 400, 'SCHEMA_TOO_LARGE', /^#: a value here needs at least 1000000 items or properties in all/],
+        [{ schema: { type: 'object', minProperties: 500, additionalProperties: { type: 'object', minProperties: 500 } } }, 400, 'SCHEMA_TOO_LARGE', /^#: a value here needs at least 250000 /],
+        [{ schema: { $ref: '#/$defs/A', $defs: { A: { type: 'array', minItems: 300, items: { $ref: '#/$defs/B' } }, B: { type: 'array', minItems: 300, items: { $ref: '#/$defs/C' } }, C: { type: 'array', minItems: 300 } } } }, 400, 'SCHEMA_TOO_LARGE', /\$refs followed/],
+        [{ schema: { Content: JSON.stringify({ type: 'array', minItems: 5000 }) } }, 400, 'SCHEMA_TOO_LARGE', /minItems 5000 is over 1000/],
         [{ schema: { type: 5 } }, 400, 'INVALID_SCHEMA', /type/],
         [{ schema: { $ref: '#/nowhere' } }, 400, '', /nowhere/],
       ];
