@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
-  type DataType, type Session, type SessionGenerator,
+  ENVELOPE_KINDS, eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
+  type DataType, type EnvelopeKind, type Session, type SessionGenerator,
 } from '../core/index.js';
+import { envelopedItem } from './envelopeItems.js';
+import { checkReplayedIndex } from './replayedTypes.js';
 import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
@@ -43,6 +45,7 @@ interface GeneratorQuery {
   count?: number;
   raw?: boolean;
   format?: 'json' | 'ndjson';
+  envelope?: EnvelopeKind;
 }
 
 interface GeneratorParams {
@@ -75,6 +78,10 @@ export const GENERATOR_QUERY: Record<string, PropertySchema> = {
   start: { type: 'string', description: 'First session start: ISO-8601 instant, epoch ms or "now" (default 2025-01-01T00:00:00Z)' },
 };
 const RAW_FLAG: PropertySchema = { type: 'boolean', description: 'Answer bare items instead of the envelope (1, true, yes, 0, false, no)' };
+const ENVELOPE: PropertySchema = {
+  type: 'string', enum: ENVELOPE_KINDS,
+  description: 'none (default), cloudevents or eventbridge: every event (the item, for other types) in a standard envelope, as the CLI\'s --envelope',
+};
 const FORMAT: PropertySchema = { type: 'string', enum: ['json', 'ndjson'], description: 'ndjson: one item (event) per line (default json, or ndjson when Accept asks for it)' };
 
 const SEED_HEADER_DOC = { 'X-Mockjutsu-Seed': { description: 'The seed used (percent-encoded)', schema: { type: 'string' } } };
@@ -116,20 +123,23 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   const type = getDataType(params.type);
   const p = generatorParams(q);
   const k = q.session ?? 0;
+  checkReplayedIndex(type.name, k, `session is ${k}`);
   const format = q.format ?? (ndjsonAccept ? 'ndjson' : 'json');
   const raw = q.raw ?? false;
   const partition = partitionOf(q.partition);
   const g = generatorFor(sidecar, p);
-  const item = type.item(g, partition, k, 1);
+  const envelope = q.envelope ?? 'none';
+  const item = envelopedItem(type.name, type.item(g, partition, k, 1), envelope, g, partition, k);
+  const json = envelope === 'none' ? itemJson(type.name, item) : JSON.stringify(item);
   let body: string;
   let contentType = JSON_TYPE;
   if (format === 'ndjson') {
     contentType = NDJSON_TYPE;
-    body = type.name === 'event_stream' ? ndjsonOfSession(item as Session) : itemJson(type.name, item) + '\n';
+    body = type.name === 'event_stream' ? ndjsonOfSession(item as Session, envelope !== 'none') : json + '\n';
   } else if (raw) {
-    body = itemJson(type.name, item);
+    body = json;
   } else {
-    body = '{"type":' + JSON.stringify(type.name) + ',"result":' + JSON.stringify(itemJson(type.name, item)) +
+    body = '{"type":' + JSON.stringify(type.name) + ',"result":' + JSON.stringify(json) +
       ',"seed":' + JSON.stringify(g.seed) + ',"status":"ok"}';
   }
   const buffer = Buffer.from(body);
@@ -141,36 +151,52 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   sendCached(reply, response);
 }
 
-function ndjsonOfSession(session: Session): string {
+function ndjsonOfSession(session: Session, enveloped: boolean): string {
   let s = '';
-  for (const e of session) s += serializeEvent(e) + '\n';
+  for (const e of session) s += (enveloped ? JSON.stringify(e) : serializeEvent(e)) + '\n';
   return s;
 }
 
 // ---------------------------------------------------------------------------- /bulk/:type
 
-/** Items 0..count-1 of a partition, as `jutsu.bulk` makes them (event streams get consecutive positions). */
-function* bulkItems(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number): Generator<unknown> {
+/**
+ * Items 0..count-1 of a partition, as `jutsu.bulk` makes them (event streams get consecutive
+ * positions), each in `envelope` as `mockjutsu export --envelope` wraps it.
+ */
+function* bulkItems(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind = 'none'): Generator<unknown> {
   let position = 1;
   for (let i = 0; i < count; i++) {
     const item = type.item(g, partition, i, position);
     position += type.positions(item);
-    yield item;
+    yield envelopedItem(type.name, item, envelope, g, partition, i);
   }
 }
 
-function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, raw: boolean): Generator<string> {
+function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, raw: boolean, envelope: EnvelopeKind): Generator<string> {
   yield raw ? '[' : '{"type":' + JSON.stringify(type.name) + ',"count":' + count + ',"seed":' + JSON.stringify(g.seed) + ',"result":[';
   let first = true;
-  for (const item of bulkItems(type, g, partition, count)) {
-    const json = itemJson(type.name, item);
+  for (const item of bulkItems(type, g, partition, count, envelope)) {
+    const json = envelope === 'none' ? itemJson(type.name, item) : JSON.stringify(item);
     yield (first ? '' : ',') + (raw ? json : JSON.stringify(json));
     first = false;
   }
   yield raw ? ']' : '],"status":"ok"}';
 }
 
-function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorParams, partition: string, count: number): Generator<string> {
+function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorParams, partition: string, count: number, envelope: EnvelopeKind): Generator<string> {
+  if (envelope !== 'none') {
+    // the bytes of `mockjutsu export --format ndjson --envelope E`: one enveloped event (item) per line
+    for (const item of bulkItems(type, g, partition, count, envelope)) {
+      if (type.name !== 'event_stream') {
+        yield JSON.stringify(item) + '\n';
+        continue;
+      }
+      let lines = '';
+      for (const e of item as unknown[]) lines += JSON.stringify(e) + '\n';
+      yield lines;
+    }
+    return;
+  }
   if (type.name === 'event_stream') {
     // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
     yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
@@ -195,9 +221,9 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
   const g = generatorFor(sidecar, p);
   const headers = { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' };
   if (format === 'ndjson') {
-    await streamChunks(reply, chunked(bulkNdjson(type, g, p, partition, count)), NDJSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkNdjson(type, g, p, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
   } else {
-    await streamChunks(reply, chunked(bulkEnvelope(type, g, partition, count, raw)), JSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkEnvelope(type, g, partition, count, raw, q.envelope ?? 'none')), JSON_TYPE, headers);
   }
 }
 
@@ -288,6 +314,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
           session: { type: 'integer', minimum: 0, maximum: MAX_SESSION_INDEX, description: 'Index of the item in the partition\'s sequence (default 0)' },
           raw: RAW_FLAG,
           format: FORMAT,
+          envelope: ENVELOPE,
         },
       },
       response: {
@@ -319,6 +346,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
           ...GENERATOR_QUERY,
           format: FORMAT,
           raw: RAW_FLAG,
+          envelope: ENVELOPE,
         },
       },
       response: {

@@ -10,3 +10,4 @@ export { DEFAULT_LIMITS, type SidecarContext, type SidecarLimits } from './sidec
 export { SIDECAR_SCHEMAS, ERROR_RESPONSES, jsonResponse, ref } from './sidecarSchemas.js';
 export { validatorCompiler, type ObjectSchema, type PropertySchema } from './schemaValidator.js';
 export { openSidecarData, sidecarDataPlugin, type SidecarData, type SidecarDataOptions } from './sidecarData.js';
+export { registerMockEventRoutes, loadMockEventSchemas, parseSchemaSpec, checkPostedSchema, POSTED_SCHEMA_LIMITS, SCHEMA_NAME, type MockEventSchemaSource, type RegisteredSchema } from './mockEventRoutes.js';

@@ -5,6 +5,7 @@ import {
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
+import { checkReplayedIndex } from './replayedTypes.js';
 import { LRUCache } from 'lru-cache';
 
 /** What one item of a key's stream is: an event, or a whole session (a JSON array of events). */
@@ -107,6 +108,7 @@ export class SessionRegistry {
       const next = from + r.n;
       if (!Number.isSafeInteger(next)) throw new HttpError(400, 'INVALID_QUERY', `from is ${from}; from + n must stay below 2^53`);
       if (r.type.name !== 'event_stream') {
+        checkReplayedIndex(r.type.name, next - 2, `the stream of key ${JSON.stringify(r.key)} is at item ${from}`);
         // items of other types are indexed directly: no stream to keep
         const items = new CountedItems(indexedItems(r, from));
         const complete = (await consume(from, next, items)) && items.count === r.n;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getDataType, normalizeSeed, type SessionGenerator } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { GeneratorCache } from './generatorCache.js';
+import { checkReplayedIndex } from './replayedTypes.js';
 import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.js';
 import type { PropertySchema } from './schemaValidator.js';
 import type { SessionUnit } from './sessionRegistry.js';
@@ -34,6 +35,8 @@ function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParam
   const q = req.query as StreamQuery;
   const seed = q.seed === undefined ? sidecar.defaultSeed : normalizeSeed(q.seed, 'seed');
   const typeName = getDataType(q.type ?? 'event_stream').name;
+  // with from: checked here; the cursor's own index is checked in the registry's batch
+  if (q.from !== undefined) checkReplayedIndex(typeName, q.from - 1 + (q.n ?? 1) - 1, `from is ${q.from}`);
   const generator = sidecar.generators.get({ seed });
   return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed }), typeName };
 }

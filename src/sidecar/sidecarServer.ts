@@ -16,6 +16,7 @@ import { validatorCompiler } from './schemaValidator.js';
 import { registerServiceRoutes } from './serviceRoutes.js';
 import { SessionRegistry, type SessionRegistryOptions } from './sessionRegistry.js';
 import { registerSessionRoutes } from './sessionRoutes.js';
+import { registerMockEventRoutes, type RegisteredSchema } from './mockEventRoutes.js';
 import { DEFAULT_LIMITS, type CachedResponse, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
 import { ERROR_RESPONSES, SIDECAR_SCHEMAS } from './sidecarSchemas.js';
 
@@ -66,6 +67,8 @@ export interface SidecarOptions {
   responseCache?: { maxEntries?: number; maxBytes?: number };
   /** Where log lines go; default stderr. */
   log?: (line: string) => void;
+  /** Schemas served at `GET /mock-event/NAME` (from `loadMockEventSchemas`, i.e. `serve --schema NAME=FILE`). */
+  schemas?: readonly RegisteredSchema[];
 }
 
 /** A listening sidecar. */
@@ -387,6 +390,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
   registerServiceRoutes(app);
   registerGenerateRoutes(app);
   registerSessionRoutes(app);
+  registerMockEventRoutes(app, options.schemas);
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.ready();
 

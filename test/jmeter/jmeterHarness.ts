@@ -131,7 +131,7 @@ export interface SidecarOptions {
   port: number;
   seed?: string;
   token?: string;
-  /** More `serve` arguments (e.g. `--pool NAME=FILE`). */
+  /** More `serve` arguments (e.g. `--pool NAME=FILE`, `--schema NAME=FILE`). */
   args?: string[];
 }
 

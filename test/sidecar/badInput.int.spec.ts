@@ -48,7 +48,7 @@ const CASES: Case[] = [
   { name: 'session negative', path: '/generate/event_stream?session=-1', status: 400, code: 'INVALID_QUERY', message: /session is "-1"; allowed: an integer from 0/ },
   { name: 'users 0', path: '/generate/event_stream?users=0&seed=1', status: 400, code: 'INVALID_QUERY', message: /users is "0"; allowed: an integer from 1 to 10000000/ },
   { name: 'bad start', path: '/generate/event_stream?start=yesterday&seed=1', status: 400, code: 'INVALID_OPTION', message: /start is "yesterday"; allowed: "now", an ISO-8601 instant/ },
-  { name: 'unknown query parameter', path: '/generate/event_stream?sead=1', status: 400, code: 'INVALID_QUERY', message: /^unknown query parameter "sead"; allowed: seed, partition, users, start, session, raw, format$/ },
+  { name: 'unknown query parameter', path: '/generate/event_stream?sead=1', status: 400, code: 'INVALID_QUERY', message: /^unknown query parameter "sead"; allowed: seed, partition, users, start, session, raw, format, envelope$/ },
   { name: 'repeated query parameter', path: '/generate/event_stream?seed=1&seed=2', status: 400, code: 'INVALID_QUERY', message: /"seed" is given twice/ },
   { name: 'bad raw flag', path: '/generate/event_stream?raw=maybe', status: 400, code: 'INVALID_QUERY', message: /raw is "maybe"; allowed: 1, true/ },
   { name: 'bad format', path: '/bulk/user?count=1&format=xml', status: 400, code: 'INVALID_QUERY', message: /format is "xml"; allowed: json, ndjson/ },

@@ -25,7 +25,7 @@ function refsIn(value: unknown, out: string[] = []): string[] {
 const ROUTES = [
   'GET /health', 'GET /types', 'GET /openapi.json', 'GET /generate/{type}', 'GET /bulk/{type}', 'POST /template',
   'GET /sessions/{key}/next', 'GET /sessions/{key}/batch', 'POST /streams/{id}', 'GET /streams/{id}', 'GET /all',
-  'GET /projections/orders', 'GET /projections/orders/{id}',
+  'GET /projections/orders', 'GET /projections/orders/{id}', 'POST /mock-event', 'GET /mock-event', 'GET /mock-event/{name}',
 ];
 
 describe('sidecar GET /openapi.json (built by @fastify/swagger from the route schemas)', () => {
@@ -62,8 +62,11 @@ describe('sidecar GET /openapi.json (built by @fastify/swagger from the route sc
   it('documents the query parameters the schemas validate, required ones marked', () => {
     const query = (path: string, method = 'get'): string[] =>
       (doc.paths[path]![method]!.parameters ?? []).filter((p) => p.in === 'query').map((p) => `${p.name}${p.required ? '*' : ''}`).sort();
-    assert.deepEqual(query('/generate/{type}'), ['format', 'partition', 'raw', 'seed', 'session', 'start', 'users']);
-    assert.deepEqual(query('/bulk/{type}'), ['count*', 'format', 'partition', 'raw', 'seed', 'start', 'users']);
+    assert.deepEqual(query('/generate/{type}'), ['envelope', 'format', 'partition', 'raw', 'seed', 'session', 'start', 'users']);
+    assert.deepEqual(query('/bulk/{type}'), ['count*', 'envelope', 'format', 'partition', 'raw', 'seed', 'start', 'users']);
+    const mock = ['count', 'envelope', 'format', 'from', 'mode', 'partition', 'seed', 'start'];
+    assert.deepEqual(query('/mock-event/{name}'), mock);
+    assert.deepEqual(query('/mock-event', 'post'), mock);
     assert.deepEqual(query('/sessions/{key}/batch'), ['format', 'from', 'n*', 'seed', 'type', 'unit']);
     assert.deepEqual(query('/all'), ['from', 'limit']);
     assert.deepEqual(doc.paths['/health']!.get!.security, []);

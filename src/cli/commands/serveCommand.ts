@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { normalizeSeed } from '../../core/index.js';
+import { MockjutsuError, normalizeSeed } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
-import { startSidecar, DEFAULT_TIMEOUTS, type RunningSidecar } from '../../sidecar/index.js';
+import { startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -39,6 +39,10 @@ Options:
                         POOL_EXHAUSTED; :recyclable goes round-robin forever. Repeatable
   --max-streams N       live per-key session streams kept in memory, about 12 KB each (default 10000)
   --shutdown-timeout S  on SIGTERM/SIGINT, seconds to let in-flight requests finish (default 10)
+  --schema NAME=FILE    serve mock events of a schema file (OpenAPI, JSON Schema, AsyncAPI or
+                        EventBridge export; JSON or YAML) at GET /mock-event/NAME; repeatable.
+                        FILE#REF picks a schema of the document (as mock-event --ref). Loaded and
+                        compiled at start: a bad file stops serve (exit 2). NAME: A-Z a-z 0-9 _ . -
   -h, --help            this text
 
 Endpoints (GET /openapi.json describes them all):
@@ -49,6 +53,9 @@ Endpoints (GET /openapi.json describes them all):
   POST /template                    {"types":["event_stream"],"count":1,"seed":42}
   GET  /sessions/:key/next          next event of a key's stream (?seed=&unit=event|session&from=)
   GET  /sessions/:key/batch?n=N     n items of a key's stream (&format=ndjson&from=&unit=&seed=)
+  POST /mock-event                  {"schema": DOC, "ref": NAME}: mock events (?count=&seed=&mode=
+                                    &envelope=&partition=&from=&start=&format=ndjson)
+  GET  /mock-event[/NAME]           the registered schemas; events of one (same query)
   POST /streams/:id                 append a generated event, a batch (array, atomic) or
                                     {"expected_version": n, "event"|"events": ...}; expected version
                                     from the body or If-Match: a number (0 = new stream), no_stream,
@@ -80,6 +87,7 @@ const SERVE_FLAGS = {
   pool: { type: 'string', multiple: true },
   'max-streams': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  schema: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -153,6 +161,16 @@ export const serveCommand: CliCommand = {
       log(`mockjutsu sidecar: WARNING: --insecure-public: listening on ${host} without a token; anyone who reaches it can write to the event store`);
     }
 
+    // schemas first: a bad file fails serve before anything is opened or bound
+    let schemas: RegisteredSchema[];
+    try {
+      schemas = await loadMockEventSchemas((values.schema ?? []).map(parseSchemaSpec));
+    } catch (err) {
+      if (err instanceof MockjutsuError) throw new UsageError(err.message);
+      throw err;
+    }
+    for (const s of schemas) log(`mockjutsu sidecar: schema ${s.name}: ${s.info.kind} ${s.info.name} (${s.info.pointer}) at GET /mock-event/${s.name}`);
+
     if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');
     const recordFormat = values['record-format'];
     if (recordFormat !== undefined && recordFormat !== 'msgpack' && recordFormat !== 'ndjson') {
@@ -190,6 +208,7 @@ export const serveCommand: CliCommand = {
         seed,
         token,
         plugins: [replayTargetPlugin(target), sidecarDataPlugin(data)],
+        schemas,
         sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
         log,
       });

@@ -19,6 +19,11 @@ import org.apache.jmeter.threads.JMeterVariables;
  * {@code session}, the default) or the next event (mode {@code event}) of this thread's own
  * session stream, served by the mockjutsu sidecar ({@code mockjutsu serve}).
  *
+ * <p>{@code ${__mockjutsu_event_sourcing(mock_event,NAME[,variable])}}: the next mock event of the
+ * schema registered in the sidecar as NAME ({@code mockjutsu serve --schema NAME=FILE}): event k
+ * of the thread's partition (its thread key), k = 0, 1, ... per thread and schema, prefetched in
+ * batches as event mode is.
+ *
  * <p>One instance exists per call site and is shared by all threads: all per-thread state lives
  * in {@link ThreadState} (a ThreadLocal), so {@link #execute} takes no lock, least of all around
  * network calls. Constructors do no I/O (JMeter builds a throwaway instance at start-up to read
@@ -38,21 +43,28 @@ public class MockjutsuEventSourcing extends AbstractFunction {
 
     static final String MODE_SESSION = "session";
     static final String MODE_EVENT = "event";
+    /** The pseudo-type whose second argument names a schema registered in the sidecar. */
+    static final String MOCK_EVENT = "mock_event";
 
     private static final int MIN_ARGS = 1;
     private static final int MAX_ARGS = 3;
     private static final Pattern TYPE_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Names of `serve --schema NAME=FILE` (the sidecar checks the same). */
+    private static final Pattern SCHEMA_NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private static final List<String> DESCRIPTION = Collections.unmodifiableList(Arrays.asList(
-            "Type of data (required): event_stream, or another type the mockjutsu sidecar lists at GET /types",
+            "Type of data (required): event_stream, mock_event, or another type the mockjutsu sidecar lists at GET /types",
             "Mode (optional): session (default) = the next whole session as a JSON array; "
-                    + "event = the next event of this thread's session stream (login ... logout, then the next session)",
+                    + "event = the next event of this thread's session stream (login ... logout, then the next session); "
+                    + "for mock_event (required): the NAME of a schema registered with mockjutsu serve --schema NAME=FILE",
             "Name of a variable that also receives the value (optional)"));
 
     private CompoundVariable[] args = new CompoundVariable[0];
     /** Constant values of the arguments, checked at plan start; null when an argument is dynamic. */
     private String fixedType;
     private String fixedMode;
+    /** mock_event: the schema name, when constant. */
+    private String fixedName;
     private String fixedVariable;
 
     public MockjutsuEventSourcing() {
@@ -98,7 +110,13 @@ public class MockjutsuEventSourcing extends AbstractFunction {
                 throw new InvalidVariableException(key + ": " + problem);
             }
         }
-        if (mode != null) {
+        boolean mock = type != null && MOCK_EVENT.equals(type.trim());
+        if (mock && mode != null) {
+            String problem = checkSchemaName(mode);
+            if (problem != null) {
+                throw new InvalidVariableException(key + ": " + problem);
+            }
+        } else if (mode != null && type != null) {
             String problem = checkMode(mode);
             if (problem != null) {
                 throw new InvalidVariableException(key + ": " + problem);
@@ -106,7 +124,8 @@ public class MockjutsuEventSourcing extends AbstractFunction {
         }
         this.args = a;
         this.fixedType = type == null ? null : type.trim();
-        this.fixedMode = mode == null ? null : normaliseMode(mode);
+        this.fixedMode = mode == null || mock || type == null ? null : normaliseMode(mode);
+        this.fixedName = mock && mode != null ? mode.trim() : null;
         this.fixedVariable = variable == null ? null : variable.trim();
     }
 
@@ -115,9 +134,16 @@ public class MockjutsuEventSourcing extends AbstractFunction {
         JMeterVariables vars = getVariables();
         String variable = fixedVariable != null ? fixedVariable : dynamic(args[2]).trim();
         String type = fixedType != null ? fixedType : dynamic(args[0]).trim();
+        boolean mock = MOCK_EVENT.equals(type);
         String mode = fixedMode;
+        String name = fixedName;
         String problem = null;
-        if (mode == null) {
+        if (mock) {
+            if (name == null) {
+                name = dynamic(args[1]).trim();
+                problem = checkSchemaName(name);
+            }
+        } else if (mode == null) {
             String m = dynamic(args[1]);
             problem = checkMode(m);
             mode = normaliseMode(m);
@@ -134,7 +160,9 @@ public class MockjutsuEventSourcing extends AbstractFunction {
             error = getReferenceKey() + ": " + problem;
             state.reportProblem(error);
         } else {
-            ThreadState.Result r = state.next(type, MODE_EVENT.equals(mode) ? MODE_EVENT : MODE_SESSION);
+            // mock_event streams are keyed by schema name where session streams have their unit
+            ThreadState.Result r = mock ? state.next(MOCK_EVENT, name)
+                    : state.next(type, MODE_EVENT.equals(mode) ? MODE_EVENT : MODE_SESSION);
             value = r.value;
             error = r.error;
         }
@@ -176,6 +204,18 @@ public class MockjutsuEventSourcing extends AbstractFunction {
         }
         if (!TYPE_PATTERN.matcher(t).matches()) {
             return "invalid type '" + t + "'; use event_stream (or another type listed by the sidecar's GET /types)";
+        }
+        return null;
+    }
+
+    static String checkSchemaName(String name) {
+        String n = name == null ? "" : name.trim();
+        if (n.length() == 0) {
+            return "mock_event needs the NAME of a schema registered in the sidecar (mockjutsu serve --schema NAME=FILE) as its "
+                    + "second argument, e.g. ${" + KEY + "(mock_event,order)}";
+        }
+        if (!SCHEMA_NAME_PATTERN.matcher(n).matches()) {
+            return "invalid schema name '" + n + "'; names are 1 to 64 characters among A-Z a-z 0-9 _ . - (as given to serve --schema NAME=FILE)";
         }
         return null;
     }

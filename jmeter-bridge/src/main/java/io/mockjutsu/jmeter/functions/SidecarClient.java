@@ -76,6 +76,34 @@ final class SidecarClient {
         return new Batch(items);
     }
 
+    /**
+     * {@code GET /mock-event/{name}?count=..&from=..&partition=..&format=ndjson[&seed=..]}: mock
+     * events {@code from .. from+n-1} (0-based) of the schema registered as {@code name}, in the
+     * partition {@code key}. Stateless on the sidecar: asking again gives the same bytes.
+     */
+    static Batch mockEvents(Settings s, String key, String name, long from, int n) throws SidecarException {
+        String shownPath = "/mock-event/" + encodePathSegment(name);
+        StringBuilder path = new StringBuilder(128).append(shownPath);
+        path.append("?count=").append(n).append("&from=").append(from).append("&partition=").append(encodeQuery(key))
+                .append("&format=ndjson");
+        if (s.seed.length() > 0) {
+            path.append("&seed=").append(encodeQuery(s.seed));
+        }
+        Response r = get(s, path.toString(), shownPath, "application/x-ndjson");
+        if (r.status != 200) {
+            throw httpError(s, r, shownPath);
+        }
+        if (r.contentType == null || r.contentType.indexOf("ndjson") < 0) {
+            throw new SidecarException(prefix(s) + "unexpected Content-Type '" + r.contentType
+                    + "' (expected application/x-ndjson; does mockjutsu.url point to a mockjutsu sidecar?)" + suffix(shownPath));
+        }
+        List<String> items = splitLines(r.body);
+        if (items.size() != n) {
+            throw new SidecarException(prefix(s) + "expected " + n + " mock events, got " + items.size() + suffix(shownPath));
+        }
+        return new Batch(items);
+    }
+
     /** {@code GET /types}: the types the sidecar serves. */
     static Set<String> types(Settings s) throws SidecarException {
         Response r = get(s, "/types", "/types", "application/json");

@@ -174,6 +174,10 @@ final class ThreadState {
     /** One batch from {@code from} on; runs on the calling thread or on a prefetch thread. */
     private static SidecarClient.Batch fetch(Settings settings, String key, String type, String unit, long from, int n)
             throws SidecarException {
+        if (MockjutsuEventSourcing.MOCK_EVENT.equals(type)) {
+            // unit is the schema name; item i (1-based) of the thread's stream is mock event i-1
+            return SidecarClient.mockEvents(settings, key, unit, from - 1, n);
+        }
         checkType(settings, type);
         return SidecarClient.batch(settings, key, type, unit, from, n);
     }
