@@ -13,6 +13,9 @@ export { dataPool, type K6DataPool, type K6DataPoolOptions } from './dataPool.js
 export {
   MockjutsuError, serializeEvent, serializeSession, modelStatistics, parseModel, defaultModelDefinition, SCHEMA_VERSION,
   parseNdjsonRecords,
+  // Mock events from schemas (pass the schema from open() in init, partition: exec.vu.idInTest)
+  compileSchema, mockEvent, mockEvents, createEventMocker, eventBridgeContext, cloudEventsContext,
+  wrapEnvelope, envelopeContext, wrapSessionEvent, createCdcGenerator, ENVELOPE_KINDS,
 } from '../core/index.js';
 
 function withSeed<T extends GenerateOptions | BulkOptions>(options: T): T {

@@ -10,11 +10,13 @@ export type {
   LoginPayload, LogoutPayload, MarkovModel, MarkovModelDefinition, MockjutsuErrorCode, ModelStatistics, OrderItem,
   OutcomeDefinition, PageViewPayload, PartitionKey, PaymentPayload, RemoveFromCartPayload, SearchPayload, Seed, Session,
   SessionEvent, SessionStream, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
-  UserRecord,
+  UserRecord, CompileSchemaOptions, SchemaGenerator, SchemaMode, MockEventOptions, EventMocker, EventContextFunction,
+  MockEventContext, EnvelopeKind, EnvelopeContext, EnvelopeFields, CdcEvent, CdcOptions, CdcGenerator, CdcStream,
 } from '../core/index.js';
 export {
   MockjutsuError, SCHEMA_VERSION, defaultModelDefinition, modelStatistics, parseModel, serializeEvent, serializeSession,
-  parseNdjsonRecords,
+  parseNdjsonRecords, compileSchema, mockEvent, mockEvents, createEventMocker, eventBridgeContext, cloudEventsContext,
+  wrapEnvelope, envelopeContext, wrapSessionEvent, createCdcGenerator, ENVELOPE_KINDS,
 } from '../core/index.js';
 
 /** Options of {@link sessionStream}: the generator options plus an optional fixed partition. */
