@@ -1,5 +1,5 @@
 // Type declarations of dist/k6/mockjutsu.js (copied there by scripts/buildK6Bundle.mjs). They
-// reuse the core's declarations (dist/core) and need no Node types. test/k6/typings.spec.ts
+// reuse the core's declarations (dist/core) and need no Node types. test/k6/typings.int.spec.ts
 // checks that src/k6/index.ts implements exactly this.
 import type {
   BulkOptions, GenerateOptions, GeneratorOptions, PartitionKey, Session, SessionEvent, SessionStream, SessionStreamState, TypeMap, TypeName,

@@ -1,4 +1,4 @@
-// Compiled by test/k6/typings.spec.ts (never run): the shipped declarations stand on their own.
+// Compiled by test/k6/typings.int.spec.ts (never run): the shipped declarations stand on their own.
 import { sessionStream, generate, bulk, serializeEvent, MockjutsuError, type SessionEvent, type K6SessionStreamOptions } from '../../dist/k6/mockjutsu.js';
 
 declare const __ENV: Record<string, string | undefined>;

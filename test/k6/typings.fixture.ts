@@ -1,4 +1,4 @@
-// Compiled by test/k6/typings.spec.ts (never run): src/k6/mockjutsu.d.ts must describe what
+// Compiled by test/k6/typings.int.spec.ts (never run): src/k6/mockjutsu.d.ts must describe what
 // src/k6/index.ts exports, in both directions, and be usable from a k6 script's point of view.
 import * as impl from '../../src/k6/index.js';
 import * as decl from '../../src/k6/mockjutsu.js';
