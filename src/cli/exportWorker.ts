@@ -49,11 +49,33 @@ function write(id: number, firstPosition: number, state: ToWorkerWrite['state'])
 
 type ToWorkerWrite = Extract<ToWorker, { type: 'write' }>;
 
-port.on('message', (m: ToWorker) => {
+// Writes go before simulations: a run waiting to be written holds its sessions, and sessions
+// held across many other runs outlive V8's young generation (they cost a major GC each).
+const writes: Array<Extract<ToWorker, { type: 'write' }>> = [];
+const simulations: Array<Extract<ToWorker, { type: 'simulate' }>> = [];
+let scheduled = false;
+
+function work(): void {
+  scheduled = false;
+  const m = writes.shift() ?? simulations.shift();
+  if (m === undefined) return;
   try {
     if (m.type === 'simulate') simulate(m.id, m.partition, m.from, m.to);
     else write(m.id, m.firstPosition, m.state);
   } catch (e) {
     send({ type: 'failed', id: m.id, message: (e as Error).stack ?? String(e) });
   }
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled || (writes.length === 0 && simulations.length === 0)) return;
+  scheduled = true;
+  setImmediate(work); // lets the next message in first: a write that arrives jumps the queue
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'write') writes.push(m);
+  else simulations.push(m);
+  schedule();
 });

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { ENVELOPE_KINDS, jutsu } from '../../core/index.js';
 import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
@@ -92,7 +91,9 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
     ? progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items')
     : undefined;
   const partitions = values.partitions === undefined ? undefined : partitionsFlag(values.partitions, values);
-  const workers = values.workers === undefined ? availableParallelism() : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
+  // Default 1: on 2 cores the workers do not pay yet (0.84x the single thread, twice the RSS,
+  // measured by npm run bench); see parallelExport.ts.
+  const workers = values.workers === undefined ? 1 : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
   const plan: ExportPlan = {
     type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
     envelope: values.envelope === undefined ? undefined : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS),
@@ -141,9 +142,9 @@ Options:
       --envelope E     none (default), cloudevents (CloudEvents 1.0, the event in data) or
                        eventbridge (the event in detail): every event of every type, json and
                        ndjson only
-      --workers N      worker threads that generate and serialise in parallel, 1..${64}
-                       (default: the number of cores; 1: none). The output is byte-identical
-                       whatever N
+      --workers N      worker threads that generate and serialise in parallel, 1..${MAX_WORKERS}
+                       (default 1: none; on 2 cores they do not pay yet). The output is
+                       byte-identical whatever N
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).
