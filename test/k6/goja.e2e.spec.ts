@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createSessionStream, jutsu, serializeEvent, serializeSession, type Session, type SessionEvent } from '../../src/index.js';
 import { assertSessionContract } from '../core/contractInvariants.js';
 import { segmentVuIds, type K6RunReport } from './k6Harness.js';
+import { assertNoExecInInit, rawResults, results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
 import { ensureGojaRunner, startGojaRunner, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
 import { tinyModel } from '../fixtures/tinyModel.js';
@@ -18,24 +19,6 @@ const LOADERS = {
   esm: `import { ${NAMES} } from '../../dist/k6/mockjutsu.js';\n`,
   cjs: `const { ${NAMES} } = require('../../dist/k6/mockjutsu.cjs.js');\n`,
 };
-
-function results<T = unknown>(report: K6RunReport, vuIndex = 0): T[] {
-  assert.equal(report.optionsError, undefined, JSON.stringify(report.optionsError));
-  const vu = report.vus[vuIndex]!;
-  assert.equal(vu.initError, undefined, JSON.stringify(vu.initError));
-  for (const it of vu.iterations) assert.equal(it.error, undefined, JSON.stringify(it.error));
-  return vu.iterations.map((it) => JSON.parse(it.result!) as T);
-}
-
-function rawResults(report: K6RunReport, vuIndex = 0): string[] {
-  results(report, vuIndex);
-  return report.vus[vuIndex]!.iterations.map((it) => it.result!);
-}
-
-function assertNoExecInInit(report: K6RunReport): void {
-  assert.deepEqual(report.optionsExecReadInInit, []);
-  for (const vu of report.vus) assert.deepEqual(vu.execReadInInit, [], `VU ${vu.idInTest} read exec.${vu.execReadInInit[0]} in init`);
-}
 
 describe('k6 bundle in goja (sobek, the engine k6 runs)', function () {
   this.timeout(300_000); // the first `go build` of the runner compiles sobek

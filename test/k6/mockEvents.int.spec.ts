@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jutsu, mockEvents, wrapSessionEvent, createSessionStream } from '../../src/core/index.js';
-import { startK6Harness, type K6RunReport } from './k6Harness.js';
+import { startK6Harness } from './k6Harness.js';
+import { results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
 import { ensureGojaRunner, startGojaRunner } from './gojaRunner.js';
 
@@ -28,13 +29,6 @@ function expected(): string[] {
   return [JSON.stringify(events), JSON.stringify(cdc), JSON.stringify(wrapped)];
 }
 
-function result(report: K6RunReport): string[] {
-  const vu = report.vus[0]!;
-  assert.equal(vu.initError, undefined, JSON.stringify(vu.initError));
-  assert.equal(vu.iterations[0]!.error, undefined, JSON.stringify(vu.iterations[0]!.error));
-  return JSON.parse(vu.iterations[0]!.result!) as string[];
-}
-
 describe('k6 bundle: mock events from a schema, cdc_event and envelopes equal the library', function () {
   this.timeout(300_000);
   before(async () => {
@@ -45,7 +39,7 @@ describe('k6 bundle: mock events from a schema, cdc_event and envelopes equal th
     const harness = startK6Harness();
     try {
       const report = await harness.run({ script: SCRIPT, source: `import { ${NAMES} } from '../../dist/k6/mockjutsu.js';\n${BODY}`, vus: [1], iterations: 1 });
-      assert.deepEqual(result(report), expected());
+      assert.deepEqual(results<string[]>(report)[0], expected());
     } finally {
       harness.close();
     }
@@ -62,7 +56,7 @@ describe('k6 bundle: mock events from a schema, cdc_event and envelopes equal th
       try {
         const load = format === 'esm' ? `import { ${NAMES} } from '../../dist/k6/mockjutsu.js';\n` : `const { ${NAMES} } = require('../../dist/k6/mockjutsu.cjs.js');\n`;
         const report = await runner.run({ script: SCRIPT, source: load + BODY, vus: [1], iterations: 1 });
-        assert.deepEqual(result(report), expected());
+        assert.deepEqual(results<string[]>(report)[0], expected());
       } finally {
         runner.close();
       }

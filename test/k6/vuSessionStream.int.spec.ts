@@ -7,6 +7,7 @@ import {
 } from '../../src/index.js';
 import { assertSessionContract } from '../core/contractInvariants.js';
 import { FORBIDDEN_GLOBALS, segmentVuIds, startK6Harness, type K6HarnessProcess, type K6Job, type K6RunReport } from './k6Harness.js';
+import { assertNoExecInInit, rawResults, results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
 import { tinyModel } from '../fixtures/tinyModel.js';
 
@@ -17,24 +18,6 @@ const IMPORT = `import { sessionStream, generate, bulk, types, serializeEvent, s
 const tiny = tinyModel;
 
 /** Iteration results of a VU, parsed; fails on any init or iteration error. */
-function results<T = unknown>(report: K6RunReport, vuIndex = 0): T[] {
-  assert.equal(report.optionsError, undefined, JSON.stringify(report.optionsError));
-  const vu = report.vus[vuIndex]!;
-  assert.equal(vu.initError, undefined, JSON.stringify(vu.initError));
-  for (const it of vu.iterations) assert.equal(it.error, undefined, JSON.stringify(it.error));
-  return vu.iterations.map((it) => JSON.parse(it.result!) as T);
-}
-
-function rawResults(report: K6RunReport, vuIndex = 0): string[] {
-  results(report, vuIndex);
-  return report.vus[vuIndex]!.iterations.map((it) => it.result!);
-}
-
-function assertNoExecInInit(report: K6RunReport): void {
-  assert.deepEqual(report.optionsExecReadInInit, []);
-  for (const vu of report.vus) assert.deepEqual(vu.execReadInInit, [], `VU ${vu.idInTest} read exec.${vu.execReadInInit[0]} in init`);
-}
-
 describe('k6 module in the k6 harness: per-VU session streams', function () {
   let harness: K6HarnessProcess;
   const run = (source: string, job: Partial<K6Job> = {}): Promise<K6RunReport> =>
