@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, eventStream, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
+  ENVELOPE_KINDS, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
   type DataType, type EnvelopeKind, type Session, type SessionGenerator,
 } from '../core/index.js';
 import { envelopedItem } from './envelopeItems.js';
@@ -164,12 +164,8 @@ function ndjsonOfSession(session: Session, enveloped: boolean): string {
  * positions), each in `envelope` as `mockjutsu export --envelope` wraps it.
  */
 function* bulkItems(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind = 'none'): Generator<unknown> {
-  let position = 1;
-  for (let i = 0; i < count; i++) {
-    const item = type.item(g, partition, i, position);
-    position += type.positions(item);
-    yield envelopedItem(type.name, item, envelope, g, partition, i);
-  }
+  let i = 0;
+  for (const item of positionedItems(type, g, partition, count)) yield envelopedItem(type.name, item, envelope, g, partition, i++);
 }
 
 function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, raw: boolean, envelope: EnvelopeKind): Generator<string> {
@@ -231,12 +227,11 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
 
 function* templateEnvelope(types: Array<DataType<unknown>>, g: SessionGenerator, partition: string, count: number, raw: boolean): Generator<string> {
   yield raw ? '[' : '{"status":"ok","seed":' + JSON.stringify(g.seed) + ',"result":[';
-  const positions = types.map(() => 1);
+  const columns = types.map((t) => positionedItems(t, g, partition, count));
   for (let i = 0; i < count; i++) {
     let record = i === 0 ? '{' : ',{';
     types.forEach((t, c) => {
-      const item = t.item(g, partition, i, positions[c]!);
-      positions[c]! += t.positions(item);
+      const item = columns[c]!.next().value;
       const json = itemJson(t.name, item);
       record += (c === 0 ? '' : ',') + JSON.stringify(t.name) + ':' + (raw ? json : JSON.stringify(json));
     });

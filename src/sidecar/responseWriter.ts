@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
+import { textChunks } from '../core/index.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const NDJSON_TYPE = 'application/x-ndjson; charset=utf-8';
@@ -101,14 +102,6 @@ export async function streamChunks(reply: FastifyReply, chunks: Iterator<string>
 export const STREAM_CHUNK_CHARS = 16 * 1024;
 
 /** Concatenates `parts` into chunks of about `chunkChars` characters (parts are never split). */
-export function* chunked(parts: Iterable<string>, chunkChars = STREAM_CHUNK_CHARS): Generator<string> {
-  let chunk = '';
-  for (const p of parts) {
-    chunk += p;
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) yield chunk;
+export function chunked(parts: Iterable<string>, chunkChars = STREAM_CHUNK_CHARS): Generator<string> {
+  return textChunks(parts, (chunk, part) => chunk + part, { chunkChars });
 }
