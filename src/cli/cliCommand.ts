@@ -9,8 +9,6 @@ export interface CliIo {
 /** One `mockjutsu <name>` subcommand. */
 export interface CliCommand {
   name: string;
-  /** One line for `mockjutsu --help`. */
-  summary: string;
   /** Full text for `mockjutsu <name> --help`. */
   help: string;
   /** Runs the command; resolves to the exit code (0 ok, 1 runtime error). Throws UsageError for exit 2. */

@@ -109,7 +109,6 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
 /** `mockjutsu export`: N items of a type as json, ndjson, csv or sql, streamed. */
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'write N sessions (or items) as json, ndjson, csv or sql, streamed to stdout or a file',
   help: `Usage: mockjutsu export <type> --count N [--format json|ndjson|csv|sql] [--out FILE] [options]
 
 Writes items 0..N-1 of <type> (for event_stream: N sessions) in constant memory, at the core's
@@ -172,7 +171,6 @@ const BULK_FLAGS = {
 /** `mockjutsu bulk`: N items as one JSON array (streamed). */
 export const bulkCommand: CliCommand = {
   name: 'bulk',
-  summary: 'print N sessions (or items) as one JSON array',
   help: `Usage: mockjutsu bulk <type> --count N [--pretty] [--out FILE] [options]
 
 Prints items 0..N-1 of <type> (for event_stream: N sessions) as one JSON array: the same

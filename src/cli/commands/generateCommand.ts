@@ -18,7 +18,6 @@ const GENERATE_FLAGS = {
 /** `mockjutsu generate`: one item as JSON. */
 export const generateCommand: CliCommand = {
   name: 'generate',
-  summary: 'print one session (or one item of another type) as JSON',
   help: `Usage: mockjutsu generate <type> [--session K] [--pretty] [options]
 
 Prints one item of <type> as JSON, the bytes of JSON.stringify(jutsu.generate(type, ...)):

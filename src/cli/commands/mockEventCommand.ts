@@ -28,7 +28,6 @@ const FLAGS = {
 /** `mockjutsu mock-event`: events from an OpenAPI, JSON Schema, AsyncAPI or EventBridge schema. */
 export const mockEventCommand: CliCommand = {
   name: 'mock-event',
-  summary: 'write mock events from an OpenAPI, JSON Schema, AsyncAPI or EventBridge schema file',
   help: `Usage: mockjutsu mock-event --schema FILE [--ref NAME] [--mode realistic|barebone] [--envelope E] [--count N] [--seed S] [--out FILE]
 
 Compiles the schema once, then writes events 0..N-1 of the partition, one JSON per line

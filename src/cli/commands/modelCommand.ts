@@ -42,7 +42,6 @@ export function dotToSvg(dot: string, command = 'dot'): Promise<string> {
 /** `mockjutsu model`: validate a model, print its exact statistics, or draw it. */
 export const modelCommand: CliCommand = {
   name: 'model',
-  summary: 'validate a Markov model, print its exact statistics, or draw it (mermaid, dot, svg)',
   help: `Usage: mockjutsu model [--model FILE] [--check | --stats [--json] | --format mermaid|dot|svg] [--out FILE]
 
 Works on the model of --model FILE (JSON), or on the built-in e-commerce model.

@@ -65,7 +65,6 @@ function render(read: RecordsRead, format: RecordsFormat): string {
 /** `mockjutsu records`: list or print what the recorder wrote. */
 export const recordsCommand: CliCommand = {
   name: 'records',
-  summary: 'list or print what a data-creation run recorded (recorder-data/, mite format too)',
   help: HELP,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, RECORDS_FLAGS, 1);

@@ -126,7 +126,6 @@ function tokenOf(values: { token?: string; 'token-file'?: string }): string | un
 /** `mockjutsu serve`: the sidecar with its replay target (in memory, or `--store FILE`). */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the HTTP sidecar (REST API, per-thread session streams for JMeter, event-store replay target)',
   help: HELP,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs(args, SERVE_FLAGS, 0);

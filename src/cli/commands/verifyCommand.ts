@@ -71,7 +71,6 @@ const VERIFY_FLAGS = {
 /** `mockjutsu verify`: checks a store against the regenerated run. */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: 'check an event store (sidecar URL or JSONL file) against the regenerated run',
   help: HELP,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs(args, VERIFY_FLAGS, 0);
