@@ -1,6 +1,6 @@
 import {
   createGenerator, getDataType, normalizePartition, positionedItems, textChunks,
-  envelopeContext, wrapEnvelope, wrapSessionEvent,
+  envelopeItem,
   type EnvelopeKind, type GeneratorOptions, type Session, type SessionGenerator, type UserProfile,
 } from '../core/index.js';
 import {
@@ -103,7 +103,6 @@ function envelopedChunks(plan: ExportPlan, kind: EnvelopeKind): Iterable<string>
   if (plan.format === 'csv' || plan.format === 'sql') throw new UsageError(`--envelope ${kind} applies to --format json and ndjson (an envelope nests the event; csv and sql are flat)`);
   const { partition: _p, ...rest } = plan.options;
   const generator = createGenerator(rest);
-  const seed = generator.seed;
   const pretty = plan.pretty === true;
   const stringify = pretty ? (x: unknown) => JSON.stringify(x, null, 2) : (x: unknown) => JSON.stringify(x);
   if (plan.type === 'event_stream') {
@@ -112,7 +111,7 @@ function envelopedChunks(plan: ExportPlan, kind: EnvelopeKind): Iterable<string>
       let i = 0;
       for (const session of exportSessions(plan, generator)) {
         const partition = partitions[Math.floor(i++ / plan.count)]!;
-        yield session.map((e) => wrapSessionEvent(e, kind, seed, partition));
+        yield envelopeItem('event_stream', session, kind, generator, partition, 0) as unknown[];
       }
     })();
     if (plan.format === 'json') return jsonArrayChunks(sessions, stringify, pretty);
@@ -124,7 +123,7 @@ function envelopedChunks(plan: ExportPlan, kind: EnvelopeKind): Iterable<string>
   const partition = normalizePartition(plan.options.partition ?? 0);
   let index = 0;
   const items = (function* () {
-    for (const item of typeItems(plan)) yield wrapEnvelope(item, kind, envelopeContext({ seed, partition, index: index++, name: plan.type, startMs: generator.config.startMs }));
+    for (const item of typeItems(plan)) yield envelopeItem(plan.type, item, kind, generator, partition, index++);
   })();
   return plan.format === 'json' ? jsonArrayChunks(items, stringify, pretty) : jsonLineChunks(items, (x) => JSON.stringify(x));
 }

@@ -73,7 +73,7 @@ export const GENERATOR_OPTION_NAMES: readonly (keyof GeneratorOptions)[] = [
 const KNOWN_OPTIONS = new Set<string>([
   ...GENERATOR_OPTION_NAMES,
   // entry-point specific options, validated where they are used
-  'count', 'partition', 'unit', 'sessions', 'events', 'session',
+  'count', 'partition', 'unit', 'sessions', 'events', 'session', 'envelope',
 ]);
 
 let defaultModel: MarkovModel | undefined;

@@ -30,5 +30,5 @@ export { positionedItems } from './positionedItems.js';
 export { parsePartitions, resolvePartitions, MAX_PARTITIONS } from './partitionList.js';
 export * from './pool/index.js';
 export * from './schema/index.js';
-export { wrapSessionEvent } from './sessionEnvelope.js';
+export { wrapSessionEvent, envelopeItem } from './sessionEnvelope.js';
 export { jsonDepth } from './jsonDepth.js';

@@ -2,6 +2,8 @@ import { createGenerator, type SessionGenerator } from './sessionGenerator.js';
 import { checkInteger, normalizePartition, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { getDataType, typeNames } from './dataTypes.js';
 import { positionedItems } from './positionedItems.js';
+import { envelopeItem } from './sessionEnvelope.js';
+import { ENVELOPE_KINDS, type EnvelopeKind } from './schema/eventEnvelope.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session } from './sessionEvent.js';
 import type { UserProfile } from './userPool.js';
@@ -23,6 +25,12 @@ export interface GenerateOptions extends GeneratorOptions {
   partition?: PartitionKey;
   /** Index of the item in the partition's sequence (default 0). */
   session?: number;
+  /**
+   * Wrap every event (every item of other types) in a standard envelope: "cloudevents" (the
+   * event in `data`) or "eventbridge" (in `detail`); default "none". Then the result is the
+   * enveloped JSON value, typed `unknown`.
+   */
+  envelope?: EnvelopeKind;
 }
 
 /** Options of `bulk` and `template`. */
@@ -30,6 +38,19 @@ export interface BulkOptions extends GeneratorOptions {
   /** Number of items, 1..1,000,000. */
   count: number;
   partition?: PartitionKey;
+  /** As {@link GenerateOptions.envelope}. */
+  envelope?: EnvelopeKind;
+}
+
+/** The items of a type, or `unknown` once they are enveloped. */
+type Item<T extends string, O> = O extends { envelope: 'cloudevents' | 'eventbridge' } ? unknown : T extends TypeName ? TypeMap[T] : unknown;
+
+function envelopeOf(options: { envelope?: unknown }): EnvelopeKind {
+  const kind = options.envelope ?? 'none';
+  if (!ENVELOPE_KINDS.includes(kind as EnvelopeKind)) {
+    throw new MockjutsuError('INVALID_OPTION', `envelope is ${describeValue(kind)}; allowed: ${ENVELOPE_KINDS.join(', ')}`, 'envelope');
+  }
+  return kind as EnvelopeKind;
 }
 
 function generatorFor(options: GeneratorOptions & { count?: unknown; partition?: unknown; session?: unknown }): { g: SessionGenerator; partition: string } {
@@ -52,16 +73,21 @@ function items(typeName: string, options: BulkOptions): unknown[] {
  */
 export const jutsu = {
   /** One item of a type; for `event_stream`, one session (an array of events). */
-  generate<T extends string>(type: T, options: GenerateOptions = {}): T extends TypeName ? TypeMap[T] : unknown {
+  generate<T extends string, O extends GenerateOptions = GenerateOptions>(type: T, options: O = {} as O): Item<T, O> {
     const t = getDataType(type);
     const k = options.session === undefined ? 0 : checkInteger(options.session, 'session', 0, Number.MAX_SAFE_INTEGER);
+    const kind = envelopeOf(options);
     const { g, partition } = generatorFor(options);
-    return t.item(g, partition, k, 1) as any;
+    return envelopeItem(t.name, t.item(g, partition, k, 1), kind, g, partition, k) as any;
   },
 
   /** `count` items of a type (items 0..count-1 of the partition). */
-  bulk<T extends string>(type: T, options: BulkOptions): Array<T extends TypeName ? TypeMap[T] : unknown> {
-    return items(type, options) as any;
+  bulk<T extends string, O extends BulkOptions = BulkOptions>(type: T, options: O): Array<Item<T, O>> {
+    const kind = envelopeOf(options ?? {});
+    const list = items(type, options);
+    if (kind === 'none') return list as any;
+    const { g, partition } = generatorFor(options);
+    return list.map((item, i) => envelopeItem(type, item, kind, g, partition, i)) as any;
   },
 
   /** `count` records, each with one field per requested type (record i holds item i of each). */
@@ -75,7 +101,9 @@ export const jutsu = {
       if (seen.has(t)) throw new MockjutsuError('INVALID_OPTION', `types lists ${JSON.stringify(t)} twice; each type can appear once`, 'types');
       seen.add(t);
     }
-    const columns = types.map((t) => items(t, options));
+    const kind = envelopeOf(options ?? {});
+    const { g, partition } = generatorFor(options);
+    const columns = types.map((t) => items(t, options).map((item, i) => envelopeItem(t, item, kind, g, partition, i)));
     const count = columns[0]!.length;
     const out: Array<Record<string, unknown>> = [];
     for (let i = 0; i < count; i++) {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
+  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
   type DataType, type EnvelopeKind, type Session, type SessionGenerator,
 } from '../core/index.js';
-import { envelopedItem } from './envelopeItems.js';
+
 import { checkReplayedIndex } from './replayedTypes.js';
 import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
@@ -129,7 +129,7 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   const partition = partitionOf(q.partition);
   const g = generatorFor(sidecar, p);
   const envelope = q.envelope ?? 'none';
-  const item = envelopedItem(type.name, type.item(g, partition, k, 1), envelope, g, partition, k);
+  const item = envelopeItem(type.name, type.item(g, partition, k, 1), envelope, g, partition, k);
   const json = envelope === 'none' ? itemJson(type.name, item) : JSON.stringify(item);
   let body: string;
   let contentType = JSON_TYPE;
@@ -165,7 +165,7 @@ function ndjsonOfSession(session: Session, enveloped: boolean): string {
  */
 function* bulkItems(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind = 'none'): Generator<unknown> {
   let i = 0;
-  for (const item of positionedItems(type, g, partition, count)) yield envelopedItem(type.name, item, envelope, g, partition, i++);
+  for (const item of positionedItems(type, g, partition, count)) yield envelopeItem(type.name, item, envelope, g, partition, i++);
 }
 
 function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, raw: boolean, envelope: EnvelopeKind): Generator<string> {

@@ -1,10 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
-  serializeEvent, serializeSession,
-  type DataType, type SessionGenerator, type SessionStream, type SessionStreamState,
+  envelopeItem, serializeEvent, serializeSession, wrapSessionEvent,
+  type DataType, type EnvelopeKind, type SessionGenerator, type SessionStream, type SessionStreamState,
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
+
 import { checkReplayedIndex } from './replayedTypes.js';
 import { LRUCache } from 'lru-cache';
 
@@ -35,6 +36,8 @@ export interface BatchRequest {
   /** 1-based index of the first item wanted; undefined continues from the server's cursor. */
   from?: number;
   n: number;
+  /** Items in a standard envelope (each event of a session, or the item); default none. */
+  envelope?: EnvelopeKind;
   /** True once the client has gone: a long seek stops early. */
   isAborted?: () => boolean;
 }
@@ -120,7 +123,7 @@ export class SessionRegistry {
       }
       const stream = await this.seek(ck, cursor, from, r);
       remember(cursor.recent, { index: from, state: stream.getState() });
-      const items = new CountedItems(streamItems(stream, r.unit, r.n));
+      const items = new CountedItems(streamItems(stream, r));
       // the cursor moves only if the consumer really took all n items
       const complete = (await consume(from, next, items)) && items.count === r.n;
       if (complete) {
@@ -216,11 +219,27 @@ class CountedItems implements Iterator<string> {
   }
 }
 
-function* streamItems(stream: SessionStream, unit: SessionUnit, n: number): Generator<string> {
-  if (unit === 'event') for (let i = 0; i < n; i++) yield serializeEvent(stream.next());
-  else for (let i = 0; i < n; i++) yield serializeSession(stream.nextSession());
+function* streamItems(stream: SessionStream, r: BatchRequest): Generator<string> {
+  const kind = r.envelope ?? 'none';
+  const seed = r.generator.seed;
+  if (r.unit === 'event') {
+    for (let i = 0; i < r.n; i++) {
+      const e = stream.next();
+      yield kind === 'none' ? serializeEvent(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key));
+    }
+  } else {
+    for (let i = 0; i < r.n; i++) {
+      const s = stream.nextSession();
+      yield kind === 'none' ? serializeSession(s) : JSON.stringify(envelopeItem('event_stream', s, kind, r.generator, r.key, 0));
+    }
+  }
 }
 
 function* indexedItems(r: BatchRequest, from: number): Generator<string> {
-  for (let i = 0; i < r.n; i++) yield itemJson(r.type.name, r.type.item(r.generator, r.key, from - 1 + i, 0));
+  const kind = r.envelope ?? 'none';
+  for (let i = 0; i < r.n; i++) {
+    const index = from - 1 + i;
+    const item = r.type.item(r.generator, r.key, index, 0);
+    yield kind === 'none' ? itemJson(r.type.name, item) : JSON.stringify(envelopeItem(r.type.name, item, kind, r.generator, r.key, index));
+  }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getDataType, normalizeSeed, type SessionGenerator } from '../core/index.js';
+import { ENVELOPE_KINDS, getDataType, normalizeSeed, type EnvelopeKind, type SessionGenerator } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { GeneratorCache } from './generatorCache.js';
 import { checkReplayedIndex } from './replayedTypes.js';
@@ -16,6 +16,7 @@ interface StreamQuery {
   type?: string;
   n?: number;
   format?: 'json' | 'ndjson';
+  envelope?: EnvelopeKind;
 }
 
 interface StreamParams {
@@ -26,6 +27,7 @@ interface StreamParams {
   generator: SessionGenerator;
   generatorKey: string;
   typeName: string;
+  envelope: EnvelopeKind;
 }
 
 function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParams {
@@ -38,7 +40,7 @@ function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParam
   // with from: checked here; the cursor's own index is checked in the registry's batch
   if (q.from !== undefined) checkReplayedIndex(typeName, q.from - 1 + (q.n ?? 1) - 1, `from is ${q.from}`);
   const generator = sidecar.generators.get({ seed });
-  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed }), typeName };
+  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed }), typeName, envelope: q.envelope ?? 'none' };
 }
 
 function abortSignal(reply: FastifyReply): () => boolean {
@@ -68,7 +70,7 @@ async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: 
   const accept = req.headers.accept;
   const format = q.format ?? (accept !== undefined && accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
   await sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n, isAborted: abortSignal(reply) },
+    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n, envelope: p.envelope, isAborted: abortSignal(reply) },
     (_from, next, items) => {
       const headers = { 'X-Mockjutsu-Next': next, 'Cache-Control': 'no-store' };
       return format === 'ndjson'
@@ -81,7 +83,7 @@ async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: 
 async function handleNext(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const p = streamParams(sidecar, req);
   await sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n: 1, isAborted: abortSignal(reply) },
+    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n: 1, envelope: p.envelope, isAborted: abortSignal(reply) },
     async (_from, next, items) => {
       const r = items.next();
       if (r.done) return false;
@@ -104,6 +106,7 @@ const STREAM_QUERY: Record<string, PropertySchema> = {
   unit: { type: 'string', enum: ['event', 'session'], default: 'event', description: 'Item: one event (.next()) or one whole session (.nextSession()); each unit has its own cursor' },
   from: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '1-based index of the first item wanted in the key\'s stream; default: the server\'s cursor for (seed, key, unit). Asking the same from again gives the same bytes' },
   type: { type: 'string', default: 'event_stream', description: 'Type of the items (types other than event_stream are indexed: item i is item i-1 of the type)' },
+  envelope: { type: 'string', enum: [...ENVELOPE_KINDS], default: 'none', description: 'Each event (each item of other types) in a CloudEvents or EventBridge envelope, as export --envelope wraps it; the cursor is the same' },
 };
 const NEXT_HEADER_DOC = { 'X-Mockjutsu-Next': { description: 'The from value to ask for next', schema: { type: 'integer' } } };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { jutsu, MockjutsuError, createSessionStream, eventStream, sessionIterator } from '../../src/index.js';
+import { jutsu, MockjutsuError, createSessionStream, eventStream, sessionIterator, wrapSessionEvent } from '../../src/index.js';
 
 function code(fn: () => unknown, expected: string, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof MockjutsuError && e.code === expected && pattern.test(e.message));
@@ -30,6 +30,19 @@ describe('library API: jutsu', () => {
     const sessions = [...sessionIterator({ seed: it.seed, sessions: 4 })];
     assert.equal(sessions.length, 4);
     assert.equal(JSON.stringify([...eventStream({ seed: it.seed, sessions: 4 })]), JSON.stringify(sessions.flat()));
+  });
+
+  it('envelope wraps every event of a session (and every item of other types) as the CLI and the sidecar do', () => {
+    const session = jutsu.generate('event_stream', { seed: 9, partition: 'p' });
+    const wrapped = jutsu.generate('event_stream', { seed: 9, partition: 'p', envelope: 'cloudevents' }) as Array<{ data: unknown; specversion: string }>;
+    assert.deepEqual(wrapped, session.map((e) => wrapSessionEvent(e, 'cloudevents', '9', 'p')));
+    assert.deepEqual(wrapped.map((w) => w.data), session);
+    const bulk = jutsu.bulk('user', { seed: 9, count: 3, envelope: 'eventbridge' }) as Array<{ detail: unknown; version: string }>;
+    assert.deepEqual(bulk.map((b) => b.detail), jutsu.bulk('user', { seed: 9, count: 3 }));
+    assert.ok(bulk.every((b) => b.version === '0'));
+    const records = jutsu.template(['event_stream', 'user'], { seed: 9, count: 2, envelope: 'cloudevents' });
+    assert.deepEqual((records[0]!['user'] as { data: unknown }).data, jutsu.bulk('user', { seed: 9, count: 1 })[0]);
+    code(() => jutsu.generate('user', { envelope: 'kafka' as never }), 'INVALID_OPTION', /envelope is "kafka"; allowed: none, cloudevents, eventbridge/);
   });
 
   it('bad input throws MockjutsuError naming the value and what is allowed', () => {

@@ -13,6 +13,7 @@ type Library = typeof import('../../dist/index.js');
 let createSessionStream: Library['createSessionStream'];
 let serializeEvent: Library['serializeEvent'];
 let serializeSession: Library['serializeSession'];
+let wrapSessionEvent: Library['wrapSessionEvent'];
 import {
   freePort, killChildren, removeDir, requireJars, requireJmeter, ROOT, runCodePlan, runJmx,
   PLUGIN_JAR, Sidecar, startCodePlan, startEngine, tempDir,
@@ -77,7 +78,7 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
     requireJmeter(this);
     this.timeout(180000);
     await requireJars(this);
-    ({ createSessionStream, serializeEvent, serializeSession } = await import('../../dist/index.js'));
+    ({ createSessionStream, serializeEvent, serializeSession, wrapSessionEvent } = await import('../../dist/index.js'));
     dir = tempDir();
     sidecar = await new Sidecar({ port: await freePort(), seed: SEED }).start();
   });
@@ -134,6 +135,21 @@ describe('JMeter function __mockjutsu_event_sourcing on the real engine', functi
       }
     }
     assert.equal(eventIds.size, threads * loops, 'distinct threads never share an event id');
+  });
+
+  it('-Jmockjutsu.envelope=cloudevents: each thread\'s events in CloudEvents envelopes, equal to wrapSessionEvent of the library\'s stream', async () => {
+    const threads = 2;
+    const loops = 25;
+    const run = await runCodePlan({ dir: dir!, name: 'envelope', threads, loops, exprs: [EVENT], vars: ['mockjutsu_error'], props: props({ 'mockjutsu.envelope': 'cloudevents', 'mockjutsu.batch': 8 }) });
+    assert.equal(run.samples.length, threads * loops);
+    for (const [num, samples] of byThread(run.samples, (s) => s.num)) {
+      const key = threadKey('Thread Group', num);
+      const expected = createSessionStream({ seed: SEED, partition: key });
+      for (const s of samples) {
+        assert.equal(s.vars.mockjutsu_error, '', `thread ${key}: ${s.vars.mockjutsu_error}`);
+        assert.equal(s.label, JSON.stringify(wrapSessionEvent(expected.next(), 'cloudevents', SEED, key)), `thread ${key}: envelope differs`);
+      }
+    }
   });
 
   it('example .jmx by plain `jmeter -n -t`: each thread posts its next event to ${TARGET_URL}/streams/${stream_id}, 201/200', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createSessionStream, jutsu, type SessionStream } from '../../src/core/index.js';
+import { createSessionStream, jutsu, wrapSessionEvent, type SessionStream } from '../../src/core/index.js';
 import { startSidecar, type RunningSidecar } from '../../src/sidecar/index.js';
 import { call, errorOf } from './sidecarTestKit.js';
 
@@ -30,6 +30,21 @@ describe('sidecar per-key session streams', () => {
       assert.equal(a.body, JSON.stringify(ref.next()));
       assert.equal(a.headers['x-mockjutsu-next'], String(i + 1));
     }
+  });
+
+  it('envelope=cloudevents|eventbridge wraps each event as export --envelope does; the cursor is the same stream', async () => {
+    const ref = createSessionStream({ seed: 5, partition: 'env-1' });
+    const first = await call(s.url, '/sessions/env-1/batch?seed=5&n=7&format=ndjson&envelope=cloudevents');
+    assert.equal(first.status, 200, first.body);
+    assert.equal(first.body, ref.take(7).map((e) => JSON.stringify(wrapSessionEvent(e, 'cloudevents', '5', 'env-1')) + '\n').join(''));
+    const next = await call(s.url, '/sessions/env-1/next?seed=5&envelope=eventbridge');
+    assert.equal(next.body, JSON.stringify(wrapSessionEvent(ref.next(), 'eventbridge', '5', 'env-1')));
+    const cdc = await call(s.url, '/sessions/env-2/batch?seed=5&n=3&type=cdc_event&format=ndjson&envelope=cloudevents');
+    assert.equal(cdc.status, 200, cdc.body);
+    assert.deepEqual(cdc.body.trimEnd().split('\n').map((l) => (JSON.parse(l) as { data: unknown }).data), jutsu.bulk('cdc_event', { seed: 5, count: 3, partition: 'env-2' }));
+    const bad = await call(s.url, '/sessions/env-3/next?envelope=kafka');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /envelope/);
   });
 
   it('without seed, uses the sidecar default seed', async () => {

@@ -1,5 +1,5 @@
 import {
-  ENVELOPE_KINDS, createGenerator, envelopeContext, jutsu, normalizePartition, serializeSession, wrapEnvelope, wrapSessionEvent, type Session,
+  ENVELOPE_KINDS, jutsu, serializeSession, type Session,
 } from '../../core/index.js';
 import type { CliCommand, CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
@@ -42,11 +42,7 @@ Exit status: 0 done, 1 runtime error, 2 usage error.`,
     const session = values.session === undefined ? undefined : parseIntegerFlag(values.session, '--session', 0, Number.MAX_SAFE_INTEGER);
     const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
     const envelope = values.envelope === undefined ? 'none' : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS);
-    const generated = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session }));
-    const partition = normalizePartition(resolved.options.partition ?? 0);
-    const item = envelope === 'none' ? generated
-      : type === 'event_stream' ? (generated as Session).map((e) => wrapSessionEvent(e, envelope, resolved.seed, partition))
-        : wrapEnvelope(generated, envelope, envelopeContext({ seed: resolved.seed, partition, index: session ?? 0, name: type, startMs: createGenerator(resolved.options).config.startMs }));
+    const item = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session, envelope }));
     const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' && envelope === 'none' ? serializeSession(item as Session) : JSON.stringify(item);
     await writeOutput([text + '\n'], { out: values.out, io, onOpen: () => reportSeed(resolved, io) });
     return 0;

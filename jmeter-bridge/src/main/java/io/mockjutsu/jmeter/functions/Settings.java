@@ -22,8 +22,17 @@ final class Settings {
     final int backoffMaxMs;
     /** Ask for the next batch in the background when a queue is half empty. */
     final boolean asyncPrefetch;
+    /** {@code mockjutsu.envelope}: none (""), cloudevents or eventbridge; passed to the sidecar, which checks it. */
+    final String envelope;
+    /** {@code mockjutsu.mode}: mock_event's realistic ("") or barebone; passed to the sidecar. */
+    final String mode;
 
     Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch) {
+        this(url, seed, batch, timeoutMs, token, backoffMaxMs, asyncPrefetch, "", "");
+    }
+
+    Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch,
+            String envelope, String mode) {
         String u = url == null ? "" : url.trim();
         while (u.endsWith("/")) {
             u = u.substring(0, u.length() - 1);
@@ -35,6 +44,9 @@ final class Settings {
         this.token = token == null ? "" : token.trim();
         this.backoffMaxMs = Math.max(0, backoffMaxMs);
         this.asyncPrefetch = asyncPrefetch;
+        String e = envelope == null ? "" : envelope.trim();
+        this.envelope = "none".equals(e) ? "" : e;
+        this.mode = mode == null ? "" : mode.trim();
     }
 
     static Settings fromProperties() {
@@ -45,7 +57,9 @@ final class Settings {
                 JMeterUtils.getPropDefault("mockjutsu.timeout_ms", DEFAULT_TIMEOUT_MS),
                 JMeterUtils.getPropDefault("mockjutsu.token", ""),
                 JMeterUtils.getPropDefault("mockjutsu.backoff_max_ms", DEFAULT_BACKOFF_MAX_MS),
-                JMeterUtils.getPropDefault("mockjutsu.async_prefetch", true));
+                JMeterUtils.getPropDefault("mockjutsu.async_prefetch", true),
+                JMeterUtils.getPropDefault("mockjutsu.envelope", ""),
+                JMeterUtils.getPropDefault("mockjutsu.mode", ""));
     }
 
     private static volatile String HOST_NAME;

@@ -58,6 +58,9 @@ final class SidecarClient {
         if (!ThreadState.DEFAULT_TYPE.equals(type)) {
             path.append("&type=").append(encodeQuery(type));
         }
+        if (s.envelope.length() > 0) {
+            path.append("&envelope=").append(encodeQuery(s.envelope));
+        }
         Response r = get(s, path.toString(), shownPath, "application/x-ndjson");
         if (r.status != 200) {
             throw httpError(s, r, shownPath);
@@ -88,6 +91,12 @@ final class SidecarClient {
                 .append("&format=ndjson");
         if (s.seed.length() > 0) {
             path.append("&seed=").append(encodeQuery(s.seed));
+        }
+        if (s.envelope.length() > 0) {
+            path.append("&envelope=").append(encodeQuery(s.envelope));
+        }
+        if (s.mode.length() > 0) {
+            path.append("&mode=").append(encodeQuery(s.mode));
         }
         Response r = get(s, path.toString(), shownPath, "application/x-ndjson");
         if (r.status != 200) {
