@@ -81,8 +81,11 @@ final class MiniJson {
         return i;
     }
 
-    /** Reads the JSON string starting at the quote at {@code start}; end[0] = index after it. */
-    private static String readString(String s, int start, int[] end) {
+    /**
+     * Reads the JSON string starting at the quote at {@code start}, decoded; end[0] = index
+     * after it. Null when the string is unterminated or has a bad {@code \\u} escape.
+     */
+    static String readString(String s, int start, int[] end) {
         StringBuilder b = new StringBuilder();
         int i = start + 1;
         while (i < s.length()) {

@@ -176,42 +176,10 @@ final class PoolDraw {
 
     /** The JSON string at the quote at {@code start}, decoded; end[0] = index after it. */
     static String readString(String s, int start, int[] end) {
-        StringBuilder b = new StringBuilder();
-        int i = start + 1;
-        while (i < s.length()) {
-            char c = s.charAt(i++);
-            if (c == '"') {
-                end[0] = i;
-                return b.toString();
-            }
-            if (c != '\\') {
-                b.append(c);
-                continue;
-            }
-            if (i >= s.length()) {
-                break;
-            }
-            char e = s.charAt(i++);
-            switch (e) {
-                case 'n': b.append('\n'); break;
-                case 't': b.append('\t'); break;
-                case 'r': b.append('\r'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'u':
-                    if (i + 4 > s.length()) {
-                        throw new IllegalArgumentException("bad \\u escape at character " + (i - 2));
-                    }
-                    try {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    } catch (NumberFormatException x) {
-                        throw new IllegalArgumentException("bad \\u escape at character " + (i - 2));
-                    }
-                    i += 4;
-                    break;
-                default: b.append(e); // \" \\ \/
-            }
+        String value = MiniJson.readString(s, start, end);
+        if (value == null) {
+            throw new IllegalArgumentException("unterminated string or bad \\u escape in the string at character " + start);
         }
-        throw new IllegalArgumentException("unterminated string at character " + start);
+        return value;
     }
 }
