@@ -1,26 +1,7 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { startSidecar, HttpError, type RunningSidecar } from '../../src/sidecar/index.js';
-import { call, errorOf, type RequestOptions } from './sidecarTestKit.js';
-
-/** Sends raw bytes, resolves to everything the server answered before closing (or after `waitMs`). */
-export function rawExchange(port: number, bytes: string | Buffer, waitMs = 3000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let got = '';
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(got);
-    };
-    const timer = setTimeout(done, waitMs);
-    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
-    socket.on('close', done);
-    socket.on('error', done);
-    socket.write(bytes);
-  });
-}
+import { call, errorOf, type RequestOptions, rawExchange } from './sidecarTestKit.js';
 
 interface Case {
   name: string;

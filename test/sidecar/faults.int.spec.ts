@@ -1,25 +1,6 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startSidecar, type RunningSidecar } from '../../src/sidecar/index.js';
-import { call, errorOf } from './sidecarTestKit.js';
-
-/** Sends raw bytes, resolves to everything the server answered before closing (or after `waitMs`). */
-function rawExchange(port: number, bytes: string, waitMs = 3000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let got = '';
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(got);
-    };
-    const timer = setTimeout(done, waitMs);
-    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
-    socket.on('close', done);
-    socket.on('error', done);
-    socket.write(bytes);
-  });
-}
+import { call, errorOf, rawExchange } from './sidecarTestKit.js';
 
 const nestedArrays = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const nestedObjects = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
-import { connect } from 'node:net';
 import fc from 'fast-check';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
-import { call } from './sidecarTestKit.js';
+import { call, rawExchange } from './sidecarTestKit.js';
 
 // fast-check generates (and on failure shrinks) whole requests: method, path, query, headers
 // and body. A failure prints the seed and path to replay it:
@@ -153,21 +152,9 @@ function send(base: string, agent: Agent, r: FuzzRequest): Promise<number> {
 }
 
 /** Raw bytes on a socket: the statuses of every answer before the server closed (or 2 s passed). */
-function sendRaw(port: number, bytes: string): Promise<number[]> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let got = '';
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve([...got.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])));
-    };
-    const timer = setTimeout(done, 2000);
-    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
-    socket.on('close', done);
-    socket.on('error', done);
-    socket.end(Buffer.from(bytes, 'latin1'));
-  });
+async function sendRaw(port: number, bytes: string): Promise<number[]> {
+  const got = await rawExchange(port, Buffer.from(bytes, 'latin1'), 2000, { end: true });
+  return [...got.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
 }
 
 const rawRequest = fc.tuple(

@@ -1,4 +1,5 @@
 import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -106,4 +107,26 @@ export function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (m === null) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
+}
+
+/**
+ * Sends raw bytes on a new socket, resolves to everything the server answered before closing (or
+ * after `waitMs`). `end: true` half-closes the socket after the bytes (the client sends nothing more).
+ */
+export function rawExchange(port: number, bytes: string | Buffer, waitMs = 3000, options: { end?: boolean } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(got);
+    };
+    const timer = setTimeout(done, waitMs);
+    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
+    socket.on('close', done);
+    socket.on('error', done);
+    if (options.end === true) socket.end(bytes);
+    else socket.write(bytes);
+  });
 }
