@@ -83,12 +83,8 @@ function sessionExportChunks(plan: ExportPlan): Iterable<string> {
   return textChunks(exportSessions(plan, generator), (chunk, session) => writer.append(chunk, session), { head: writer.head, tail: () => writer.tail() });
 }
 
-/** Types with a flat table for csv and sql. */
+/** Types other than event_stream (which writes every format itself) with a flat table for csv and sql. */
 const TABLES: Record<string, { csv(plan: ExportPlan): Iterable<string>; sql(plan: ExportPlan): Iterable<string> }> = {
-  event_stream: {
-    csv: sessionExportChunks,
-    sql: sessionExportChunks,
-  },
   user: {
     csv: (plan) => userCsvChunks(typeItems(plan) as Iterable<UserProfile>),
     sql: (plan) => userSqlChunks(typeItems(plan) as Iterable<UserProfile>, { dialect: plan.dialect, table: plan.table }),
@@ -130,7 +126,7 @@ function envelopedChunks(plan: ExportPlan, kind: EnvelopeKind): Iterable<string>
 
 /** Types `--format csv|sql` can write. */
 export function tabularTypes(): string[] {
-  return Object.keys(TABLES);
+  return ['event_stream', ...Object.keys(TABLES)];
 }
 
 /**
@@ -140,9 +136,9 @@ export function tabularTypes(): string[] {
 export function exportChunks(plan: ExportPlan): Iterable<string> {
   getDataType(plan.type);
   const pretty = plan.pretty === true;
-  if (plan.envelope !== undefined && plan.envelope !== 'none') return envelopedChunks(plan, plan.envelope);
-  if (plan.type === 'event_stream' && plan.format !== 'csv' && plan.format !== 'sql') return sessionExportChunks(plan);
   if (plan.partitions !== undefined && plan.type !== 'event_stream') throw new UsageError(`--partitions applies to event_stream only (type ${JSON.stringify(plan.type)} has no partitions)`);
+  if (plan.envelope !== undefined && plan.envelope !== 'none') return envelopedChunks(plan, plan.envelope);
+  if (plan.type === 'event_stream') return sessionExportChunks(plan);
   switch (plan.format) {
     case 'json':
       return jsonArrayChunks(typeItems(plan), pretty ? (x: unknown) => JSON.stringify(x, null, 2) : (x: unknown) => JSON.stringify(x), pretty);
@@ -150,7 +146,7 @@ export function exportChunks(plan: ExportPlan): Iterable<string> {
       return jsonLineChunks(typeItems(plan), (x) => JSON.stringify(x));
     case 'csv':
     case 'sql': {
-      const table = TABLES[plan.type];
+      const table = Object.hasOwn(TABLES, plan.type) ? TABLES[plan.type] : undefined;
       if (table === undefined) throw new UsageError(`--format ${plan.format} is not available for type ${JSON.stringify(plan.type)}; it writes ${tabularTypes().join(', ')} (use json or ndjson)`);
       return table[plan.format](plan);
     }

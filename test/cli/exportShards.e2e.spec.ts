@@ -59,6 +59,7 @@ describe('export --partitions shards and --workers (e2e, dist/cli.js)', function
     const cases: Array<[string[], RegExp]> = [
       [['export', 'event_stream', '--count', '1', '--partition', '1', '--partitions', '1-2'], /--partition and --partitions exclude each other/],
       [['export', 'user', '--count', '1', '--partitions', '1-2'], /--partitions applies to event_stream only/],
+      [['export', 'user', '--count', '1', '--partitions', '1-2', '--envelope', 'cloudevents'], /--partitions applies to event_stream only/],
       [['export', 'event_stream', '--count', '1', '--workers', '0'], /--workers is "0"; allowed: an integer from 1 to 64/],
       [['export', 'event_stream', '--count', '1', '--partitions', '3-1'], /--partitions: range 3-1 goes down/],
     ];
