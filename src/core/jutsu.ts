@@ -58,13 +58,18 @@ function generatorFor(options: GeneratorOptions & { count?: unknown; partition?:
   return { g, partition: normalizePartition(options.partition ?? 0) };
 }
 
-/** Items 0..count-1 of a partition; event streams get consecutive global positions. */
-function items(typeName: string, options: BulkOptions): unknown[] {
-  const type = getDataType(typeName);
+/** The checked options of `bulk` and `template`, and their one generator (one seed for every column). */
+function bulkSetup(options: BulkOptions): { count: number; kind: EnvelopeKind; g: SessionGenerator; partition: string } {
   if (typeof options !== 'object' || options === null) throw new MockjutsuError('INVALID_OPTION', `options is ${describeValue(options)}; expected { count, seed?, ... }`, 'options');
   const count = checkInteger(options.count, 'count', 1, MAX_IN_MEMORY_COUNT, 'INVALID_COUNT');
-  const { g, partition } = generatorFor(options);
-  return [...positionedItems(type, g, partition, count)];
+  return { count, kind: envelopeOf(options), ...generatorFor(options) };
+}
+
+/** Items 0..count-1 of a partition (event streams get consecutive global positions), enveloped when asked. */
+function items(typeName: string, s: ReturnType<typeof bulkSetup>): unknown[] {
+  const type = getDataType(typeName);
+  const list = [...positionedItems(type, s.g, s.partition, s.count)];
+  return s.kind === 'none' ? list : list.map((item, i) => envelopeItem(type.name, item, s.kind, s.g, s.partition, i));
 }
 
 /**
@@ -83,11 +88,8 @@ export const jutsu = {
 
   /** `count` items of a type (items 0..count-1 of the partition). */
   bulk<T extends string, O extends BulkOptions = BulkOptions>(type: T, options: O): Array<Item<T, O>> {
-    const kind = envelopeOf(options ?? {});
-    const list = items(type, options);
-    if (kind === 'none') return list as any;
-    const { g, partition } = generatorFor(options);
-    return list.map((item, i) => envelopeItem(type, item, kind, g, partition, i)) as any;
+    getDataType(type);
+    return items(type, bulkSetup(options)) as any;
   },
 
   /** `count` records, each with one field per requested type (record i holds item i of each). */
@@ -101,9 +103,8 @@ export const jutsu = {
       if (seen.has(t)) throw new MockjutsuError('INVALID_OPTION', `types lists ${JSON.stringify(t)} twice; each type can appear once`, 'types');
       seen.add(t);
     }
-    const kind = envelopeOf(options ?? {});
-    const { g, partition } = generatorFor(options);
-    const columns = types.map((t) => items(t, options).map((item, i) => envelopeItem(t, item, kind, g, partition, i)));
+    const setup = bulkSetup(options);
+    const columns = types.map((t) => items(t, setup));
     const count = columns[0]!.length;
     const out: Array<Record<string, unknown>> = [];
     for (let i = 0; i < count; i++) {

@@ -43,6 +43,10 @@ describe('library API: jutsu', () => {
     const records = jutsu.template(['event_stream', 'user'], { seed: 9, count: 2, envelope: 'cloudevents' });
     assert.deepEqual((records[0]!['user'] as { data: unknown }).data, jutsu.bulk('user', { seed: 9, count: 1 })[0]);
     code(() => jutsu.generate('user', { envelope: 'kafka' as never }), 'INVALID_OPTION', /envelope is "kafka"; allowed: none, cloudevents, eventbridge/);
+    // Without a seed, one random seed serves every column of a template and its envelopes.
+    const unseeded = jutsu.template(['event_stream', 'user'], { count: 2, envelope: 'eventbridge' });
+    const account = (unseeded[0]!['user'] as { account: string }).account;
+    assert.ok(unseeded.every((r) => (r['event_stream'] as Array<{ account: string }>).every((e) => e.account === account) && (r['user'] as { account: string }).account === account));
   });
 
   it('bad input throws MockjutsuError naming the value and what is allowed', () => {
