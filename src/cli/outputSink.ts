@@ -20,6 +20,11 @@ export interface OutputSink {
   abort(): Promise<void>;
 }
 
+/** Writes all of `buf` (a write may take only part of it). */
+async function writeFully(fh: FileHandle, buf: Uint8Array): Promise<void> {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+
 function waitDrain(stream: Writable): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const done = (err?: Error) => {
@@ -82,15 +87,12 @@ export class AtomicFileSink implements OutputSink {
     return new AtomicFileSink(name, finalPath, tempPath, fh);
   }
 
-  private async writeAll(buf: Uint8Array): Promise<void> {
-    for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
-  }
 
   async write(chunk: string | Uint8Array): Promise<void> {
     // One write in flight: the next chunk is generated while this one goes to disk.
     await this.pending;
     if (this.failure) throw this.failure;
-    this.pending = this.writeAll(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).catch((e: Error) => {
+    this.pending = writeFully(this.fh, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).catch((e: Error) => {
       this.failure = e;
     });
   }
@@ -131,8 +133,7 @@ export class WriteThroughSink implements OutputSink {
   }
 
   async write(chunk: string | Uint8Array): Promise<void> {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+    await writeFully(this.fh, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 
   async finish(): Promise<void> {

@@ -10,7 +10,7 @@ const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTER
 
 /** The run was stopped by a signal; an atomic output was discarded. */
 export class InterruptedError extends Error {
-  constructor(readonly signal: StopSignal, output: string, atomic = output !== 'stdout') {
+  constructor(readonly signal: StopSignal, output: string, atomic: boolean) {
     super(`interrupted by ${signal}; ${atomic ? `nothing written to ${output}` : 'output is incomplete'}`);
     this.name = 'InterruptedError';
   }
