@@ -186,14 +186,16 @@ public class MockjutsuEventSourcing extends AbstractFunction {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String constant(CompoundVariable v) {
+    /** The argument's text when it holds no function (fixed for the run), "" when absent, null when it varies. */
+    static String constant(CompoundVariable v) {
         if (v == null) {
             return "";
         }
         return v.hasFunction() ? null : v.execute();
     }
 
-    private static String dynamic(CompoundVariable v) {
+    /** The argument's text now, "" when absent. */
+    static String dynamic(CompoundVariable v) {
         return v == null ? "" : v.execute();
     }
 

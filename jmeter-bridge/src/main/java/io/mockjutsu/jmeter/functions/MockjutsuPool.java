@@ -112,14 +112,14 @@ public class MockjutsuPool extends AbstractFunction {
         }
         CompoundVariable[] a = new CompoundVariable[MAX_ARGS];
         System.arraycopy(given, 0, a, 0, given.length);
-        String name = constant(a[0]);
+        String name = MockjutsuEventSourcing.constant(a[0]);
         if (name != null) {
             String problem = checkName(name);
             if (problem != null) {
                 throw new InvalidVariableException(KEY + ": " + problem);
             }
         }
-        String variable = constant(a[1]);
+        String variable = MockjutsuEventSourcing.constant(a[1]);
         this.args = a;
         this.fixedName = name == null ? null : name.trim();
         this.fixedVariable = variable == null ? null : variable.trim();
@@ -128,8 +128,8 @@ public class MockjutsuPool extends AbstractFunction {
     @Override
     public String execute(SampleResult previousResult, Sampler currentSampler) throws InvalidVariableException {
         JMeterVariables vars = getVariables();
-        String variable = fixedVariable != null ? fixedVariable : dynamic(args[1]).trim();
-        String name = fixedName != null ? fixedName : dynamic(args[0]).trim();
+        String variable = fixedVariable != null ? fixedVariable : MockjutsuEventSourcing.dynamic(args[1]).trim();
+        String name = fixedName != null ? fixedName : MockjutsuEventSourcing.dynamic(args[0]).trim();
         String value = "";
         String error = fixedName != null ? null : checkName(name);
         if (error != null) {
@@ -232,16 +232,5 @@ public class MockjutsuPool extends AbstractFunction {
             return "invalid pool name '" + n + "'; allowed: 1-128 letters, digits, _, - and ., not starting with .";
         }
         return null;
-    }
-
-    private static String constant(CompoundVariable v) {
-        if (v == null) {
-            return "";
-        }
-        return v.hasFunction() ? null : v.execute();
-    }
-
-    private static String dynamic(CompoundVariable v) {
-        return v == null ? "" : v.execute();
     }
 }
