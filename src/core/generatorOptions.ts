@@ -3,6 +3,8 @@ import { compileModel, type MarkovModel, type MarkovModelDefinition } from './ma
 import { defaultModelDefinition } from './defaultModel.js';
 import { DEFAULT_START_MS, LATEST_SESSION_START_MS, isRepresentableMs } from './timeModel.js';
 import { checkUserRecords, type UserRecord } from './userRecords.js';
+import { resolveDomain, type DomainInput } from './domain/resolveDomain.js';
+import type { CompiledDomain } from './domain/compileDomain.js';
 
 /** A seed: any non-empty string up to 256 characters or a safe integer. `42` and `"42"` are the same seed. */
 export type Seed = string | number;
@@ -14,7 +16,14 @@ export type PartitionKey = string | number;
 export interface GeneratorOptions {
   /** Determines every byte. Without it a random seed is chosen (see {@link resolveSeed}). */
   seed?: Seed;
-  /** The Markov model (definition object or compiled); default: the e-commerce journey. */
+  /**
+   * The domain whose sessions are generated: a built-in name ("shop", "bank", "hotel"), a
+   * domain definition (see docs/domains.md) or a compiled domain. Default: the shop.
+   */
+  domain?: DomainInput;
+  /** Overrides of the domain's `params` (constants its expressions read as `params.<name>`). */
+  params?: Record<string, unknown>;
+  /** The shop's Markov chain replaced by this one (the shop's events keep their rules). */
   model?: MarkovModelDefinition | MarkovModel;
   /**
    * Number of distinct users sessions are drawn from (1..10,000,000, default 1,000). Returning
@@ -51,6 +60,10 @@ export interface GeneratorOptions {
 export interface GeneratorConfig {
   readonly seed: string;
   readonly model: MarkovModel;
+  /** The compiled domain the sessions follow. */
+  readonly domain: CompiledDomain;
+  /** The domain's params with the overrides applied. */
+  readonly params: Readonly<Record<string, unknown>>;
   /** How many users sessions are drawn from. */
   readonly users: number;
   /** The users' records when `users` was a list; undefined for seeded users. */
@@ -67,7 +80,7 @@ export interface GeneratorConfig {
 
 /** Names of the {@link GeneratorOptions} (entry points that take more, such as k6's, extend it). */
 export const GENERATOR_OPTION_NAMES: readonly (keyof GeneratorOptions)[] = [
-  'seed', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize',
+  'seed', 'domain', 'params', 'model', 'users', 'start', 'sessionIntervalMs', 'spreadMs', 'activity', 'catalogSize', 'currency', 'siteUrl', 'userCacheSize',
 ];
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -163,9 +176,13 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
     throw new MockjutsuError('INVALID_OPTION', `siteUrl is ${describeValue(siteUrl)}; allowed: an origin such as "https://shop.example.com" (no path, no trailing slash)`, 'siteUrl');
   }
   const userCacheSize = options.userCacheSize === undefined ? 4096 : checkInteger(options.userCacheSize, 'userCacheSize', 0, 1_000_000);
+  const domain = resolveDomain(options.domain, options.model);
+  const params = resolveParams(domain, options.params, options.currency, options.siteUrl);
   return Object.freeze({
     seed: resolvedSeed,
     model,
+    domain,
+    params,
     users,
     userRecords,
     startMs: parseStart(options.start),
@@ -177,4 +194,25 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
     siteUrl,
     userCacheSize,
   });
+}
+
+/** The domain's params with the caller's overrides; `currency` and `siteUrl` fill the shop's. */
+function resolveParams(domain: CompiledDomain, overrides: unknown, currency: unknown, siteUrl: unknown): Readonly<Record<string, unknown>> {
+  const params: Record<string, unknown> = {};
+  for (const k of Object.keys(domain.params)) Object.defineProperty(params, k, { value: domain.params[k], enumerable: true, writable: true });
+  const set = (k: string, v: unknown, path: string): void => {
+    if (!Object.prototype.hasOwnProperty.call(domain.params, k)) {
+      throw new MockjutsuError('INVALID_OPTION', `${path}: domain ${domain.name} has no param ${JSON.stringify(k)}; its params: ${Object.keys(domain.params).join(', ') || '(none)'}`, path);
+    }
+    const was = typeof domain.params[k];
+    if (typeof v !== was) throw new MockjutsuError('INVALID_OPTION', `${path} is ${describeValue(v)}; allowed: a ${was} like the domain's ${JSON.stringify(domain.params[k])}`, path);
+    Object.defineProperty(params, k, { value: v, enumerable: true, writable: true });
+  };
+  if (currency !== undefined && Object.prototype.hasOwnProperty.call(domain.params, 'currency')) set('currency', currency, 'currency');
+  if (siteUrl !== undefined && Object.prototype.hasOwnProperty.call(domain.params, 'site_url')) set('site_url', siteUrl, 'siteUrl');
+  if (overrides !== undefined) {
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) throw new MockjutsuError('INVALID_OPTION', `params is ${describeValue(overrides)}; expected an object of the domain's params`, 'params');
+    for (const k of Object.keys(overrides)) set(k, (overrides as Record<string, unknown>)[k], `params.${k}`);
+  }
+  return Object.freeze(params);
 }

@@ -1,5 +1,5 @@
 import { resolveGeneratorConfig, normalizePartition, type GeneratorConfig, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
-import { SessionSimulator } from './sessionSimulator.js';
+import { DomainSimulator } from './domain/domainSimulator.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session, SessionEvent } from './sessionEvent.js';
 
@@ -46,15 +46,23 @@ function checkState(state: unknown): SessionStreamState {
   return { session: s.session, event: s.event, position: s.position };
 }
 
+/** What a stream draws sessions from. */
+interface SessionSource {
+  simulate(partition: string, k: number, firstPosition: number): Session;
+}
+
 class PartitionStream implements SessionStream {
   private current: Session;
   private k: number;
   private i: number;
+  /** Global position of the current session's first event (a domain may not carry it). */
+  private first: number;
 
-  constructor(private readonly simulator: SessionSimulator, readonly seed: string, readonly partition: string, state: SessionStreamState) {
+  constructor(private readonly simulator: SessionSource, readonly seed: string, readonly partition: string, state: SessionStreamState) {
     this.k = state.session;
     this.i = state.event;
-    this.current = simulator.simulate(partition, this.k, state.position - state.event);
+    this.first = state.position - state.event;
+    this.current = simulator.simulate(partition, this.k, this.first);
     if (this.i >= this.current.length) throw new MockjutsuError('INVALID_OPTION', `state.event is ${this.i} but session ${this.k} has ${this.current.length} events`, 'state.event');
   }
 
@@ -77,14 +85,14 @@ class PartitionStream implements SessionStream {
   }
 
   getState(): SessionStreamState {
-    return { session: this.k, event: this.i, position: this.current[this.i]!.global_position };
+    return { session: this.k, event: this.i, position: this.first + this.i };
   }
 
   private advance(): void {
-    const nextPosition = this.current[this.current.length - 1]!.global_position + 1;
+    this.first += this.current.length;
     this.k++;
     this.i = 0;
-    this.current = this.simulator.simulate(this.partition, this.k, nextPosition);
+    this.current = this.simulator.simulate(this.partition, this.k, this.first);
   }
 
   *[Symbol.iterator](): Iterator<SessionEvent> {
@@ -95,7 +103,7 @@ class PartitionStream implements SessionStream {
 /** Resolves options once; the returned generator is cheap to make streams from. */
 export function createGenerator(options: GeneratorOptions = {}): SessionGenerator {
   const config = resolveGeneratorConfig(options);
-  const simulator = new SessionSimulator(config);
+  const simulator = new DomainSimulator(config, config.domain, config.params as Record<string, unknown>) as unknown as SessionSource;
   return {
     config,
     seed: config.seed,

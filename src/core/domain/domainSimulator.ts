@@ -1,0 +1,271 @@
+import { partitionBase, sessionPrng, pickCumulative, type PartitionBase, type Prng } from '../prng.js';
+import { uuidV4 } from '../uuid.js';
+import type { GeneratorConfig } from '../generatorOptions.js';
+import { LATEST_SESSION_START_MS, activityOffset, formatIsoMs, thinkTimeMs } from '../timeModel.js';
+import { ProductCatalog, type Product } from '../productCatalog.js';
+import { UserPool } from '../userPool.js';
+import { RecordUserPool } from '../userRecords.js';
+import { MockjutsuError } from '../mockjutsuError.js';
+import { compileSchema } from '../schema/schemaGenerator.js';
+import { EXPRESSION_BUILTINS } from './expression/index.js';
+import type { CompiledDomain, DomainProgram } from './compileDomain.js';
+
+/** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
+export type DomainEvent = Record<string, unknown>;
+
+/** An aggregate instance of a session: its state is what `self` reads and effects change. */
+interface Instance {
+  readonly id: string;
+  readonly streamId: string;
+  version: number;
+  readonly state: Record<string, unknown>;
+}
+
+/** What the generated program reads as `S` (one per simulator, reset per session). */
+interface SessionScope {
+  s: Record<string, unknown>;
+  u: unknown;
+  l: DomainEvent | null;
+  t: number;
+  n: number;
+  c: boolean;
+  t0: number;
+  sid: string;
+  o: string;
+  /** Per aggregate: the states of the session's instances (what `Account` reads). */
+  i: Array<Array<Record<string, unknown>>>;
+}
+
+/** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
+export function instantiateProgram(domain: CompiledDomain, params: Record<string, unknown>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>): DomainProgram {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation is the point: expressions compiled once to JS
+  return new Function('$b', 'P', 'D', domain.programSource)(EXPRESSION_BUILTINS, params, draws) as DomainProgram;
+}
+
+/**
+ * Generates the sessions of a domain. Session k of partition p is a pure function of
+ * (config, p, k): it draws from its own PRNG derived from (seed, p, k).
+ */
+export class DomainSimulator {
+  private readonly program: DomainProgram;
+  private readonly users: UserPool | RecordUserPool;
+  private catalogCache: ProductCatalog | undefined;
+  private readonly bases = new Map<string, PartitionBase>();
+  private readonly scope: SessionScope;
+  private readonly context: { r: Prng; product: () => Product };
+  /** Per state and outcome: target lists and scratch space for the allowed ones. */
+  private readonly allowedTargets: number[] = [];
+  private readonly allowedCumulative: number[] = [];
+  private readonly chosen: Array<Instance | null>;
+
+  constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain, params: Record<string, unknown>, program?: DomainProgram) {
+    this.users = config.userRecords !== undefined
+      ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
+      : new UserPool(config.seed, config.users, config.userCacheSize);
+    const draws = domain.events.map((e) => {
+      if (e.payload === undefined) return undefined;
+      const g = compileSchema(e.payload.schema, { ...(e.payload.ref !== undefined ? { ref: e.payload.ref } : {}), seed: config.seed, start: config.startMs, now: config.startMs });
+      return g.draw;
+    });
+    this.program = program ?? instantiateProgram(domain, params, draws);
+    this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: [] };
+    const self = this;
+    this.context = {
+      r: undefined as unknown as Prng,
+      product(): Product { return self.catalog.draw(this.r); },
+    };
+    this.chosen = domain.chain.states.map(() => null);
+  }
+
+  private get catalog(): ProductCatalog {
+    return (this.catalogCache ??= new ProductCatalog(this.config.seed, this.config.catalogSize));
+  }
+
+  private sessionStart(r: Prng, k: number): number {
+    const c = this.config;
+    if (c.spreadMs > 0) return c.startMs + (c.activity === 'flat' ? Math.floor(r() * c.spreadMs) : activityOffset(r, c.startMs, c.spreadMs));
+    return c.startMs + k * c.sessionIntervalMs + Math.floor(r() * c.sessionIntervalMs);
+  }
+
+  /** Session `k` of `partition`; its events get global positions from `firstPosition` on. */
+  simulate(partition: string, k: number, firstPosition: number): DomainEvent[] {
+    const c = this.config;
+    const d = this.domain;
+    const chain = d.chain;
+    const states = chain.states;
+    const program = this.program;
+    let base = this.bases.get(partition);
+    if (base === undefined) {
+      if (this.bases.size >= 4096) this.bases.clear();
+      base = partitionBase(c.seed, partition);
+      this.bases.set(partition, base);
+    }
+    const r = sessionPrng(base, k);
+    const sessionId = uuidV4(r);
+    const correlationId = uuidV4(r);
+    const user = this.users.get(Math.floor(r() * c.users));
+    const startMs = this.sessionStart(r, k);
+    if (startMs > LATEST_SESSION_START_MS) {
+      throw new MockjutsuError('INVALID_OPTION', `session ${k} would start at ${startMs} ms, after 9998-12-31 (start + session x sessionIntervalMs); allowed: a session index whose start stays a year before 9999-12-31, i.e. at most ${Math.floor((LATEST_SESSION_START_MS - c.startMs) / c.sessionIntervalMs) - 1} here, or an earlier start`, 'session');
+    }
+    const S = this.scope;
+    S.s = program.session();
+    S.u = user;
+    S.l = null;
+    S.c = false;
+    S.t0 = startMs;
+    S.sid = sessionId;
+    const instances: Instance[][] = d.aggregates.map(() => []);
+    S.i = d.aggregates.map(() => []);
+    const x = this.context;
+    x.r = r;
+
+    const events: DomainEvent[] = [];
+    let ts = startMs;
+    let previousId: string | null = null;
+    let state = states[chain.start]!;
+    let instance: Instance = this.create(d.events[chain.start]!.aggregate, r, partition, k, sessionId, user.user_id, instances);
+    for (let step = 1; ; step++) {
+      const outcomeIndex = state.outcomes.length > 1 ? pickCumulative(r, state.outcomeCumulative) : 0;
+      S.o = state.outcomes.length > 0 ? state.outcomes[outcomeIndex]!.name : '';
+      S.t = ts;
+      S.n = step;
+      const et = d.events[state.index]!;
+      const eventId = uuidV4(r);
+      let payload: Record<string, unknown>;
+      try {
+        payload = program.build[state.index]!(S, instance.state, x);
+      } catch (e) {
+        throw runtimeError(e, d.name, state.name, c.seed, partition, k);
+      }
+      instance.version++;
+      const event = program.event(
+        eventId, state.name, instance.streamId, d.aggregates[et.aggregate]!.name, instance.id, instance.version,
+        firstPosition + step - 1, correlationId, previousId, sessionId, user.user_id, formatIsoMs(ts), d.schemaVersion, payload,
+      );
+      events.push(event);
+      if (state.index === chain.terminal) break;
+      previousId = eventId;
+      S.l = event;
+
+      let next: number;
+      if (step >= chain.maxSteps - 1) {
+        next = chain.terminal;
+        this.chosen[next] = null;
+        S.c = true;
+      } else {
+        next = this.nextState(state.outcomes[outcomeIndex]!.targets, state.outcomes[outcomeIndex]!.weights, instances, r, partition, k);
+      }
+      ts += thinkTimeMs(r, state.thinkMedianMs, state.thinkSigma);
+      state = states[next]!;
+      const picked = this.chosen[next];
+      instance = picked !== null && picked !== undefined ? picked
+        : this.resolve(next, instances, r, partition, k, sessionId, user.user_id);
+    }
+    return events;
+  }
+
+  /**
+   * Draws the next state among the targets whose event can happen now (its guard holds for
+   * some instance). When none can, the session ends (terminal), as a guarded chain always did.
+   */
+  private nextState(targets: readonly number[], weights: readonly number[], instances: Instance[][], r: Prng, partition: string, k: number): number {
+    const allowed = this.allowedTargets;
+    const cumulative = this.allowedCumulative;
+    allowed.length = 0;
+    cumulative.length = 0;
+    let acc = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      if (this.candidateFor(t, instances, partition, k) === false) continue;
+      allowed.push(t);
+      cumulative.push((acc += weights[i]!));
+    }
+    if (allowed.length === 0) {
+      this.chosen[this.domain.chain.terminal] = null;
+      return this.domain.chain.terminal;
+    }
+    return allowed.length === 1 ? allowed[0]! : allowed[pickCumulative(r, cumulative)]!;
+  }
+
+  /** Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`. */
+  private candidateFor(t: number, instances: Instance[][], partition: string, k: number): boolean {
+    const et = this.domain.events[t]!;
+    const list = instances[et.aggregate]!;
+    const guard = this.program.guard[t];
+    this.chosen[t] = null;
+    try {
+      if (et.instance === 'new') {
+        const agg = this.domain.aggregates[et.aggregate]!;
+        if (list.length >= agg.maxInstances || (list.length > 0 && (agg.id.kind === 'session' || agg.id.kind === 'user'))) return false;
+        return guard === null || guard(this.scope, this.freshState(et.aggregate));
+      }
+      if (et.instance === 'expression') {
+        const id = this.program.instanceId[t]!(this.scope);
+        const inst = list.find((i) => i.id === id);
+        if (inst === undefined || (guard !== null && !guard(this.scope, inst.state))) return false;
+        this.chosen[t] = inst;
+        return true;
+      }
+      if (guard === null) {
+        if (list.length === 1) this.chosen[t] = list[0]!;
+        return list.length > 0;
+      }
+      let n = 0;
+      for (const inst of list) {
+        if (guard(this.scope, inst.state)) {
+          if (n++ === 0) this.chosen[t] = inst;
+          else { this.chosen[t] = null; return true; }
+        }
+      }
+      return n > 0;
+    } catch (e) {
+      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
+    }
+  }
+
+  private readonly fresh: Array<Record<string, unknown> | undefined> = [];
+  /** A read-only initial state for guards of `new` events (guards cannot assign). */
+  private freshState(a: number): Record<string, unknown> {
+    return (this.fresh[a] ??= this.program.instance[a]!(''));
+  }
+
+  /** The instance event type t works on, when `candidateFor` left more than one. */
+  private resolve(t: number, instances: Instance[][], r: Prng, partition: string, k: number, sessionId: string, userId: string): Instance {
+    const et = this.domain.events[t]!;
+    if (et.instance === 'new') return this.create(et.aggregate, r, partition, k, sessionId, userId, instances);
+    const list = instances[et.aggregate]!;
+    const guard = this.program.guard[t];
+    const candidates = guard === null ? list : list.filter((i) => guard(this.scope, i.state));
+    if (candidates.length === 0) {
+      // Only the terminal gets here without a check; validation ties it to the start's aggregate.
+      throw new MockjutsuError('INVALID_DOMAIN', `domain ${this.domain.name}: event ${this.domain.chain.states[t]!.name} has no instance of ${this.domain.aggregates[et.aggregate]!.name} to work on (session ${k} of partition ${partition}, seed ${this.config.seed})`, `domain.events.${this.domain.chain.states[t]!.name}`);
+    }
+    return candidates.length === 1 ? candidates[0]! : candidates[Math.floor(r() * candidates.length)]!;
+  }
+
+  private create(a: number, r: Prng, partition: string, k: number, sessionId: string, userId: string, instances: Instance[][]): Instance {
+    const agg = this.domain.aggregates[a]!;
+    const list = instances[a]!;
+    let id: string;
+    switch (agg.id.kind) {
+      case 'uuid': id = uuidV4(r); break;
+      case 'session': id = sessionId; break;
+      case 'user': id = userId; break;
+      default: {
+        const digits = String(k).padStart(agg.id.digits, '0');
+        id = agg.id.prefix + (partition === '0' ? '' : partition + '-') + digits + (list.length === 0 ? '' : '-' + (list.length + 1));
+      }
+    }
+    const state = this.program.instance[a]!(id);
+    const inst: Instance = { id, streamId: agg.streamPrefix + id + agg.streamSuffix, version: 0, state };
+    list.push(inst);
+    this.scope.i[a]!.push(state);
+    return inst;
+  }
+}
+
+function runtimeError(e: unknown, domain: string, eventType: string, seed: string, partition: string, k: number): Error {
+  if (e instanceof MockjutsuError) return e;
+  return new MockjutsuError('INVALID_DOMAIN', `domain ${domain}: event ${eventType} failed: ${(e as Error).message} (replay: seed ${seed}, partition ${partition}, session ${k})`, `domain.events.${eventType}`);
+}
