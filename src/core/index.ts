@@ -23,7 +23,7 @@ export { DATA_TYPES, getDataType, typeNames, type DataType } from './dataTypes.j
 export { buildUserProfile, type UserProfile } from './userPool.js';
 export { userProfileFromRecord, type UserRecord } from './userRecords.js';
 export { buildCatalog, ProductCatalog, type Product } from './productCatalog.js';
-export { formatCents } from './sessionSimulator.js';
+export { formatCents, parseCents } from './money.js';
 export { derivePrng, type Prng } from './prng.js';
 export { textChunks, DEFAULT_CHUNK_CHARS, type TextChunksOptions } from './textChunks.js';
 export { positionedItems } from './positionedItems.js';

@@ -14,7 +14,9 @@ export type MockjutsuErrorCode =
   /** A schema (or its `ref`) is malformed or names something that is not there. */
   | 'INVALID_SCHEMA'
   /** A schema no value can satisfy (minimum > maximum, impossible pattern, `not` excluding all...). */
-  | 'UNSATISFIABLE_SCHEMA';
+  | 'UNSATISFIABLE_SCHEMA'
+  /** A domain file (or one of its expressions) is malformed, or an expression failed at run time. */
+  | 'INVALID_DOMAIN';
 
 /**
  * The one error class every surface throws for bad input. `code` is stable across versions;

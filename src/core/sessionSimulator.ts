@@ -9,23 +9,17 @@ import { RecordUserPool } from './userRecords.js';
 import { SCHEMA_VERSION, type EventPayload, type OrderItem, type Session, type SessionEvent } from './sessionEvent.js';
 import { searchAdjectives, searchNouns, productMaterials, products as productNouns } from './data/fakerSlice.generated.js';
 import { MockjutsuError } from './mockjutsuError.js';
+import { formatCents } from './money.js';
+import { slug } from './slug.js';
+
+// Written once in ./money.ts; re-exported here for the callers that imported it from the simulator.
+export { formatCents };
 
 interface CartLine { product: Product; quantity: number; }
 
 const REFERRERS: ReadonlyArray<string | null> = [null, null, 'https://www.google.com/', 'https://www.google.com/', 'https://www.bing.com/', 'https://duckduckgo.com/', 'https://www.facebook.com/', 'https://t.co/', 'https://www.instagram.com/'];
 const FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'expired_card', 'authentication_failed', 'processor_timeout'];
 const PAYMENT_METHODS = ['card', 'paypal', 'apple_pay', 'google_pay', 'bank_transfer'];
-
-/** Money in integer cents as a decimal string with two places. */
-export function formatCents(cents: number): string {
-  const whole = Math.floor(cents / 100);
-  const frac = cents - whole * 100;
-  return whole + (frac < 10 ? '.0' : '.') + frac;
-}
-
-function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
 
 function quantityDraw(r: Prng): number {
   const x = r();
