@@ -103,7 +103,7 @@ class PartitionStream implements SessionStream {
 /** Resolves options once; the returned generator is cheap to make streams from. */
 export function createGenerator(options: GeneratorOptions = {}): SessionGenerator {
   const config = resolveGeneratorConfig(options);
-  const simulator = new DomainSimulator(config, config.domain, config.params as Record<string, unknown>) as unknown as SessionSource;
+  const simulator = new DomainSimulator(config) as unknown as SessionSource;
   return {
     config,
     seed: config.seed,

@@ -31,6 +31,8 @@ export interface PayloadSchemaSource {
   readonly ref?: string;
   /** The payload's top-level property order when the schema lists it. */
   readonly properties: readonly string[] | undefined;
+  /** What the schema compiler draws the unbound fields from (undefined: every field is bound). */
+  readonly draw: { readonly schema: unknown; readonly ref?: string } | undefined;
 }
 
 export interface CompiledEventType {
@@ -63,7 +65,7 @@ export interface CompiledDomain {
   readonly chain: Chain;
   readonly events: readonly CompiledEventType[];
   readonly params: Readonly<Record<string, unknown>>;
-  /** Body of `new Function('$b', 'P', 'D', body)`: returns the domain's {@link DomainProgram}. */
+  /** Body of `new Function('$b', 'P', 'D', '$x', body)`: returns the domain's {@link DomainProgram}. */
   readonly programSource: string;
 }
 
@@ -72,13 +74,13 @@ export interface DomainProgram {
   /** Fresh session variables. */
   session(): Record<string, unknown>;
   /** Fresh state of an instance of aggregate i. */
-  instance: Array<() => Record<string, unknown>>;
+  instance: Array<(id: string) => Record<string, unknown>>;
   /** Per event type: guard(S, self) or null. */
   guard: Array<((S: unknown, self: unknown) => boolean) | null>;
   /** Per event type: instance id expression (S) or null. */
   instanceId: Array<((S: unknown) => unknown) | null>;
   /** Per event type: builds the payload and runs the effects. */
-  build: Array<(S: unknown, self: unknown, $x: unknown) => Record<string, unknown>>;
+  build: Array<(S: unknown, self: unknown) => Record<string, unknown>>;
   /** Builds an event object with the envelope's names, in contract order. */
   event: (...fields: unknown[]) => Record<string, unknown>;
 }
@@ -99,10 +101,10 @@ export function jsLiteral(v: unknown): string {
 }
 
 function checkJsonValue(path: string, v: unknown): void {
+  if (jsonDepth(v, DOMAIN_LIMITS.jsonDepth) > DOMAIN_LIMITS.jsonDepth) fail(path, `nests deeper than ${DOMAIN_LIMITS.jsonDepth} levels`);
   const text = JSON.stringify(v);
   if (text === undefined) fail(path, `is ${describeValue(v)}; allowed: a JSON value`);
   if (text.length > DOMAIN_LIMITS.initialValueChars) fail(path, `is ${text.length} characters of JSON; allowed: at most ${DOMAIN_LIMITS.initialValueChars}`);
-  if (jsonDepth(v) > DOMAIN_LIMITS.jsonDepth) fail(path, `nests deeper than ${DOMAIN_LIMITS.jsonDepth} levels`);
 }
 
 function expressionText(path: string, v: unknown): string {
@@ -258,7 +260,7 @@ export function compileDomain(input: unknown): CompiledDomain {
   baseScope.step = { js: 'S.n' };
   baseScope.session_start = { js: 'S.t0' };
   baseScope.session_id = { js: 'S.sid' };
-  baseScope.params = { js: 'P', members: Object.keys(params) };
+  baseScope.params = { js: 'P' }; // read-only data: no members, not assignable
 
   const eventDefs = def.events === undefined ? {} : expectRecord('domain.events', def.events, 'an object mapping event types (chain states) to their definitions');
   const stateNames = chain.states.map((s) => s.name);
@@ -325,7 +327,7 @@ export function compileDomain(input: unknown): CompiledDomain {
       checkName(lpath, name, 'local name', IDENTIFIER_RE);
       if (globalNames.has(name) || scope[name] !== undefined) fail(lpath, `${JSON.stringify(name)} is already ${globalNames.get(name) ?? 'a name in scope'}; name the local differently`);
       body += `var v${i}=${compileExpression(expressionText(lpath, lets[name]), { path: lpath, scope })};`;
-      scope[name] = { js: `v${i}` };
+      scope[name] = { js: `v${i}`, assignable: true }; // a let may hold data an effect changes (a cart line)
     });
 
     let payloadSource: PayloadSchemaSource | undefined;
@@ -344,7 +346,7 @@ export function compileDomain(input: unknown): CompiledDomain {
         ref = pd.ref as string | undefined;
       } else if (pd.schema !== undefined) {
         schema = expectRecord(`${path}.payload.schema`, pd.schema, 'a JSON Schema object');
-        if (jsonDepth(schema) > DOMAIN_LIMITS.jsonDepth * 2) fail(`${path}.payload.schema`, `nests deeper than ${DOMAIN_LIMITS.jsonDepth * 2} levels`);
+        if (jsonDepth(schema, DOMAIN_LIMITS.jsonDepth * 2) > DOMAIN_LIMITS.jsonDepth * 2) fail(`${path}.payload.schema`, `nests deeper than ${DOMAIN_LIMITS.jsonDepth * 2} levels`);
       }
       if (schema !== undefined) {
         let properties: string[] | undefined;
@@ -361,11 +363,20 @@ export function compileDomain(input: unknown): CompiledDomain {
             }
           }
         }
-        payloadSource = ref === undefined ? { schema, properties } : { schema, ref, properties };
+        const unboundNames = properties === undefined ? undefined : properties.filter((p) => !hasOwn(fields, p));
+        let draw: PayloadSchemaSource['draw'];
+        if (unboundNames === undefined) draw = ref === undefined ? { schema } : { schema, ref };
+        else if (unboundNames.length === 0) draw = undefined;
+        else if (ref === undefined && isRecord(schema) && isRecord(schema.properties)) {
+          // Inline schema: draw only the unbound fields (bound ones would be drawn for nothing).
+          const props = schema.properties;
+          const required = Array.isArray(schema.required) ? schema.required.filter((r) => unboundNames.includes(r as string)) : undefined;
+          draw = { schema: { ...schema, properties: Object.fromEntries(unboundNames.map((n) => [n, props[n]])), ...(required !== undefined ? { required } : {}) } };
+        } else draw = ref === undefined ? { schema } : { schema, ref };
+        payloadSource = ref === undefined ? { schema, properties, draw } : { schema, ref, properties, draw };
       }
     }
-    const unbound = payloadSource === undefined ? [] : payloadSource.properties === undefined ? ['*'] : payloadSource.properties.filter((p) => !fieldNames.includes(p));
-    if (unbound.length > 0) body += `var d=D[${st.index}]($x.r);`;
+    if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
     body += 'var p={},f;';
     scope.payload = { js: 'p' };
     const put = (key: string, valueJs: string): string =>
@@ -388,7 +399,7 @@ export function compileDomain(input: unknown): CompiledDomain {
       const epath = `${path}.effects[${i}]`;
       body += compileExpression(expressionText(epath, e), { path: epath, scope, assignment: true }) + ';';
     });
-    builds.push(`function(S,self,$x){${body}return p;}`);
+    builds.push(`function(S,self){${body}return p;}`);
     return { index: st.index, name: st.name, aggregate, instance, hasGuard: ev.guard !== undefined, payload: payloadSource };
 
     function events0Aggregate(): number {

@@ -7,7 +7,7 @@ import { UserPool } from '../userPool.js';
 import { RecordUserPool } from '../userRecords.js';
 import { MockjutsuError } from '../mockjutsuError.js';
 import { compileSchema } from '../schema/schemaGenerator.js';
-import { EXPRESSION_BUILTINS } from './expression/index.js';
+import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/index.js';
 import type { CompiledDomain, DomainProgram } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
@@ -37,9 +37,9 @@ interface SessionScope {
 }
 
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
-export function instantiateProgram(domain: CompiledDomain, params: Record<string, unknown>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>): DomainProgram {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation is the point: expressions compiled once to JS
-  return new Function('$b', 'P', 'D', domain.programSource)(EXPRESSION_BUILTINS, params, draws) as DomainProgram;
+export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
+  // Code generation is the point: each expression compiled once to JS the engine can optimize.
+  return new Function('$b', 'P', 'D', '$x', domain.programSource)(EXPRESSION_BUILTINS, params, draws, context) as DomainProgram;
 }
 
 /**
@@ -54,27 +54,31 @@ export class DomainSimulator {
   private readonly scope: SessionScope;
   private readonly context: { r: Prng; product: () => Product };
   /** Per state and outcome: target lists and scratch space for the allowed ones. */
-  private readonly allowedTargets: number[] = [];
-  private readonly allowedCumulative: number[] = [];
+  private readonly allowedTargets: Int32Array;
+  private readonly allowedCumulative: Float64Array;
   private readonly chosen: Array<Instance | null>;
 
-  constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain, params: Record<string, unknown>, program?: DomainProgram) {
+  constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
     this.users = config.userRecords !== undefined
       ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
       : new UserPool(config.seed, config.users, config.userCacheSize);
     const draws = domain.events.map((e) => {
-      if (e.payload === undefined) return undefined;
-      const g = compileSchema(e.payload.schema, { ...(e.payload.ref !== undefined ? { ref: e.payload.ref } : {}), seed: config.seed, start: config.startMs, now: config.startMs });
+      const source = e.payload?.draw;
+      if (source === undefined) return undefined;
+      const g = compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), seed: config.seed, start: config.startMs, now: config.startMs });
       return g.draw;
     });
-    this.program = program ?? instantiateProgram(domain, params, draws);
     this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: [] };
     const self = this;
     this.context = {
       r: undefined as unknown as Prng,
       product(): Product { return self.catalog.draw(this.r); },
     };
+    this.program = instantiateProgram(domain, params, draws, this.context);
     this.chosen = domain.chain.states.map(() => null);
+    const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
+    this.allowedTargets = new Int32Array(most);
+    this.allowedCumulative = new Float64Array(most);
   }
 
   private get catalog(): ProductCatalog {
@@ -134,7 +138,7 @@ export class DomainSimulator {
       const eventId = uuidV4(r);
       let payload: Record<string, unknown>;
       try {
-        payload = program.build[state.index]!(S, instance.state, x);
+        payload = program.build[state.index]!(S, instance.state);
       } catch (e) {
         throw runtimeError(e, d.name, state.name, c.seed, partition, k);
       }
@@ -172,20 +176,24 @@ export class DomainSimulator {
   private nextState(targets: readonly number[], weights: readonly number[], instances: Instance[][], r: Prng, partition: string, k: number): number {
     const allowed = this.allowedTargets;
     const cumulative = this.allowedCumulative;
-    allowed.length = 0;
-    cumulative.length = 0;
+    let n = 0;
     let acc = 0;
     for (let i = 0; i < targets.length; i++) {
       const t = targets[i]!;
-      if (this.candidateFor(t, instances, partition, k) === false) continue;
-      allowed.push(t);
-      cumulative.push((acc += weights[i]!));
+      if (!this.candidateFor(t, instances, partition, k)) continue;
+      allowed[n] = t;
+      cumulative[n++] = (acc += weights[i]!);
     }
-    if (allowed.length === 0) {
+    if (n === 0) {
       this.chosen[this.domain.chain.terminal] = null;
       return this.domain.chain.terminal;
     }
-    return allowed.length === 1 ? allowed[0]! : allowed[pickCumulative(r, cumulative)]!;
+    if (n === 1) return allowed[0]!;
+    // pickCumulative over the first n entries (the arrays are reused scratch space).
+    const x = r() * acc;
+    let j = 0;
+    while (j < n - 1 && x >= cumulative[j]!) j++;
+    return allowed[j]!;
   }
 
   /** Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`. */

@@ -71,7 +71,7 @@ export const shopDomain: DomainDefinition = {
     search: {
       let: {
         x: 'random()',
-        query: "x < 0.5 ? fake('searchAdjectives') + ' ' + lower(fake('products')) : x < 0.8 ? lower(fake('productMaterials')) + ' ' + lower(fake('products')) : fake('searchNouns')",
+        query: "x < 0.5 ? fake('search_adjective') + ' ' + lower(fake('product_noun')) : x < 0.8 ? lower(fake('product_material')) + ' ' + lower(fake('product_noun')) : fake('search_noun')",
       },
       payload: {
         schema: { type: 'object', required: ['query', 'result_count'], properties: { query: { type: 'string' }, result_count: { type: 'integer', minimum: 0 } } },
