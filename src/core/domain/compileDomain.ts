@@ -8,7 +8,7 @@ import { DOMAIN_LIMITS, IDENTIFIER_RE, checkCount, checkKeys, checkName, expectR
 import { nearestName } from './nearestName.js';
 
 /** How a compiled aggregate makes its instances' ids. */
-export type IdKind = { kind: 'uuid' } | { kind: 'session' } | { kind: 'user' } | { kind: 'sequence'; prefix: string; digits: number };
+export type IdKind = { kind: 'uuid' } | { kind: 'session' } | { kind: 'sequence'; prefix: string; digits: number };
 
 export interface CompiledAggregate {
   readonly index: number;
@@ -115,7 +115,11 @@ function expressionText(path: string, v: unknown): string {
 
 function compileIdKind(path: string, v: unknown): IdKind {
   if (v === undefined || v === 'uuid') return { kind: 'uuid' };
-  if (v === 'session' || v === 'user') return { kind: v };
+  if (v === 'session') return { kind: v };
+  if (v === 'user') {
+    // A user has many sessions, each generated alone: their events could not number one shared stream 1..n.
+    fail(path, '"user" is not an id kind: a user has many sessions, generated independently, so one stream per user could not have versions 1..n without gaps; use "session" (one instance per session, e.g. Customer-{id} of the session) and put user.user_id in the payload');
+  }
   if (isRecord(v) && hasOwn(v, 'sequence')) {
     checkKeys(path, v, ['sequence']);
     const seq = expectRecord(`${path}.sequence`, v.sequence, '{ prefix, digits }');
@@ -126,7 +130,7 @@ function compileIdKind(path: string, v: unknown): IdKind {
     if (!Number.isInteger(digits) || (digits as number) < 1 || (digits as number) > 16) fail(`${path}.sequence.digits`, `is ${describeValue(digits)}; allowed: an integer from 1 to 16`);
     return { kind: 'sequence', prefix, digits: digits as number };
   }
-  fail(path, `is ${describeValue(v)}; allowed: "uuid", "session", "user" or { sequence: { prefix, digits } }`);
+  fail(path, `is ${describeValue(v)}; allowed: "uuid", "session" or { sequence: { prefix, digits } }`);
 }
 
 function compileEnvelope(path: string, v: unknown): EnvelopeColumn[] {

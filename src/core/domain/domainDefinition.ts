@@ -40,8 +40,6 @@ export type AggregateIdKind =
   | 'uuid'
   /** The session's id (at most one instance per session). */
   | 'session'
-  /** The session user's `user_id` (at most one instance per session). */
-  | 'user'
   /** `prefix` + the session index (zero-padded to `digits`), unique per partition and instance. */
   | { sequence: { prefix?: string; digits?: number } };
 

@@ -205,7 +205,7 @@ export class DomainSimulator {
     try {
       if (et.instance === 'new') {
         const agg = this.domain.aggregates[et.aggregate]!;
-        if (list.length >= agg.maxInstances || (list.length > 0 && (agg.id.kind === 'session' || agg.id.kind === 'user'))) return false;
+        if (list.length >= agg.maxInstances || (list.length > 0 && agg.id.kind === 'session')) return false;
         return guard === null || guard(this.scope, this.freshState(et.aggregate));
       }
       if (et.instance === 'expression') {
@@ -259,7 +259,6 @@ export class DomainSimulator {
     switch (agg.id.kind) {
       case 'uuid': id = uuidV4(r); break;
       case 'session': id = sessionId; break;
-      case 'user': id = userId; break;
       default: {
         const digits = String(k).padStart(agg.id.digits, '0');
         id = agg.id.prefix + (partition === '0' ? '' : partition + '-') + digits + (list.length === 0 ? '' : '-' + (list.length + 1));
