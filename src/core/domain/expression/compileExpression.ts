@@ -340,6 +340,8 @@ class Compiler {
   }
 
   private lambda(builtin: string, sig: BuiltinSignature, n: AstNode, locals: ReadonlyMap<string, Local>): string {
+    // `l => l.x = 1` parses as `(l => l.x) = 1`: report the assignment, not a missing lambda.
+    if (n.type === 'AssignmentExpression') this.node(n, locals);
     if (n.type !== 'ArrowFunctionExpression') this.fail(`argument ${(sig.lambda ?? 0) + 1} of ${builtin} must be a lambda (x => ...): ${sig.usage}`);
     if (n.async === true) this.fail('async lambdas are not allowed');
     const params = (n.params ?? []) as AstNode[];
