@@ -123,6 +123,17 @@ describe('domain expressions (unit)', () => {
       assert.equal(e.s.data.k, 1);
       assert.match(compile('balance = 1', true), /^\(s\.balance = \(1\)\)$/);
     });
+    it('effects: conditional assignments run only the branch taken; null is no effect', () => {
+      const e = env();
+      evaluate("outcome == 'failed' ? (balance = 1, self.status = 'x') : (balance = 2)", e, true);
+      assert.equal(e.s.balance, 1);
+      assert.equal(e.s.self.status, 'x');
+      evaluate("outcome == 'success' ? (balance = 5) : null", e, true);
+      assert.equal(e.s.balance, 1);
+      evaluate("outcome == 'failed' ? null : (balance = 5)", e, true);
+      assert.equal(e.s.balance, 1);
+      rejects("outcome == 'failed' ? 1 : (balance = 2)", /an effect must be assignments/, true);
+    });
   });
 
   describe('builtins', () => {
