@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { createGenerator, type SessionGenerator } from '../core/index.js';
+import { createGenerator, type SessionGenerator, type UserRecord } from '../core/index.js';
 
 /** The generator options a request can set. */
 export interface GeneratorRequest {
@@ -15,9 +15,15 @@ export interface GeneratorRequest {
  */
 export class GeneratorCache {
   private readonly cache: LRUCache<string, SessionGenerator>;
+  /**
+   * Users of requests that name none (`serve --users N|FILE`): a count, or the records of users
+   * that exist in the system under test. Undefined: the generator's default (1,000 seeded users).
+   */
+  readonly defaultUsers: number | ArrayLike<UserRecord> | undefined;
 
-  constructor(maxGenerators = 256) {
+  constructor(maxGenerators = 256, defaultUsers?: number | ArrayLike<UserRecord>) {
     this.cache = new LRUCache({ max: maxGenerators });
+    this.defaultUsers = defaultUsers;
   }
 
   /** Key of a request's generator (also used to key session cursors). */
@@ -36,7 +42,7 @@ export class GeneratorCache {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;
     }
-    const g = createGenerator({ seed: r.seed, users: r.users, start: r.start });
+    const g = createGenerator({ seed: r.seed, users: r.users ?? this.defaultUsers, start: r.start });
     if (cacheable) this.cache.set(key, g);
     return g;
   }

@@ -1,0 +1,85 @@
+// `mockjutsu serve --users FILE`: the sidecar's sessions belong to users that exist in the system
+// under test (a recorder file, as a data-creation run leaves it). Real `serve` processes on
+// 127.0.0.1; every answer is compared with the library's streams over the same records.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSessionStream, eventStream, type UserRecord } from '../../src/core/index.js';
+import { ndjsonChunks } from '../../src/formats/index.js';
+import { createRecorder } from '../../src/recorder/index.js';
+import { call, spawnServe, type ChildSidecar } from '../sidecar/sidecarTestKit.js';
+
+const SEED = 42;
+const records: UserRecord[] = Array.from({ length: 6 }, (_, i) => ({ user_id: `sut-user-${i}`, email: `user${i}@shop.test`, name: `Shopper ${i}` }));
+
+const lines = (events: readonly unknown[]): string => events.map((e) => JSON.stringify(e) + '\n').join('');
+
+describe('serve --users FILE: sessions of recorded users on /sessions, /generate and /bulk (real server)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let s: ChildSidecar;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'i11-serve-users-'));
+    const rec = createRecorder(join(dir, 'recorder-data'));
+    rec.recordMany('users', records);
+    rec.close();
+    s = await spawnServe(['--port', '0', '--host', '127.0.0.1', '--seed', String(SEED), '--users', rec.fileOf('users')]);
+  });
+  after(async () => {
+    s?.child.kill('SIGTERM');
+    await s?.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs the users it loaded; /sessions/:key/batch and /next give createSessionStream({ seed, users: records, partition: key }), every event of a recorded user', async () => {
+    assert.match(s.stderr(), /mockjutsu sidecar: users: 6 records from .*users\.msgpack \(sessions of requests without \?users= belong to them\)/);
+    const ref = createSessionStream({ seed: SEED, users: records, partition: 'thread-1' });
+    const expected = ref.take(120);
+    const batch = await call(s.url, '/sessions/thread-1/batch?n=100&format=ndjson');
+    assert.equal(batch.status, 200, batch.body);
+    assert.equal(batch.body, lines(expected.slice(0, 100)));
+    for (let i = 100; i < 120; i++) {
+      const next = await call(s.url, '/sessions/thread-1/next');
+      assert.equal(next.status, 200);
+      assert.equal(next.body, JSON.stringify(expected[i]));
+    }
+    const users = new Set(expected.map((e) => e.user_id));
+    assert.ok(users.size >= 3, `several recorded users: ${[...users].join(', ')}`);
+    for (const u of users) assert.match(u, /^sut-user-[0-5]$/);
+    // a whole session (unit=session) of another key
+    const session = await call(s.url, '/sessions/thread-2/next?unit=session');
+    assert.equal(session.body, JSON.stringify(createSessionStream({ seed: SEED, users: records, partition: 'thread-2' }).nextSession()));
+  });
+
+  it('/bulk/event_stream (NDJSON) is the export pipeline over the records; ?users=N on a /bulk request still picks seeded users', async () => {
+    const bulk = await call(s.url, '/bulk/event_stream?count=5&format=ndjson&partition=p7&seed=42');
+    assert.equal(bulk.status, 200, bulk.body);
+    assert.equal(bulk.body, [...ndjsonChunks(eventStream({ seed: SEED, users: records, partition: 'p7', sessions: 5 }))].join(''));
+    for (const l of bulk.body.trimEnd().split('\n')) assert.match((JSON.parse(l) as { user_id: string }).user_id, /^sut-user-[0-5]$/);
+    const counted = await call(s.url, '/bulk/event_stream?count=3&format=ndjson&partition=p8&seed=42&users=7');
+    assert.equal(counted.status, 200, counted.body);
+    assert.equal(counted.body, [...ndjsonChunks(eventStream({ seed: SEED, users: 7, partition: 'p8', sessions: 3 }))].join(''));
+    for (const l of counted.body.trimEnd().split('\n')) assert.doesNotMatch(l, /sut-user-/);
+  });
+
+  it('bad --users: a missing file, records without user_id, a count out of range => exit 2 before listening, the message names the value', async () => {
+    writeFileSync(join(dir, 'no-ids.ndjson'), '{"email":"a@x.io"}\n');
+    writeFileSync(join(dir, 'empty.ndjson'), '');
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'nope.ndjson'), /--users ".*nope\.ndjson": not a count \(1\.\.10000000\) and cannot read the pool file: no such file/],
+      [join(dir, 'no-ids.ndjson'), /--users ".*no-ids\.ndjson": users\[0\] has user_id\/id undefined; expected a non-empty string or an integer/],
+      [join(dir, 'empty.ndjson'), /--users ".*empty\.ndjson": not a count \(1\.\.10000000\) and holds no items; a pool needs at least one/],
+      ['0', /--users is "0"; allowed: an integer from 1 to 10000000/],
+    ];
+    for (const [value, message] of cases) {
+      const r = await spawnServe(['--port', '0', '--users', value]).then(
+        (c) => { c.child.kill('SIGKILL'); return undefined; },
+        (e: Error) => e.message,
+      );
+      assert.ok(r !== undefined, `serve --users ${value} started`);
+      assert.match(r, /exited with 2 before listening/);
+      assert.match(r, message);
+    }
+  });
+});
