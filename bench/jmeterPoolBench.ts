@@ -2,7 +2,8 @@
 // real JMeter engine (5.6.3, a code-built plan), next to JMeter's in-JVM ${__UUID()} in the same
 // run and samples: 8 threads, one call of each per sample then 1 ms of sleep, timed with
 // System.nanoTime() inside the JVM, first 10% of each thread's samples left out. One line per
-// mockjutsu.pool.prefetch value (items a thread asks for at a time; goal <= 1.2x __UUID).
+// mockjutsu.pool.prefetch value (items the engine fetches ahead, in the background, for all its
+// threads; default 64; goal <= 1.2x __UUID).
 //
 //   node --import tsx bench/jmeterPoolBench.ts [1,16,64,256]
 import { writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ writeFileSync(join(dir, 'users.ndjson'), Array.from({ length: 200_000 }, (_, i) 
 const sidecar = await new Sidecar({ port: await freePort(), args: ['--pool', `users=${join(dir, 'users.ndjson')}`] }).start();
 try {
   const loops = 1500;
-  for (const prefetch of (process.argv[2] ?? '1,16,64').split(',').map(Number)) {
+  for (const prefetch of (process.argv[2] ?? '1,16,64,256').split(',').map(Number)) {
     const run = await runCodePlan({ dir, name: `pool-${prefetch}`, threads: 8, loops, bench: 1, sleepMs: 1, exprs: ['${__mockjutsu_pool(users)}', '${__UUID()}'],
       props: { 'mockjutsu.url': sidecar.url, 'mockjutsu.pool.prefetch': prefetch }, jvmArgs: ['-Xms256m', '-Xmx512m'], timeoutMs: 300000 });
     const p = mean(run, 0, loops), u = mean(run, 1, loops);
