@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionStream, eventStream, type UserRecord } from '../../src/core/index.js';
+import { createSessionStream, eventStream, jutsu, type UserRecord } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
 import { createRecorder } from '../../src/recorder/index.js';
 import { call, spawnServe, type ChildSidecar } from '../sidecar/sidecarTestKit.js';
@@ -61,6 +61,40 @@ describe('serve --users FILE: sessions of recorded users on /sessions, /generate
     assert.equal(counted.status, 200, counted.body);
     assert.equal(counted.body, [...ndjsonChunks(eventStream({ seed: SEED, users: 7, partition: 'p8', sessions: 3 }))].join(''));
     for (const l of counted.body.trimEnd().split('\n')) assert.doesNotMatch(l, /sut-user-/);
+  });
+
+  it('/generate/user and /bulk/user give the profiles of the records (record K, K mod 6), the very profiles the sessions carry, not seeded ones', async () => {
+    for (let k = 0; k < 8; k++) {
+      const a = await call(s.url, `/generate/user?seed=${SEED}&session=${k}&raw=1`);
+      assert.equal(a.status, 200, a.body);
+      const profile = JSON.parse(a.body) as { user_id: string; email: string; first_name: string; last_name: string; user_agent: string };
+      // the library over the same records, at run time (the generator's data may change)
+      assert.deepEqual(profile, JSON.parse(JSON.stringify(jutsu.generate('user', { seed: SEED, users: records, session: k }))));
+      assert.equal(profile.user_id, `sut-user-${k % 6}`);
+      assert.equal(profile.email, `user${k % 6}@shop.test`);
+      assert.deepEqual([profile.first_name, profile.last_name], ['Shopper', String(k % 6)]);
+    }
+    // without a seed in the query: the sidecar's --seed, the same records
+    const unseeded = JSON.parse((await call(s.url, '/generate/user?session=2&raw=1')).body) as { user_id: string };
+    assert.equal(unseeded.user_id, 'sut-user-2');
+    const bulk = await call(s.url, `/bulk/user?count=7&seed=${SEED}&raw=1`);
+    assert.equal(bulk.status, 200, bulk.body);
+    assert.deepEqual((JSON.parse(bulk.body) as Array<{ user_id: string }>).map((u) => u.user_id), [0, 1, 2, 3, 4, 5, 0].map((i) => `sut-user-${i}`));
+    // consistent with the sessions: every login of a served session carries its user's profile (user agent)
+    const events = (await call(s.url, `/sessions/profiles-check/batch?n=300&format=ndjson&seed=${SEED}`)).body.trimEnd().split('\n')
+      .map((l) => JSON.parse(l) as { event_type: string; user_id: string; payload: { user_agent?: string } });
+    const logins = events.filter((e) => e.event_type === 'login');
+    assert.ok(logins.length >= 5, `several sessions: ${logins.length}`);
+    for (const login of logins) {
+      const k = records.findIndex((r) => r.user_id === login.user_id);
+      assert.ok(k >= 0, `a recorded user: ${login.user_id}`);
+      const profile = JSON.parse((await call(s.url, `/generate/user?seed=${SEED}&session=${k}&raw=1`)).body) as { user_agent: string };
+      assert.equal(login.payload.user_agent, profile.user_agent, `the login of ${login.user_id} uses its profile`);
+    }
+    // ?users=N still asks for seeded users
+    const seeded = JSON.parse((await call(s.url, `/generate/user?seed=${SEED}&session=1&raw=1&users=10`)).body) as { user_id: string };
+    assert.deepEqual(seeded, JSON.parse(JSON.stringify(jutsu.generate('user', { seed: SEED, users: 10, session: 1 }))));
+    assert.doesNotMatch(seeded.user_id, /sut-user/);
   });
 
   it('bad --users: a missing file, records without user_id, a count out of range => exit 2 before listening, the message names the value', async () => {
