@@ -97,6 +97,47 @@ describe('serve --users FILE: sessions of recorded users on /sessions, /generate
     assert.doesNotMatch(seeded.user_id, /sut-user/);
   });
 
+  it('sessions of one user: /sessions/:key/next|batch?user=<record JSON> (a user drawn from a pool) or ?user_id= (a user of --users) give createSessionStream({ seed, users: [record], partition: key })', async () => {
+    const enc = (v: unknown): string => encodeURIComponent(JSON.stringify(v));
+    // a user the sidecar has never seen (drawn from a live pool, say), as a thread holds its JSON
+    const poolUser: UserRecord = { user_id: 'pool-user-9', email: 'nine@shop.test', name: 'Nine Pool' };
+    const lib = (record: UserRecord, key: string) => createSessionStream({ seed: SEED, users: [record], partition: key });
+    const sessions = lib(poolUser, 'pool-user-9');
+    for (let i = 0; i < 3; i++) {
+      const a = await call(s.url, `/sessions/pool-user-9/next?unit=session&user=${enc(poolUser)}`);
+      assert.equal(a.status, 200, a.body);
+      assert.equal(a.body, JSON.stringify(sessions.nextSession()), `session ${i} of the user, byte for byte`);
+      for (const e of JSON.parse(a.body) as Array<{ user_id: string }>) assert.equal(e.user_id, 'pool-user-9');
+    }
+    // events (unit=event, its own cursor) through batch, and from= replays
+    const events = lib(poolUser, 'pool-user-9').take(40);
+    const batch = await call(s.url, `/sessions/pool-user-9/batch?n=40&format=ndjson&user=${enc(poolUser)}`);
+    assert.equal(batch.status, 200, batch.body);
+    assert.equal(batch.body, lines(events));
+    const again = await call(s.url, `/sessions/pool-user-9/batch?n=5&from=11&format=ndjson&user=${enc(poolUser)}`);
+    assert.equal(again.body, lines(events.slice(10, 15)));
+    // the key's stream without a user is another stream (the sidecar's users), untouched
+    const plain = await call(s.url, '/sessions/pool-user-9/next?unit=session');
+    assert.equal(plain.body, JSON.stringify(createSessionStream({ seed: SEED, users: records, partition: 'pool-user-9' }).nextSession()));
+    // ?user_id= takes the record of --users
+    const byId = await call(s.url, `/sessions/t-4/next?unit=session&user_id=sut-user-4&seed=${SEED}`);
+    assert.equal(byId.status, 200, byId.body);
+    assert.equal(byId.body, JSON.stringify(lib(records[4]!, 't-4').nextSession()));
+    // bad input: clear 4xx
+    const cases: Array<[string, number, RegExp]> = [
+      ['user=%7Bnope', 400, /user is "\{nope", not JSON .*expected the user's record as JSON/],
+      [`user=${enc({ email: 'x@y.z' })}`, 400, /users\[0\] has user_id\/id undefined; expected a non-empty string or an integer/],
+      [`user=${enc(['u'])}`, 400, /expected the user's record as a JSON object/],
+      ['user_id=nobody', 404, /no user "nobody" among the users of serve --users FILE/],
+      [`user_id=sut-user-1&user=${enc(poolUser)}`, 400, /not both/],
+    ];
+    for (const [query, status, message] of cases) {
+      const a = await call(s.url, `/sessions/bad/next?${query}`);
+      assert.equal(a.status, status, `${query}: ${a.body}`);
+      assert.match((JSON.parse(a.body) as { error: { message: string } }).error.message, message, query);
+    }
+  });
+
   it('bad --users: a missing file, records without user_id, a count out of range => exit 2 before listening, the message names the value', async () => {
     writeFileSync(join(dir, 'no-ids.ndjson'), '{"email":"a@x.io"}\n');
     writeFileSync(join(dir, 'empty.ndjson'), '');
