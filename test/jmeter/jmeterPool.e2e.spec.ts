@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSessionStream } from '../../src/core/index.js';
 import {
   freePort, killChildren, removeDir, requireJars, requireJmeter, runCodePlan, Sidecar, startCodePlan, tempDir, type SampleLine,
 } from './jmeterHarness.ts';
@@ -58,7 +59,7 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     writeFileSync(join(dir, 'colors.json'), JSON.stringify(COLORS));
     sidecar = await new Sidecar({
       port: await freePort(),
-      args: ['--pool', `users=${join(dir, 'users.ndjson')}`, '--pool', `shared=${join(dir, 'users.ndjson')}`, '--pool', `left=${join(dir, 'users.ndjson')}`,
+      args: ['--pool', `users=${join(dir, 'users.ndjson')}`, '--pool', `shared=${join(dir, 'users.ndjson')}`, '--pool', `left=${join(dir, 'users.ndjson')}`, '--pool', `people=${join(dir, 'users.ndjson')}`,
         '--pool', `colors=${join(dir, 'colors.json')}:recyclable`],
     }).start();
   });
@@ -98,7 +99,7 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     for (const s of unknown) {
       assert.equal(s.label, '');
       assert.equal(s.vars.other, '');
-      assert.match(s.vars.mockjutsu_error ?? '', /HTTP 404 UNKNOWN_POOL: unknown pool "nope"; known: users, shared, left, colors.*\[POST \/pools\/nope\/take\]$/);
+      assert.match(s.vars.mockjutsu_error ?? '', /HTTP 404 UNKNOWN_POOL: unknown pool "nope"; known: users, shared, left, people, colors.*\[POST \/pools\/nope\/take\]$/);
     }
     assert.equal(run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes('UNKNOWN_POOL')).length, threads, 'one ERROR line per thread');
     const warnings = run.log.split('\n').filter((l) => l.includes('pool "users" is exhausted'));
@@ -167,5 +168,28 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     assert.deepEqual([...a.ids, ...b.ids].sort((x, y) => x - y), Array.from({ length: USERS }, (_, i) => i), 'each item used exactly once over both runs');
     assert.deepEqual(await remaining(), { position: 500, remaining: 0 });
     assert.ok(!/gave \d+ prefetched/.test(second.log), 'nothing left to give back after exhaustion');
+  });
+
+  it('a thread that drew a user asks the sidecar for that user\'s session (?user=${__urlencode(${user})}): byte-equal to createSessionStream({ seed, users: [record], partition })', async () => {
+    const run = await runCodePlan({
+      dir: dir!, name: 'pool-people', threads: 4, loops: 3,
+      exprs: ['${__mockjutsu_pool(people,user)}', '${__urlencode(${user})}'], vars: ['user'],
+      props: { 'mockjutsu.url': sidecar!.url },
+    });
+    const byThreadSamples = byThread(run.samples);
+    let checked = 0;
+    for (const samples of byThreadSamples.values()) {
+      for (let i = 0; i + 1 < samples.length; i += 2) {
+        const record = JSON.parse(samples[i]!.label) as { id: number; email: string };
+        const encoded = samples[i + 1]!.label;
+        assert.equal(decodeURIComponent(encoded.replace(/\+/g, ' ')), samples[i]!.label, 'JMeter encoded the drawn record');
+        const a = await fetch(`${sidecar!.url}/sessions/user-${record.id}/next?unit=session&seed=7&user=${encoded}`);
+        assert.equal(a.status, 200);
+        const body = await a.text();
+        assert.equal(body, JSON.stringify(createSessionStream({ seed: 7, users: [record], partition: `user-${record.id}` }).nextSession()));
+        checked++;
+      }
+    }
+    assert.equal(checked, 12);
   });
 });
