@@ -19,4 +19,6 @@ if (only.length === 0 || only.some((o) => 'jmeter'.includes(o))) {
   const { spawnSync } = await import('node:child_process');
   console.log('\n=== jmeterBench.ts ===');
   spawnSync(process.execPath, ['--import', 'tsx', join(here, 'jmeterBench.ts')], { stdio: 'inherit' });
+  console.log('\n=== jmeterPoolBench.ts ===');
+  spawnSync(process.execPath, ['--import', 'tsx', join(here, 'jmeterPoolBench.ts')], { stdio: 'inherit' });
 }

@@ -3,7 +3,8 @@
 // generator (autocannon, in this process) never shares a server's event loop.
 // Goal: GET /generate/event_stream?seed=... at >= 0.8x the bare server's requests/s, p99 < 5 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.SIDECAR_BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 2;
+/** Items per request of the batched pool draw (the JMeter function's recyclable batch). */
+const POOL_BATCH = 64;
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -63,19 +66,34 @@ function start(name: string, command: string, args: string[]): Promise<Server> {
 }
 
 /** The sidecar as users run it: the built CLI (`npm run bench` builds first). */
-function startSidecar(): Promise<Server> {
-  const cli = join(root, 'dist', 'cli.js');
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run node build.mjs first`);
-  return start('sidecar', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1']);
+/** A recyclable pool of 100,000 users (never exhausted, so draws can go on for the whole bench). */
+const POOL_ITEMS = 100_000;
+function poolFile(dir: string): string {
+  const file = join(dir, 'users.ndjson');
+  writeFileSync(file, Array.from({ length: POOL_ITEMS }, (_, i) => JSON.stringify({ user_id: `u-${i}`, email: `user${i}@shop.test` }) + '\n').join(''));
+  return file;
 }
 
+function startSidecar(pool: string): Promise<Server> {
+  const cli = join(root, 'dist', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run node build.mjs first`);
+  return start('sidecar', process.execPath, [cli, 'serve', '--port', '0', '--seed', '1', '--pool', `users=${pool}:recyclable`]);
+}
+
+/** A case's request: a path (GET), or `POST path`. */
 function load(url: string, seconds: number, path: (i: number) => string): Promise<AutocannonResult> {
   let i = 0;
   return autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: path(i++) }) }],
+    requests: [{
+      method: 'GET',
+      setupRequest: (req: Record<string, unknown>) => {
+        const p = path(i++);
+        return p.startsWith('POST ') ? { ...req, method: 'POST', path: p.slice(5) } : { ...req, path: p };
+      },
+    }],
   });
 }
 
@@ -100,7 +118,8 @@ export default async function sidecarBench(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const bare = await start('bare node:http', process.execPath, ['-e', BARE_SERVER]);
   const bareFastify = await start('bare fastify', process.execPath, ['-e', BARE_FASTIFY]);
-  const sidecar = await startSidecar();
+  const poolDir = mkdtempSync(join(tmpdir(), 'mockjutsu-bench-pool-'));
+  const sidecar = await startSidecar(poolFile(poolDir));
   const rows: Row[] = [];
   try {
     const cases: Array<[string, Server, (i: number) => string]> = [
@@ -110,6 +129,8 @@ export default async function sidecarBench(): Promise<void> {
       ['  ... ?seed=<1 of 100>', sidecar, (i) => `/generate/event_stream?seed=${i % 100}`],
       ['  ... ?seed=42&session=<i> (never cached)', sidecar, (i) => `/generate/event_stream?seed=42&session=${i + 1_000_000}`],
       ['GET /sessions/<1 of 1000>/next', sidecar, (i) => `/sessions/k${i % 1000}/next`],
+      ['POST /pools/users/take?n=1', sidecar, () => 'POST /pools/users/take?n=1'],
+      [`POST /pools/users/take?n=${POOL_BATCH} (batched)`, sidecar, () => `POST /pools/users/take?n=${POOL_BATCH}`],
     ];
     for (const [, server, path] of cases) await load(server.url, WARMUP_SECONDS, path); // JIT and caches
     // Cases take turns in 1 s slices, so that load from elsewhere on the machine hits them alike.
@@ -122,6 +143,7 @@ export default async function sidecarBench(): Promise<void> {
     bare.child.kill('SIGTERM');
     bareFastify.child.kill('SIGTERM');
     sidecar.child.kill('SIGTERM');
+    rmSync(poolDir, { recursive: true, force: true });
   }
   const base = rows[0]!.r.requests.average;
   const table = rows.map(({ what, r }) => ({
@@ -136,6 +158,11 @@ export default async function sidecarBench(): Promise<void> {
   console.log(`${CONNECTIONS} connections, ${SECONDS} x 1 s slices per case, taking turns, after warm-up; p50/p99: median over slices; autocannon runs in this process; ` +
     `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before / ${loadavg()[0]!.toFixed(1)} after (other work on the machine skews absolute figures; the ratio is measured in the same run)`);
   console.table(table);
+  const next = rows[5]!.r.requests.average;
+  const one = rows[6]!.r.requests.average;
+  const batched = rows[7]!.r.requests.average * POOL_BATCH;
+  console.log(`pool draws through the sidecar: ${Math.round(one)} items/s one per request (${(one / next).toFixed(2)}x GET /sessions/:key/next requests/s), ` +
+    `${Math.round(batched)} items/s ${POOL_BATCH} per request (${(batched / next).toFixed(1)}x GET /sessions/:key/next)`);
   const main = rows[2]!.r;
   const ratio = main.requests.average / base;
   console.log(`goal: >= 0.80x bare and p99 < 5 ms for GET /generate/event_stream?seed=42 -> ${ratio.toFixed(2)}x, p99 ${main.latency.p99} ms: ` +

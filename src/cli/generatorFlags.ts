@@ -73,7 +73,7 @@ export function parseUsersFlag(value: string, flag: string): number | UserRecord
   try {
     return loadPoolItems<UserRecord>(value).items;
   } catch (e) {
-    if (e instanceof MockjutsuError) throw new UsageError(`${flag} ${JSON.stringify(value)}: not a count (1..10000000) and ${e.message.replace(/^"[^"]*"(: )?/, '')}`);
+    if (e instanceof MockjutsuError) throw new UsageError(`${flag} ${JSON.stringify(value)}: not a count (1..10000000) and ${e.message.replace(/^"[^"]*"(: | )?/, '')}`);
     throw e;
   }
 }

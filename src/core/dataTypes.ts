@@ -1,5 +1,6 @@
 import type { SessionGenerator } from './sessionGenerator.js';
 import { buildUserProfile, type UserProfile } from './userPool.js';
+import { userProfileFromRecord } from './userRecords.js';
 import type { Session } from './sessionEvent.js';
 import { MockjutsuError } from './mockjutsuError.js';
 import { cdcEventDataType } from './schema/cdcDataType.js';
@@ -23,8 +24,13 @@ const eventStreamType: DataType<Session> = {
 
 const userType: DataType<UserProfile> = {
   name: 'user',
-  description: 'a user profile of the pool (the same index keeps the same id and profile)',
-  item: (g, _partition, index) => buildUserProfile(g.seed, index % g.config.users),
+  description: 'a user profile of the pool (the same index keeps the same id and profile); with users given as records, the profile sessions use for record index % count',
+  item: (g, _partition, index) => {
+    const i = index % g.config.users;
+    const records = g.config.userRecords;
+    // the very profile the sessions of these users carry (RecordUserPool), not a seeded one
+    return records === undefined ? buildUserProfile(g.seed, i) : userProfileFromRecord(g.seed, records[i]!, i);
+  },
   positions: () => 0,
 };
 

@@ -7,6 +7,8 @@ export type MockjutsuErrorCode =
   | 'INVALID_MODEL'
   /** A non-recyclable data pool handed out its last item. */
   | 'POOL_EXHAUSTED'
+  /** Items given back to a non-recyclable pool that the client giving them back does not hold. */
+  | 'POOL_NOT_HELD'
   /** A data pool that cannot be used: empty, unknown name, bad options or a file of the wrong kind. */
   | 'INVALID_POOL'
   /** A recorded item or a pool file's record that cannot be read. */

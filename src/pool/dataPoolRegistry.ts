@@ -1,7 +1,17 @@
 import { MockjutsuError, describeValue } from '../core/mockjutsuError.js';
-import { createDataPool, type DataPool, type PoolDraw } from '../core/pool/index.js';
+import { createDataPool, IterableDataPool, type DataPool, type PoolDraw } from '../core/pool/index.js';
 import { checkRecordName, listRecordFiles } from '../recorder/recorder.js';
+import { HeldIndexes } from './heldIndexes.js';
 import { openDataPool } from './poolFile.js';
+
+/** A draw for a holder: `tickets` name the items, to give back those not used. */
+export interface HeldPoolDraw<T> extends PoolDraw<T> {
+  /** The pool index of each item (non-recyclable pools only). */
+  tickets?: number[];
+}
+
+/** Allowed holder names: what a client calls itself when it takes items it may give back. */
+export const HOLDER_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /** A pool as `serve --pool NAME=FILE[:recyclable]` names it. */
 export interface PoolSpec {
@@ -25,6 +35,8 @@ export function parsePoolSpec(spec: string): PoolSpec {
  */
 export class DataPoolRegistry {
   private readonly pools = new Map<string, DataPool<unknown>>();
+  /** Per pool, per holder: the indexes it took and has not given back. */
+  private readonly held = new Map<string, Map<string, HeldIndexes>>();
 
   /** Adds a pool under its name; a name is used once. */
   add<T>(pool: DataPool<T>): DataPool<T> {
@@ -75,6 +87,65 @@ export class DataPoolRegistry {
     return this.get(name).take(n);
   }
 
+  /**
+   * Up to `n` items of pool `name` for `holder`: a non-recyclable pool also says which items
+   * (`tickets`) and remembers that `holder` holds them, so that it can give back those it did
+   * not use ({@link giveBack}). A recyclable pool hands out round-robin and keeps nothing.
+   */
+  takeFor(name: string, n: number, holder: string): HeldPoolDraw<unknown> {
+    const pool = this.get(name);
+    checkHolder(holder);
+    if (!(pool instanceof IterableDataPool)) return pool.take(n);
+    const draw = pool.takeIndexed(n);
+    if (draw.indexes.length > 0) this.holdings(name, holder, true)!.addAll(draw.indexes);
+    return { items: draw.items, exhausted: draw.exhausted, tickets: draw.indexes };
+  }
+
+  /**
+   * Puts back into non-recyclable pool `name` the items `holder` took (by their tickets) and
+   * did not use: they are handed out again before new items. All or nothing: a ticket that
+   * `holder` does not hold (never taken by it, given back already, or a repeat in the list)
+   * throws `POOL_NOT_HELD` and nothing is given back. A recyclable pool throws `INVALID_OPTION`
+   * (it never runs out: there is nothing to give back).
+   */
+  giveBack(name: string, holder: string, tickets: readonly number[]): { returned: number; remaining: number } {
+    const pool = this.get(name);
+    checkHolder(holder);
+    if (!(pool instanceof IterableDataPool)) {
+      throw new MockjutsuError('INVALID_OPTION', `pool ${JSON.stringify(name)} is recyclable: it hands items out round-robin and never runs out, so there is nothing to give back`, 'pool');
+    }
+    const held = this.holdings(name, holder, false);
+    const seen = new Set<number>();
+    const notHeld: number[] = [];
+    for (const t of tickets) {
+      if (held === undefined || !held.has(t) || seen.has(t)) notHeld.push(t);
+      seen.add(t);
+    }
+    if (notHeld.length > 0) {
+      const shown = notHeld.slice(0, 10).join(', ') + (notHeld.length > 10 ? ` and ${notHeld.length - 10} more` : '');
+      throw new MockjutsuError('POOL_NOT_HELD', `pool ${JSON.stringify(name)}: holder ${describeValue(holder)} does not hold ticket(s) ${shown} ` +
+        '(never taken by this holder, given back already, or listed twice); nothing was given back, so no item can be handed out twice', 'tickets');
+    }
+    pool.giveBack(tickets);
+    for (const t of tickets) held!.remove(t);
+    return { returned: tickets.length, remaining: pool.remaining };
+  }
+
+  private holdings(name: string, holder: string, create: boolean): HeldIndexes | undefined {
+    let byHolder = this.held.get(name);
+    if (byHolder === undefined) {
+      if (!create) return undefined;
+      byHolder = new Map();
+      this.held.set(name, byHolder);
+    }
+    let h = byHolder.get(holder);
+    if (h === undefined && create) {
+      h = new HeldIndexes();
+      byHolder.set(holder, h);
+    }
+    return h;
+  }
+
   names(): string[] {
     return [...this.pools.keys()];
   }
@@ -86,4 +157,11 @@ export class DataPoolRegistry {
       remaining: p.recyclable ? null : Math.max(0, p.size - p.position),
     }));
   }
+}
+
+function checkHolder(holder: unknown): string {
+  if (typeof holder !== 'string' || !HOLDER_PATTERN.test(holder)) {
+    throw new MockjutsuError('INVALID_OPTION', `holder is ${describeValue(holder)}; expected 1 to 200 printable ASCII characters without spaces (a name the client keeps for the whole test, e.g. engine-1/6f1c...)`, 'holder');
+  }
+  return holder;
 }

@@ -1,7 +1,7 @@
 // The recorder: what a data-creation run created, one file per name (Node: files).
 export {
-  createRecorder, checkRecordName, listRecordFiles, findRecordFile, readRecordsOf, RECORD_NAME,
-  type Recorder, type RecorderOptions, type RecordRepair, type RecordFileInfo,
+  createRecorder, checkRecordName, nodeRecordFiles, RecordWriteError, listRecordFiles, findRecordFile, readRecordsOf, RECORD_NAME,
+  type Recorder, type RecorderOptions, type RecordFileHandle, type RecordFiles, type RecordRepair, type RecordFileInfo,
 } from './recorder.js';
 export {
   readRecords, decodeRecords, decodeMsgpackRecords, decodeNdjsonRecords, recordFormatOf, RECORD_EXTENSIONS,

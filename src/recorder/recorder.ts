@@ -4,10 +4,90 @@ import { Encoder } from '@msgpack/msgpack';
 import { MockjutsuError, describeValue } from '../core/mockjutsuError.js';
 import { RECORD_EXTENSIONS, decodeRecords, readRecords, type RecordFormat, type RecordsRead } from './recordFile.js';
 
+/**
+ * An open record file, as the recorder uses it. The default ({@link nodeRecordFiles}) is the
+ * file system through `node:fs`; tests pass their own to make a write fail (a full disk, an I/O
+ * error) at a chosen byte.
+ */
+export interface RecordFileHandle {
+  /** Current size in bytes. */
+  size(): number;
+  /** Reads up to `length` bytes at `position` into `buffer` at `offset`; returns how many. */
+  read(buffer: Uint8Array, offset: number, length: number, position: number): number;
+  /** Appends up to `length` bytes of `buffer` from `offset`; returns how many were written (a short write is allowed). */
+  append(buffer: Uint8Array, offset: number, length: number): number;
+  /** Cuts the file to `size` bytes. */
+  truncate(size: number): void;
+  close(): void;
+}
+
+/** Opens record files (created when missing, for appending). */
+export interface RecordFiles {
+  open(file: string): RecordFileHandle;
+}
+
+/** Record files on the file system (`node:fs`, opened `a+`). */
+export const nodeRecordFiles: RecordFiles = {
+  open(file) {
+    const fd = openSync(file, 'a+');
+    return {
+      size: () => fstatSync(fd).size,
+      read: (buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
+      append: (buffer, offset, length) => writeSync(fd, buffer, offset, length),
+      truncate: (size) => ftruncateSync(fd, size),
+      close: () => closeSync(fd),
+    };
+  },
+};
+
 /** Options of {@link createRecorder}. */
 export interface RecorderOptions {
   /** `msgpack` (default; mite's format) or `ndjson`. */
   format?: RecordFormat;
+  /** How files are opened (default {@link nodeRecordFiles}); tests inject failing writes here. */
+  files?: RecordFiles;
+}
+
+/**
+ * A write of record items that failed (disk full, I/O error...). `restored` tells whether the
+ * file was cut back to `acknowledgedBytes`, the size after the last write that succeeded, so that
+ * it holds exactly the items acknowledged before, none of this batch. When it could not be
+ * (the truncate failed too) the recorder tries again before its next write to that file, and
+ * refuses to append until it succeeds.
+ */
+export class RecordWriteError extends Error {
+  /** The system error code of the failed write (`ENOSPC`, `EIO`...), or `EWRITE` when it had none. */
+  readonly code: string;
+  readonly record: string;
+  readonly file: string;
+  /** Items of the batch that failed (none of them is in the file when `restored`). */
+  readonly items: number;
+  readonly acknowledgedBytes: number;
+  readonly restored: boolean;
+
+  constructor(record: string, file: string, items: number, acknowledgedBytes: number, restored: boolean, cause: unknown, truncateError?: unknown) {
+    const code = errorCode(cause);
+    const why = (cause as Error | undefined)?.message ?? String(cause);
+    super(
+      `record ${JSON.stringify(record)}: writing ${items} item${items === 1 ? '' : 's'} to ${file} failed (${why}); ` +
+        (restored
+          ? `the file was cut back to ${acknowledgedBytes} bytes: it holds the items recorded before, none of these`
+          : `the file could not be cut back to ${acknowledgedBytes} bytes (${(truncateError as Error | undefined)?.message ?? String(truncateError)}): it may hold part of these items; the recorder cuts it before its next write`),
+      { cause },
+    );
+    this.name = 'RecordWriteError';
+    this.code = code;
+    this.record = record;
+    this.file = file;
+    this.items = items;
+    this.acknowledgedBytes = acknowledgedBytes;
+    this.restored = restored;
+  }
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.length > 0 ? code : 'EWRITE';
 }
 
 /** A torn tail a recorder cut off a file before appending to it. */
@@ -25,9 +105,15 @@ export interface RecordRepair {
 export interface Recorder {
   readonly dir: string;
   readonly format: RecordFormat;
-  /** Appends one item; it is in the file (the OS's page cache) when this returns. */
+  /**
+   * Appends one item; it is in the file (the OS's page cache) when this returns. A failed
+   * write throws {@link RecordWriteError} and leaves none of the item in the file.
+   */
   record(name: string, item: unknown): void;
-  /** Appends items in one write (what `POST /record/:name` with an array does). */
+  /**
+   * Appends items in one write (what `POST /record/:name` with an array does): all of them or,
+   * when the write fails ({@link RecordWriteError}), none.
+   */
   recordMany(name: string, items: readonly unknown[]): void;
   /** Where items of `name` go. */
   fileOf(name: string): string;
@@ -60,33 +146,47 @@ function encodeItem(item: unknown, format: RecordFormat, name: string): Uint8Arr
 }
 
 /** Reads the whole open file (to find a torn tail before appending). */
-function readWhole(fd: number): Buffer {
-  const size = fstatSync(fd).size;
+function readWhole(handle: RecordFileHandle): Buffer {
+  const size = handle.size();
   const buf = Buffer.alloc(size);
   let done = 0;
   while (done < size) {
-    const n = readSync(fd, buf, done, size - done, done);
+    const n = handle.read(buf, done, size - done, done);
     if (n === 0) break;
     done += n;
   }
   return buf.subarray(0, done);
 }
 
+/** An open record file and the size its acknowledged items take. */
+interface OpenRecord {
+  handle: RecordFileHandle;
+  file: string;
+  /** Size after the last write that succeeded: the file holds exactly the acknowledged items up to here. */
+  acknowledged: number;
+  /** True after a failed write whose truncate failed too: the file may hold more than `acknowledged`. */
+  dirty: boolean;
+}
+
 /**
- * A recorder writing under `dir` (created if missing). Each item is encoded first and then
- * appended with a single write to a file opened for append, so a kill loses nothing already
- * recorded and can at worst leave part of the item being written; readers stop before such a
- * tail, and this recorder cuts it off when it opens the file again. (A power cut can lose what
- * the OS had not written to disk yet.)
+ * A recorder writing under `dir` (created if missing). Each batch is encoded first and then
+ * appended with a single write to a file opened for append. The recorder knows the size of what
+ * it acknowledged; when a write fails (disk full, I/O error, even after part of the batch
+ * reached the file) it cuts the file back to that size and throws {@link RecordWriteError}, so
+ * a batch is in the file whole or not at all. A kill loses nothing already recorded and can at
+ * worst leave part of the batch being written; readers stop before such a tail, and this
+ * recorder cuts it off when it opens the file again. (A power cut can lose what the OS had not
+ * written to disk yet.) One recorder writes a file: two writers of one file are not supported.
  */
 export function createRecorder(dir: string, options: RecorderOptions = {}): Recorder {
   const format = options.format ?? 'msgpack';
   if (format !== 'msgpack' && format !== 'ndjson') {
     throw new MockjutsuError('INVALID_OPTION', `format is ${describeValue(format)}; allowed: "msgpack" or "ndjson"`, 'format');
   }
+  const files = options.files ?? nodeRecordFiles;
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
-  const fds = new Map<string, number>();
+  const open = new Map<string, OpenRecord>();
   const repairs: RecordRepair[] = [];
   const other: RecordFormat = format === 'msgpack' ? 'ndjson' : 'msgpack';
 
@@ -94,37 +194,65 @@ export function createRecorder(dir: string, options: RecorderOptions = {}): Reco
     return join(root, checkRecordName(name) + RECORD_EXTENSIONS[format]);
   }
 
-  function open(name: string): number {
-    let fd = fds.get(name);
-    if (fd !== undefined) return fd;
+  function openRecord(name: string): OpenRecord {
+    const known = open.get(name);
+    if (known !== undefined) return known;
     const file = fileOf(name);
     const clash = join(root, name + RECORD_EXTENSIONS[other]);
     if (existsSync(clash)) {
       throw new MockjutsuError('INVALID_OPTION', `record ${JSON.stringify(name)}: ${clash} already exists and this recorder writes ${format}; one name has one file (use format "${other}" or another name)`, name);
     }
-    fd = openSync(file, 'a+');
+    const handle = files.open(file);
+    let acknowledged = 0;
     try {
-      const existing = readWhole(fd);
+      const existing = readWhole(handle);
+      acknowledged = existing.length;
       if (existing.length > 0) {
         const read = decodeRecords(existing, format, JSON.stringify(file));
         if (read.ignoredBytes > 0) {
-          ftruncateSync(fd, read.validBytes);
+          handle.truncate(read.validBytes);
           repairs.push({ name, file, bytes: read.ignoredBytes });
         }
+        acknowledged = read.validBytes;
       }
     } catch (e) {
-      closeSync(fd);
+      handle.close();
       throw e;
     }
-    fds.set(name, fd);
-    return fd;
+    const rec: OpenRecord = { handle, file, acknowledged, dirty: false };
+    open.set(name, rec);
+    return rec;
   }
 
-  function append(name: string, bytes: Uint8Array): void {
-    const fd = open(name);
+  function append(name: string, bytes: Uint8Array, items: number): void {
+    const rec = openRecord(name);
+    if (rec.dirty) {
+      // the last failed write could not be undone: undo it now, or refuse to append after it
+      try {
+        rec.handle.truncate(rec.acknowledged);
+        rec.dirty = false;
+      } catch (e) {
+        throw new RecordWriteError(name, rec.file, items, rec.acknowledged, false, e, e);
+      }
+    }
     let done = 0;
-    // One write in practice; a short write (disk full, signal) continues where it stopped.
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    try {
+      // One write in practice; a short write (signal, nearly full disk) continues where it stopped.
+      while (done < bytes.length) {
+        const n = rec.handle.append(bytes, done, bytes.length - done);
+        if (!(n > 0)) throw Object.assign(new Error(`the write made no progress (${done} of ${bytes.length} bytes written)`), { code: 'EWRITE' });
+        done += n;
+      }
+    } catch (e) {
+      try {
+        rec.handle.truncate(rec.acknowledged);
+      } catch (t) {
+        rec.dirty = true;
+        throw new RecordWriteError(name, rec.file, items, rec.acknowledged, false, e, t);
+      }
+      throw new RecordWriteError(name, rec.file, items, rec.acknowledged, true, e);
+    }
+    rec.acknowledged += bytes.length;
   }
 
   return {
@@ -134,17 +262,22 @@ export function createRecorder(dir: string, options: RecorderOptions = {}): Reco
     fileOf,
     record(name, item) {
       checkRecordName(name);
-      append(name, encodeItem(item, format, name));
+      append(name, encodeItem(item, format, name), 1);
     },
     recordMany(name, items) {
       checkRecordName(name);
       if (!Array.isArray(items)) throw new MockjutsuError('INVALID_RECORD', `record ${JSON.stringify(name)}: items are ${describeValue(items)}; expected an array`, name);
       if (items.length === 0) return;
-      append(name, Buffer.concat(items.map((item) => encodeItem(item, format, name))));
+      append(name, Buffer.concat(items.map((item) => encodeItem(item, format, name))), items.length);
     },
     close() {
-      for (const fd of fds.values()) closeSync(fd);
-      fds.clear();
+      for (const rec of open.values()) {
+        if (rec.dirty) {
+          try { rec.handle.truncate(rec.acknowledged); } catch { /* reopening repairs only a torn tail; nothing more can be done here */ }
+        }
+        rec.handle.close();
+      }
+      open.clear();
     },
   };
 }

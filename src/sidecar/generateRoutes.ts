@@ -195,7 +195,7 @@ function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorP
   }
   if (type.name === 'event_stream') {
     // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
-    yield* ndjsonChunks(eventStream({ seed: p.seed, users: p.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
+    yield* ndjsonChunks(eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
     return;
   }
   for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item) + '\n';

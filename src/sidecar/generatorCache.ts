@@ -1,11 +1,16 @@
 import { LRUCache } from 'lru-cache';
-import { createGenerator, type SessionGenerator } from '../core/index.js';
+import { createGenerator, type SessionGenerator, type UserRecord } from '../core/index.js';
 
 /** The generator options a request can set. */
 export interface GeneratorRequest {
   seed: string;
   users?: number;
   start?: string | number;
+  /**
+   * One user's record: sessions of that user only (`users: [record]`), as a k6 VU that drew the
+   * user from a pool generates them. `recordKey` is its canonical JSON text (keys the cache).
+   */
+  record?: { value: UserRecord; key: string };
 }
 
 /**
@@ -15,14 +20,20 @@ export interface GeneratorRequest {
  */
 export class GeneratorCache {
   private readonly cache: LRUCache<string, SessionGenerator>;
+  /**
+   * Users of requests that name none (`serve --users N|FILE`): a count, or the records of users
+   * that exist in the system under test. Undefined: the generator's default (1,000 seeded users).
+   */
+  readonly defaultUsers: number | ArrayLike<UserRecord> | undefined;
 
-  constructor(maxGenerators = 256) {
+  constructor(maxGenerators = 256, defaultUsers?: number | ArrayLike<UserRecord>) {
     this.cache = new LRUCache({ max: maxGenerators });
+    this.defaultUsers = defaultUsers;
   }
 
   /** Key of a request's generator (also used to key session cursors). */
   static key(r: GeneratorRequest): string {
-    return r.seed + '\u0000' + (r.users ?? '') + '\u0000' + (r.start ?? '');
+    return r.seed + '\u0000' + (r.record !== undefined ? 'record:' + r.record.key : r.users ?? '') + '\u0000' + (r.start ?? '');
   }
 
   /**
@@ -36,10 +47,36 @@ export class GeneratorCache {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;
     }
-    const g = createGenerator({ seed: r.seed, users: r.users, start: r.start });
+    const g = createGenerator({ seed: r.seed, users: r.record !== undefined ? [r.record.value] : r.users ?? this.defaultUsers, start: r.start });
     if (cacheable) this.cache.set(key, g);
     return g;
   }
+
+  /**
+   * The record of user `id` (`user_id`, or `id`) among the users of `serve --users FILE`;
+   * undefined when there is none or the sidecar has no records.
+   */
+  recordOf(id: string): UserRecord | undefined {
+    const users = this.defaultUsers;
+    if (users === undefined || typeof users === 'number') return undefined;
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (let i = 0; i < users.length; i++) {
+        const u = users[i]!;
+        const uid = u.user_id ?? u.id;
+        if (uid !== undefined && !this.byId.has(String(uid))) this.byId.set(String(uid), i);
+      }
+    }
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : users[i];
+  }
+
+  /** Whether `serve --users FILE` gave records (rather than a count). */
+  get hasRecords(): boolean {
+    return this.defaultUsers !== undefined && typeof this.defaultUsers !== 'number';
+  }
+
+  private byId: Map<string, number> | undefined;
 
   get size(): number {
     return this.cache.size;

@@ -74,11 +74,10 @@ function handleRecord(data: SidecarData, sidecar: SidecarContext) {
         // the name is valid: the file it names is what is in the way (the other format, or damaged)
         throw new HttpError(409, 'RECORD_CONFLICT', `${err.message.replaceAll(data.recorder!.dir, '<records-dir>')}; nothing was recorded`, NO_STORE);
       }
-      // A full disk fails every record: close the files, so that the next record reopens the
-      // file and cuts off whatever part of this write reached it; one log line per second.
-      data.recorder?.close();
+      // A full disk fails every record: the recorder cut the file back to what it had
+      // acknowledged (RecordWriteError.restored), or cuts it before its next write; one log line per second.
       const code = (err as NodeJS.ErrnoException).code;
-      sidecar.logFailure(`record:${code ?? 'error'}`, `mockjutsu sidecar: record ${describeValue(name, 80)} failed: ${code ? code + ': ' : ''}${(err as Error).message ?? String(err)}`);
+      sidecar.logFailure(`record:${code ?? 'error'}`, `mockjutsu sidecar: record ${describeValue(name, 80)} failed: ${(err as Error).message ?? String(err)}`);
       throw new HttpError(503, 'RECORD_WRITE_FAILED', `the recorder could not write (${code ?? 'error'}); nothing was acknowledged`, NO_STORE);
     }
     sendJson(reply, 201, { status: 'ok', name, recorded: result.recorded, pooled: result.pooled }, NO_STORE);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ENVELOPE_KINDS, getDataType, normalizeSeed, type EnvelopeKind, type SessionGenerator } from '../core/index.js';
+import { ENVELOPE_KINDS, getDataType, normalizeSeed, type EnvelopeKind, type SessionGenerator, type UserRecord } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { GeneratorCache } from './generatorCache.js';
 import { checkReplayedIndex } from './replayedTypes.js';
@@ -7,6 +7,7 @@ import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.
 import type { PropertySchema } from './schemaValidator.js';
 import type { SessionUnit } from './sessionRegistry.js';
 import type { SidecarContext } from './sidecarContext.js';
+import { describeValue } from './safeText.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 
 interface StreamQuery {
@@ -17,6 +18,8 @@ interface StreamQuery {
   n?: number;
   format?: 'json' | 'ndjson';
   envelope?: EnvelopeKind;
+  user?: string;
+  user_id?: string;
 }
 
 interface StreamParams {
@@ -39,8 +42,44 @@ function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParam
   const typeName = getDataType(q.type ?? 'event_stream').name;
   // with from: checked here; the cursor's own index is checked in the registry's batch
   if (q.from !== undefined) checkReplayedIndex(typeName, q.from - 1 + (q.n ?? 1) - 1, `from is ${q.from}`);
-  const generator = sidecar.generators.get({ seed });
-  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed }), typeName, envelope: q.envelope ?? 'none' };
+  const record = userRecordOf(sidecar, q);
+  const generator = sidecar.generators.get({ seed, record });
+  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed, record }), typeName, envelope: q.envelope ?? 'none' };
+}
+
+const MAX_USER_CHARS = 8192;
+
+/**
+ * The one user whose sessions are asked for: `?user=` (the record as JSON, e.g. an item a
+ * JMeter thread drew from a pool) or `?user_id=` (a record of `serve --users FILE`); undefined
+ * when neither is given. The record is checked by the generator (user_id or id required).
+ */
+function userRecordOf(sidecar: SidecarContext, q: StreamQuery): { value: UserRecord; key: string } | undefined {
+  if (q.user !== undefined && q.user_id !== undefined) {
+    throw new HttpError(400, 'INVALID_OPTION', 'give user (the record as JSON) or user_id (a user of serve --users FILE), not both');
+  }
+  if (q.user !== undefined) {
+    if (q.user.length > MAX_USER_CHARS) throw new HttpError(400, 'INVALID_OPTION', `user is ${q.user.length} characters long; allowed: at most ${MAX_USER_CHARS} (the user's record as JSON)`);
+    let value: unknown;
+    try {
+      value = JSON.parse(q.user);
+    } catch (err) {
+      throw new HttpError(400, 'INVALID_OPTION', `user is ${describeValue(q.user, 60)}, not JSON (${(err as Error).message}); expected the user's record as JSON, e.g. {"user_id":"u-1","email":"a@example.com"} (percent-encoded)`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new HttpError(400, 'INVALID_OPTION', `user is ${describeValue(value, 60)}; expected the user's record as a JSON object with a user_id (or id)`);
+    }
+    return { value: value as UserRecord, key: JSON.stringify(value) };
+  }
+  if (q.user_id !== undefined) {
+    if (!sidecar.generators.hasRecords) {
+      throw new HttpError(400, 'INVALID_OPTION', 'user_id needs the users of serve --users FILE, and this sidecar has none; give the record itself as user=<JSON>');
+    }
+    const value = sidecar.generators.recordOf(q.user_id);
+    if (value === undefined) throw new HttpError(404, 'UNKNOWN_USER', `no user ${describeValue(q.user_id, 80)} among the users of serve --users FILE (matched on user_id, or id)`);
+    return { value, key: JSON.stringify(value) };
+  }
+  return undefined;
 }
 
 function abortSignal(reply: FastifyReply): () => boolean {
@@ -107,6 +146,12 @@ const STREAM_QUERY: Record<string, PropertySchema> = {
   from: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '1-based index of the first item wanted in the key\'s stream; default: the server\'s cursor for (seed, key, unit). Asking the same from again gives the same bytes' },
   type: { type: 'string', default: 'event_stream', description: 'Type of the items (types other than event_stream are indexed: item i is item i-1 of the type)' },
   envelope: { type: 'string', enum: [...ENVELOPE_KINDS], default: 'none', description: 'Each event (each item of other types) in a CloudEvents or EventBridge envelope, as export --envelope wraps it; the cursor is the same' },
+  user: {
+    type: 'string', maxLength: MAX_USER_CHARS,
+    description: 'Sessions of this one user only: the user\'s record as JSON (e.g. an item drawn from a pool), as createSessionStream({ seed, users: [record], partition: key }); ' +
+      'each (seed, record, key) has its own cursor',
+  },
+  user_id: { type: 'string', maxLength: 256, description: 'Sessions of this one user of serve --users FILE (matched on user_id, or id), as user=<its record>' },
 };
 const NEXT_HEADER_DOC = { 'X-Mockjutsu-Next': { description: 'The from value to ask for next', schema: { type: 'integer' } } };
 

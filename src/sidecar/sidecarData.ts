@@ -11,6 +11,8 @@ export interface SidecarDataOptions {
   recordsDir?: string;
   /** Format of new record files: `msgpack` (default; mite's) or `ndjson`. */
   recordFormat?: RecordFormat;
+  /** A recorder made by the caller (e.g. over injected files); takes the place of `recordsDir` and `recordFormat`. */
+  recorder?: Recorder;
   /** Pools over files (`NAME=FILE[:recyclable]`), loaded once at start. */
   pools?: ReadonlyArray<PoolSpec | string>;
 }
@@ -38,7 +40,7 @@ export interface SidecarData {
 export function openSidecarData(options: SidecarDataOptions = {}): SidecarData {
   const pools = new DataPoolRegistry();
   for (const spec of options.pools ?? []) pools.addFile(typeof spec === 'string' ? parsePoolSpec(spec) : spec);
-  const recorder = options.recordsDir === undefined ? undefined : createRecorder(options.recordsDir, { format: options.recordFormat });
+  const recorder = options.recorder ?? (options.recordsDir === undefined ? undefined : createRecorder(options.recordsDir, { format: options.recordFormat }));
   const live = new Map<string, unknown[]>();
   return {
     recorder,

@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { LRUCache } from 'lru-cache';
-import { resolveSeed, type Seed } from '../core/index.js';
+import { createGenerator, resolveSeed, type Seed, type UserRecord } from '../core/index.js';
 import { GeneratorCache } from './generatorCache.js';
 import { cachedGenerateAnswer, registerGenerateRoutes } from './generateRoutes.js';
 import { HttpError, errorBody, toHttpError } from './httpError.js';
@@ -63,6 +63,12 @@ export interface SidecarOptions {
   sessions?: SessionRegistryOptions;
   /** Generators kept, by (seed, users, start). Default 256. */
   maxGenerators?: number;
+  /**
+   * Users of every request that names none (`?users=`): a count (1..10,000,000), or the records
+   * of users that exist in the system under test (`serve --users FILE`: a recorder file or pool
+   * file), so that `/sessions`, `/generate` and `/bulk` sessions belong to them. Checked at start.
+   */
+  users?: number | ArrayLike<UserRecord>;
   /** Deterministic `/generate` answers kept. Default 4,096 entries and 64 MiB. */
   responseCache?: { maxEntries?: number; maxBytes?: number };
   /** Where log lines go; default stderr. */
@@ -168,6 +174,8 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
   const limits: SidecarLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   const defaultSeed = resolveSeed(options.seed);
+  // bad users (a count out of range, records without user_id...) stop the start, not a request
+  if (options.users !== undefined) createGenerator({ seed: defaultSeed, users: options.users });
 
   let closing = false;
   let inFlight = 0;
@@ -177,7 +185,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     version: packageVersion(),
     startedAt: Date.now(),
     limits,
-    generators: new GeneratorCache(options.maxGenerators ?? 256),
+    generators: new GeneratorCache(options.maxGenerators ?? 256, options.users),
     sessions: new SessionRegistry(options.sessions),
     responses: new LRUCache<string, CachedResponse>({
       max: options.responseCache?.maxEntries ?? 4096,

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSessionStream } from '../../src/core/index.js';
 import {
   freePort, killChildren, removeDir, requireJars, requireJmeter, runCodePlan, Sidecar, startCodePlan, tempDir, type SampleLine,
 } from './jmeterHarness.ts';
@@ -58,7 +59,8 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     writeFileSync(join(dir, 'colors.json'), JSON.stringify(COLORS));
     sidecar = await new Sidecar({
       port: await freePort(),
-      args: ['--pool', `users=${join(dir, 'users.ndjson')}`, '--pool', `shared=${join(dir, 'users.ndjson')}`, '--pool', `colors=${join(dir, 'colors.json')}:recyclable`],
+      args: ['--pool', `users=${join(dir, 'users.ndjson')}`, '--pool', `shared=${join(dir, 'users.ndjson')}`, '--pool', `left=${join(dir, 'users.ndjson')}`, '--pool', `people=${join(dir, 'users.ndjson')}`,
+        '--pool', `colors=${join(dir, 'colors.json')}:recyclable`],
     }).start();
   });
 
@@ -97,22 +99,20 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     for (const s of unknown) {
       assert.equal(s.label, '');
       assert.equal(s.vars.other, '');
-      assert.match(s.vars.mockjutsu_error ?? '', /HTTP 404 UNKNOWN_POOL: unknown pool "nope"; known: users, shared, colors.*\[POST \/pools\/nope\/take\]$/);
+      assert.match(s.vars.mockjutsu_error ?? '', /HTTP 404 UNKNOWN_POOL: unknown pool "nope"; known: users, shared, left, people, colors.*\[POST \/pools\/nope\/take\]$/);
     }
     assert.equal(run.log.split('\n').filter((l) => l.includes(' ERROR ') && l.includes('UNKNOWN_POOL')).length, threads, 'one ERROR line per thread');
     const warnings = run.log.split('\n').filter((l) => l.includes('pool "users" is exhausted'));
     assert.equal(warnings.length, 1, `logged once per pool:\n${warnings.join('\n')}`);
     assert.match(warnings[0]!, / WARN /);
 
-    // recyclable: after a thread's first draw (1 item: it does not know yet that the pool is
-    // recyclable), its values follow the pool's order (one prefetched batch of mockjutsu.batch = 64)
+    // recyclable: the engine's threads share one buffer filled in the sidecar's round-robin
+    // order and emptied first in, first out, so what they drew is a prefix of that order: each
+    // color as often as the others, give or take one
     assert.equal(colors.length, threads * loops);
     for (const s of colors) assert.ok(COLORS.includes(s.label), `a recyclable pool always gives an item: ${JSON.stringify(s)}`);
-    for (const [thread, samples] of byThread(colors)) {
-      for (let i = 2; i < samples.length; i++) {
-        assert.equal(COLORS.indexOf(samples[i]!.label), (COLORS.indexOf(samples[i - 1]!.label) + 1) % COLORS.length, `${thread}: round-robin order`);
-      }
-    }
+    const counts = COLORS.map((c) => colors.filter((s) => s.label === c).length);
+    assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `round-robin: ${counts.join(', ')}`);
   });
 
   it('two engines (JVMs, 16 threads each, prefetch 3) share one non-recyclable pool through the sidecar: no item twice, each thread stopped at exhaustion (-Jmockjutsu.pool.stopThreadOnExhausted=true)', async () => {
@@ -139,5 +139,57 @@ describe('JMeter function __mockjutsu_pool on the real engine', function () {
     }
     assert.equal(exhausted.length, 32);
     assert.equal(all.length, USERS + 32);
+  });
+
+  it('prefetched but unused items go back to the pool at test end: 32 threads use 320 of 500 items, the sidecar has exactly 180 left, and a second run uses those 180, so every item is used exactly once', async () => {
+    const remaining = async (): Promise<{ position: number; remaining: number }> => {
+      const body = await (await fetch(`${sidecar!.url}/pools`)).json() as { pools: Array<{ name: string; position: number; remaining: number }> };
+      const p = body.pools.find((x) => x.name === 'left')!;
+      return { position: p.position, remaining: p.remaining };
+    };
+    const props = { 'mockjutsu.url': sidecar!.url, 'mockjutsu.pool.prefetch': 64 };
+    const first = await runCodePlan({ dir: dir!, name: 'pool-left-1', threads: 32, loops: 10, exprs: ['${__mockjutsu_pool(left)}'], vars: ['mockjutsu_error'], props });
+    const a = drawn(first.samples, 'left');
+    assert.equal(a.ids.length, 320);
+    assert.equal(a.exhausted.length, 0);
+    assert.equal(new Set(a.ids).size, 320, 'no item twice');
+    // the engine fetched ahead (64 at a time) and gave back what no thread used
+    const given = /gave (\d+) prefetched but unused item\(s\) of pool left back to the sidecar/.exec(first.log);
+    assert.ok(given, `the give-back is logged:\n${first.log.split('\n').filter((l) => l.includes('mockjutsu')).join('\n')}`);
+    assert.ok(Number(given[1]) >= 1 && Number(given[1]) <= 64, `at most one prefetch was left over: ${given[1]}`);
+    assert.deepEqual(await remaining(), { position: 320, remaining: 180 }, 'none lost: the pool has exactly the unused items');
+
+    const second = await runCodePlan({
+      dir: dir!, name: 'pool-left-2', threads: 32, loops: 10, exprs: ['${__mockjutsu_pool(left)}'], vars: ['mockjutsu_error'],
+      props: { ...props, 'mockjutsu.pool.stopThreadOnExhausted': 'true' },
+    });
+    const b = drawn(second.samples, 'left');
+    assert.equal(b.ids.length, 180);
+    assert.deepEqual([...a.ids, ...b.ids].sort((x, y) => x - y), Array.from({ length: USERS }, (_, i) => i), 'each item used exactly once over both runs');
+    assert.deepEqual(await remaining(), { position: 500, remaining: 0 });
+    assert.ok(!/gave \d+ prefetched/.test(second.log), 'nothing left to give back after exhaustion');
+  });
+
+  it('a thread that drew a user asks the sidecar for that user\'s session (?user=${__urlencode(${user})}): byte-equal to createSessionStream({ seed, users: [record], partition })', async () => {
+    const run = await runCodePlan({
+      dir: dir!, name: 'pool-people', threads: 4, loops: 3,
+      exprs: ['${__mockjutsu_pool(people,user)}', '${__urlencode(${user})}'], vars: ['user'],
+      props: { 'mockjutsu.url': sidecar!.url },
+    });
+    const byThreadSamples = byThread(run.samples);
+    let checked = 0;
+    for (const samples of byThreadSamples.values()) {
+      for (let i = 0; i + 1 < samples.length; i += 2) {
+        const record = JSON.parse(samples[i]!.label) as { id: number; email: string };
+        const encoded = samples[i + 1]!.label;
+        assert.equal(decodeURIComponent(encoded.replace(/\+/g, ' ')), samples[i]!.label, 'JMeter encoded the drawn record');
+        const a = await fetch(`${sidecar!.url}/sessions/user-${record.id}/next?unit=session&seed=7&user=${encoded}`);
+        assert.equal(a.status, 200);
+        const body = await a.text();
+        assert.equal(body, JSON.stringify(createSessionStream({ seed: 7, users: [record], partition: `user-${record.id}` }).nextSession()));
+        checked++;
+      }
+    }
+    assert.equal(checked, 12);
   });
 });

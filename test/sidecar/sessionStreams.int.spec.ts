@@ -22,6 +22,19 @@ describe('sidecar per-key session streams', () => {
   });
   after(() => s.close(1000));
 
+  it('?user=<record JSON> gives the sessions of that one user (createSessionStream({ seed, users: [record], partition: key })); ?user_id= needs serve --users FILE', async () => {
+    const record = { id: 77, email: 'seventy7@shop.test', first_name: 'Sev' };
+    const q = encodeURIComponent(JSON.stringify(record));
+    const a = await call(s.url, `/sessions/user-77/batch?n=30&format=ndjson&user=${q}`);
+    assert.equal(a.status, 200, a.body);
+    const expected = createSessionStream({ seed: 1234, users: [record], partition: 'user-77' }).take(30);
+    assert.equal(a.body, expected.map((e) => JSON.stringify(e) + '\n').join(''));
+    assert.ok(expected.every((e) => e.user_id === '77'));
+    const noRecords = await call(s.url, '/sessions/user-77/next?user_id=77');
+    assert.equal(noRecords.status, 400);
+    assert.match(errorOf(noRecords).message, /user_id needs the users of serve --users FILE, and this sidecar has none; give the record itself as user=<JSON>/);
+  });
+
   it('GET /sessions/:key/next gives the .next() sequence of createSessionStream({ seed, partition: key })', async () => {
     const ref = createSessionStream({ seed: 5, partition: 'thread-1' });
     for (let i = 1; i <= 25; i++) {

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { MockjutsuError, normalizeSeed } from '../../core/index.js';
+import { createGenerator, MockjutsuError, normalizeSeed } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
 import { startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { parseUsersFlag } from '../generatorFlags.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -20,6 +21,11 @@ Options:
   --host H              interface to bind (default 127.0.0.1: this machine only). Any other
                         interface needs a token (or --insecure-public)
   --seed S              default seed of /sessions requests without one (default: random, printed)
+  --users N|FILE        users of the sessions served when a request names none (?users=): a count
+                        (1..10000000, default 1000), or a file of users that exist in the system
+                        under test (.msgpack as the recorder writes it, .ndjson, .json or .csv;
+                        records with user_id or id): every session of /sessions, /generate and
+                        /bulk then belongs to one of them, as export/verify --users FILE make them
   --token-file FILE     require "Authorization: Bearer <token>" on every endpoint but GET /health,
                         the token being FILE's first line (default: the MOCKJUTSU_TOKEN environment
                         variable, if set). --token T works too, but shows the token in ps
@@ -77,6 +83,7 @@ const SERVE_FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   seed: { type: 'string' },
+  users: { type: 'string' },
   token: { type: 'string' },
   'token-file': { type: 'string' },
   'insecure-public': { type: 'boolean' },
@@ -144,6 +151,15 @@ export const serveCommand: CliCommand = {
         throw new UsageError((err as Error).message);
       }
     }
+    const users = values.users === undefined ? undefined : parseUsersFlag(values.users, '--users');
+    if (users !== undefined) {
+      try {
+        createGenerator({ seed: seed ?? 1, users });
+      } catch (err) {
+        if (err instanceof MockjutsuError) throw new UsageError(`--users ${JSON.stringify(values.users)}: ${err.message}`);
+        throw err;
+      }
+    }
     const token = tokenOf(values);
     const insecure = values['insecure-public'] === true;
     if (!isLoopback(host) && token === undefined && !insecure) {
@@ -183,6 +199,7 @@ export const serveCommand: CliCommand = {
       io.stderr.write(`mockjutsu serve: ${(err as Error).message}\n`);
       return 2;
     }
+    if (typeof users === 'object') log(`mockjutsu sidecar: users: ${users.length} records from ${values.users} (sessions of requests without ?users= belong to them)`);
     for (const p of data.pools.status()) {
       log(`mockjutsu sidecar: pool ${p.name}: ${p.size} items, ${p.recyclable ? 'recyclable' : 'each handed out once'}`);
     }
@@ -205,6 +222,7 @@ export const serveCommand: CliCommand = {
         port,
         host,
         seed,
+        users,
         token,
         plugins: [replayTargetPlugin(target), sidecarDataPlugin(data)],
         schemas,

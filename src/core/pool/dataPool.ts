@@ -114,12 +114,28 @@ export class RecyclableDataPool<T> implements DataPool<T> {
   }
 }
 
-/** Each item exactly once, in order; then a clear exhausted signal, never a repeat. */
+/** A {@link PoolDraw} that also says which items (their indexes in the pool) were handed out. */
+export interface IndexedPoolDraw<T> extends PoolDraw<T> {
+  /** `indexes[i]` is the index of `items[i]` in the pool: what {@link IterableDataPool.giveBack} takes. */
+  indexes: number[];
+}
+
+/**
+ * Each item exactly once, in order; then a clear exhausted signal, never a repeat. Items handed
+ * out but not used can be given back ({@link giveBack}): they are handed out again before any
+ * new item, so the pool loses nothing a client fetched ahead and did not use.
+ */
 export class IterableDataPool<T> implements DataPool<T> {
   readonly name: string;
   readonly recyclable = false;
   private readonly items: ArrayLike<T>;
+  /** Index of the first item never handed out. */
   private drawn: number;
+  /** Indexes given back, handed out again first (FIFO from `givenHead`). */
+  private given: number[] = [];
+  private givenHead = 0;
+  /** The indexes in `given[givenHead..]`, to refuse one given back twice. */
+  private readonly waiting = new Set<number>();
 
   constructor(items: ArrayLike<T>, options: DataPoolOptions = {}) {
     const o = checkOptions(options);
@@ -129,31 +145,87 @@ export class IterableDataPool<T> implements DataPool<T> {
   }
 
   get size(): number { return this.items.length; }
-  get position(): number { return this.drawn; }
-  /** Items not handed out yet. */
-  get remaining(): number { return this.items.length - this.drawn; }
-  get exhausted(): boolean { return this.drawn >= this.items.length; }
+  /** Items handed out so far and not given back. */
+  get position(): number { return this.drawn - this.waiting.size; }
+  /** Items not handed out yet (given-back ones included). */
+  get remaining(): number { return this.items.length - this.position; }
+  get exhausted(): boolean { return this.remaining <= 0; }
+
+  /** Index of the next item to hand out, or -1 when none is left. */
+  private nextIndex(): number {
+    if (this.givenHead < this.given.length) {
+      const i = this.given[this.givenHead++]!;
+      this.waiting.delete(i);
+      if (this.givenHead === this.given.length) {
+        this.given = [];
+        this.givenHead = 0;
+      }
+      return i;
+    }
+    return this.drawn < this.items.length ? this.drawn++ : -1;
+  }
 
   next(): T {
-    if (this.drawn >= this.items.length) throw new MockjutsuError('POOL_EXHAUSTED', poolExhaustedMessage(this.name, this.items.length), this.name);
-    return this.items[this.drawn++]!;
+    const i = this.nextIndex();
+    if (i < 0) throw new MockjutsuError('POOL_EXHAUSTED', poolExhaustedMessage(this.name, this.items.length), this.name);
+    return this.items[i]!;
   }
 
   tryNext(): T | undefined {
-    return this.drawn < this.items.length ? this.items[this.drawn++] : undefined;
+    const i = this.nextIndex();
+    return i < 0 ? undefined : this.items[i];
   }
 
   take(n: number): PoolDraw<T> {
+    const { items, exhausted } = this.takeIndexed(n);
+    return { items, exhausted };
+  }
+
+  /** Up to `n` items with their indexes (see {@link giveBack}). */
+  takeIndexed(n: number): IndexedPoolDraw<T> {
     const count = checkCount(n, this.name);
-    const end = Math.min(this.items.length, this.drawn + count);
     const items: T[] = [];
-    while (this.drawn < end) items.push(this.items[this.drawn++]!);
-    return { items, exhausted: this.drawn >= this.items.length };
+    const indexes: number[] = [];
+    while (items.length < count) {
+      const i = this.nextIndex();
+      if (i < 0) break;
+      items.push(this.items[i]!);
+      indexes.push(i);
+    }
+    return { items, indexes, exhausted: this.exhausted };
+  }
+
+  /**
+   * Puts items handed out but not used back into the pool, by index (from
+   * {@link takeIndexed}): they are handed out again before new items. The caller guarantees
+   * it will not use them (the sidecar checks that the client giving them back is the one that
+   * took them). An index never handed out, or already waiting to be handed out again, throws
+   * `INVALID_OPTION` and nothing is given back.
+   */
+  giveBack(indexes: readonly number[]): void {
+    const seen = new Set<number>();
+    for (const i of indexes) {
+      if (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0 || i >= this.drawn) {
+        throw new MockjutsuError('INVALID_OPTION', `pool ${JSON.stringify(this.name)}: cannot give back index ${describeValue(i)}: it was never handed out (handed out: 0 to ${this.drawn - 1}); nothing was given back`, 'indexes');
+      }
+      if (this.waiting.has(i) || seen.has(i)) {
+        throw new MockjutsuError('INVALID_OPTION', `pool ${JSON.stringify(this.name)}: index ${i} is given back twice; nothing was given back`, 'indexes');
+      }
+      seen.add(i);
+    }
+    for (const i of indexes) {
+      this.given.push(i);
+      this.waiting.add(i);
+    }
   }
 
   /** Iterates the items not handed out yet (each is handed out as it is iterated). */
   *[Symbol.iterator](): Iterator<T> {
-    while (this.drawn < this.items.length) yield this.items[this.drawn++]!;
+    for (;;) {
+      const i = this.nextIndex();
+      if (i < 0) return;
+      yield this.items[i]!;
+    }
   }
 }
 

@@ -1,6 +1,5 @@
 package io.mockjutsu.jmeter.functions;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -8,13 +7,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
+import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.engine.util.CompoundVariable;
 import org.apache.jmeter.functions.AbstractFunction;
 import org.apache.jmeter.functions.InvalidVariableException;
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.samplers.Sampler;
+import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.JMeterContext;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterThread;
@@ -33,11 +35,14 @@ import org.slf4j.LoggerFactory;
  * pool goes round-robin forever. An object, array, number or boolean item is returned as its JSON
  * text; a string item as its characters.
  *
- * <p>Per-thread prefetch: a thread asks for {@code mockjutsu.pool.prefetch} items at a time
- * (default 1) from a non-recyclable pool and {@code mockjutsu.batch} (default 64) from a recyclable
- * one. Items a thread prefetched and did not use when it ends (thread stopped, test over) are
- * lost: the sidecar counted them as handed out and never hands them to anyone else, so a prefetch
- * above 1 trades a few unused items for fewer requests, never a repeat.
+ * <p>Prefetch per engine: the engine's threads share one buffer per pool (see {@link PoolBuffer}),
+ * refilled in the background with {@code mockjutsu.pool.prefetch} items (default 64) when it
+ * falls to half of that ({@code mockjutsu.batch} items at a time from a recyclable pool), so a
+ * call normally takes an item already in memory. Items of a non-recyclable pool that were
+ * fetched and not used when the test ends go back to the sidecar ({@code POST
+ * /pools/NAME/return}), which hands them out again first: each item is used exactly once and
+ * none is lost, except the buffer of an engine killed before test end and the items of an
+ * answer that never arrived (lost, never handed out twice).
  *
  * <p>Exhaustion: the function returns "", sets {@value MockjutsuEventSourcing#ERROR_VARIABLE} to
  * the message, logs it once per pool and test run, and, with
@@ -52,7 +57,7 @@ public class MockjutsuPool extends AbstractFunction {
 
     static final String PREFETCH_PROPERTY = "mockjutsu.pool.prefetch";
     static final String STOP_PROPERTY = "mockjutsu.pool.stopThreadOnExhausted";
-    static final int DEFAULT_PREFETCH = 1;
+    static final int DEFAULT_PREFETCH = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(MockjutsuPool.class);
     private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
@@ -65,24 +70,24 @@ public class MockjutsuPool extends AbstractFunction {
     /** Pools whose exhaustion was logged, by sidecar URL, pool and test start (log once per pool and run). */
     private static final ConcurrentHashMap<String, Boolean> EXHAUSTION_LOGGED = new ConcurrentHashMap<String, Boolean>();
 
-    private static final ThreadLocal<Map<String, Queue>> QUEUES = new ThreadLocal<Map<String, Queue>>() {
+    /** Per thread and pool name: the engine's buffer (cached) and the thread's outage state. */
+    private static final ThreadLocal<Map<String, PerThread>> PER_THREAD = new ThreadLocal<Map<String, PerThread>>() {
         @Override
-        protected Map<String, Queue> initialValue() {
-            return new HashMap<String, Queue>();
+        protected Map<String, PerThread> initialValue() {
+            return new HashMap<String, PerThread>();
         }
     };
 
     private static final ThreadLocal<Settings> SETTINGS = new ThreadLocal<Settings>();
 
-    /** One thread's prefetched items of one pool. */
-    static final class Queue {
-        final ArrayDeque<String> items = new ArrayDeque<String>();
-        /** Learnt from the first answer; until then the non-recyclable prefetch is used. */
-        boolean recyclable;
+    /** Registered for the coming run: at its end the buffers give their unused items back. */
+    private static final AtomicBoolean END_LISTENER = new AtomicBoolean();
+
+    /** One thread's view of one pool. */
+    static final class PerThread {
+        PoolBuffer buffer;
         /** The last request failed (an outage is logged once per thread). */
         boolean failing;
-        /** The sidecar's message of the last draw that got nothing. */
-        String exhaustedBecause;
     }
 
     private CompoundVariable[] args = new CompoundVariable[MAX_ARGS];
@@ -121,6 +126,7 @@ public class MockjutsuPool extends AbstractFunction {
         }
         String variable = MockjutsuEventSourcing.constant(a[1]);
         this.args = a;
+        registerEndListener();
         this.fixedName = name == null ? null : name.trim();
         this.fixedVariable = variable == null ? null : variable.trim();
     }
@@ -136,17 +142,22 @@ public class MockjutsuPool extends AbstractFunction {
             error = KEY + ": " + error;
         } else {
             Settings s = settings();
-            Queue q = queueOf(s, name);
+            PerThread t = perThread(s, name);
             try {
-                value = next(s, name, q);
-                if (value == null) {
-                    value = "";
-                    error = exhausted(s, name, q.exhaustedBecause);
+                PoolBuffer.Next next = t.buffer.next();
+                if (t.failing) {
+                    t.failing = false;
+                    LOG.info("mockjutsu: sidecar " + s.url + " answers again for pool " + name + " in thread " + Thread.currentThread().getName());
+                }
+                if (next.value != null) {
+                    value = next.value;
+                } else {
+                    error = exhausted(s, name, next.exhaustedBecause);
                 }
             } catch (SidecarException e) {
                 error = e.getMessage();
-                if (!q.failing) {
-                    q.failing = true;
+                if (!t.failing) {
+                    t.failing = true;
                     LOG.error(error + " -- " + KEY + "(" + name + ") in thread " + Thread.currentThread().getName());
                 }
             }
@@ -158,26 +169,6 @@ public class MockjutsuPool extends AbstractFunction {
             }
         }
         return value;
-    }
-
-    /**
-     * The next item of the thread's queue, fetching when it is empty; null when the pool is
-     * exhausted ({@code q.exhaustedBecause} then holds the sidecar's message).
-     */
-    static String next(Settings s, String name, Queue q) throws SidecarException {
-        String item = q.items.poll();
-        if (item != null) {
-            return item;
-        }
-        PoolDraw draw = SidecarClient.take(s, name, q.recyclable ? s.batch : prefetch());
-        if (q.failing) {
-            q.failing = false;
-            LOG.info("mockjutsu: sidecar " + s.url + " answers again for pool " + name + " in thread " + Thread.currentThread().getName());
-        }
-        q.recyclable = draw.recyclable;
-        q.exhaustedBecause = draw.message;
-        q.items.addAll(draw.items);
-        return q.items.poll();
     }
 
     /** Handles exhaustion: the message, logged once per pool and run; stops the thread when asked to. */
@@ -213,14 +204,47 @@ public class MockjutsuPool extends AbstractFunction {
         return Math.max(1, Math.min(Settings.MAX_BATCH, n));
     }
 
-    private static Queue queueOf(Settings s, String name) {
-        Map<String, Queue> queues = QUEUES.get();
-        Queue q = queues.get(name);
-        if (q == null) {
-            q = new Queue();
-            queues.put(name, q);
+    private static PerThread perThread(Settings s, String name) {
+        Map<String, PerThread> all = PER_THREAD.get();
+        PerThread t = all.get(name);
+        if (t == null) {
+            t = new PerThread();
+            all.put(name, t);
         }
-        return q;
+        if (t.buffer == null || t.buffer.closed) { // first call, or a new test run in this JVM
+            t.buffer = PoolBuffer.of(s, name, prefetch());
+        }
+        return t;
+    }
+
+    /**
+     * Has the engine call {@link PoolBuffer#giveBackAll} at test end. Functions are parsed while
+     * the engine prepares the run, before it merges what was registered here into its test
+     * listeners (JMeter's hook for functions); a JVM exit hook covers a run that did not see it.
+     */
+    private static void registerEndListener() {
+        if (END_LISTENER.compareAndSet(false, true)) {
+            StandardJMeterEngine.register(new TestStateListener() {
+                @Override
+                public void testStarted() {
+                }
+
+                @Override
+                public void testStarted(String host) {
+                }
+
+                @Override
+                public void testEnded() {
+                    END_LISTENER.set(false);
+                    PoolBuffer.giveBackAll();
+                }
+
+                @Override
+                public void testEnded(String host) {
+                    testEnded();
+                }
+            });
+        }
     }
 
     static String checkName(String name) {

@@ -22,21 +22,27 @@ final class PoolDraw {
     final boolean recyclable;
     /** Why a draw got nothing (the sidecar's 410 message), else null. */
     final String message;
+    /**
+     * The pool index of each item (a take with {@code holder} from a non-recyclable pool), what
+     * {@code POST /pools/{name}/return} takes back; null when the answer has none.
+     */
+    final long[] tickets;
 
     PoolDraw(List<String> items, boolean exhausted, boolean recyclable) {
-        this(items, exhausted, recyclable, null);
+        this(items, exhausted, recyclable, null, null);
     }
 
-    private PoolDraw(List<String> items, boolean exhausted, boolean recyclable, String message) {
+    private PoolDraw(List<String> items, boolean exhausted, boolean recyclable, String message, long[] tickets) {
         this.items = items;
         this.exhausted = exhausted;
         this.recyclable = recyclable;
         this.message = message;
+        this.tickets = tickets;
     }
 
     /** A draw that got nothing: the pool is exhausted, for the reason given (the sidecar's message). */
     static PoolDraw none(String message) {
-        return new PoolDraw(Collections.<String>emptyList(), true, false, message);
+        return new PoolDraw(Collections.<String>emptyList(), true, false, message, null);
     }
 
     /**
@@ -52,6 +58,7 @@ final class PoolDraw {
         List<String> items = null;
         Boolean exhausted = null;
         boolean recyclable = false;
+        long[] tickets = null;
         if (i < json.length() && json.charAt(i) == '}') {
             i = json.length();
         }
@@ -82,6 +89,11 @@ final class PoolDraw {
                         break;
                     }
                 }
+            } else if ("tickets".equals(key)) {
+                expect(json, i, '[');
+                int valueEnd = skipValue(json, i);
+                tickets = parseTickets(json.substring(i + 1, valueEnd - 1));
+                i = valueEnd;
             } else if ("exhausted".equals(key) || "recyclable".equals(key)) {
                 boolean value;
                 if (json.startsWith("true", i)) {
@@ -113,7 +125,31 @@ final class PoolDraw {
             throw new IllegalArgumentException("expected {\"items\":[...],\"exhausted\":true|false}, got no "
                     + (items == null ? "items array" : "exhausted flag"));
         }
-        return new PoolDraw(Collections.unmodifiableList(items), exhausted.booleanValue(), recyclable);
+        if (tickets != null && tickets.length != items.size()) {
+            throw new IllegalArgumentException(tickets.length + " tickets for " + items.size() + " items");
+        }
+        return new PoolDraw(Collections.unmodifiableList(items), exhausted.booleanValue(), recyclable, null, tickets);
+    }
+
+    /** The integers of a tickets array's inside ("3, 4,5"). */
+    private static long[] parseTickets(String inside) {
+        String t = inside.trim();
+        if (t.length() == 0) {
+            return new long[0];
+        }
+        String[] parts = t.split(",");
+        long[] out = new long[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            try {
+                out[k] = Long.parseLong(parts[k].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ticket " + (k + 1) + " is not an integer: '" + parts[k].trim() + "'");
+            }
+            if (out[k] < 0) {
+                throw new IllegalArgumentException("ticket " + (k + 1) + " is negative: " + out[k]);
+            }
+        }
+        return out;
     }
 
     private static void expect(String s, int i, char c) {

@@ -134,8 +134,18 @@ final class SidecarClient {
      * draw with no items; any other failure throws.
      */
     static PoolDraw take(Settings s, String pool, int n) throws SidecarException {
+        return take(s, pool, n, null);
+    }
+
+    /**
+     * {@code POST /pools/{name}/take?n=..&holder=..}: as {@link #take(Settings, String, int)}; with
+     * a holder, a non-recyclable pool also answers the items' tickets, so that the holder can give
+     * back the items it did not use ({@link #giveBack}).
+     */
+    static PoolDraw take(Settings s, String pool, int n, String holder) throws SidecarException {
         String shownPath = "/pools/" + encodePathSegment(pool) + "/take";
-        Response r = send(s, "POST", shownPath + "?n=" + n, shownPath, "application/json");
+        String query = "?n=" + n + (holder == null ? "" : "&holder=" + encodeQuery(holder));
+        Response r = send(s, "POST", shownPath + query, shownPath, "application/json", null);
         if (r.status == 410) {
             String message = MiniJson.stringField(new String(r.body, UTF8), "message");
             return PoolDraw.none(prefix(s) + (message != null ? message
@@ -153,6 +163,27 @@ final class SidecarClient {
         }
     }
 
+    /**
+     * {@code POST /pools/{name}/return} with {@code {"holder":..,"tickets":[..]}}: gives back items
+     * {@code holder} took and did not use; the sidecar hands them out again first. All or
+     * nothing: the sidecar refuses (409) a ticket the holder does not hold. Returns how many
+     * items went back.
+     */
+    static int giveBack(Settings s, String pool, String holder, long[] tickets, int from, int to) throws SidecarException {
+        String shownPath = "/pools/" + encodePathSegment(pool) + "/return";
+        StringBuilder body = new StringBuilder(32 + 8 * (to - from));
+        body.append("{\"holder\":\"").append(holder).append("\",\"tickets\":[");
+        for (int i = from; i < to; i++) {
+            body.append(i == from ? "" : ",").append(tickets[i]);
+        }
+        body.append("]}");
+        Response r = send(s, "POST", shownPath, shownPath, "application/json", body.toString().getBytes(UTF8));
+        if (r.status != 200) {
+            throw httpError(s, r, "POST", shownPath);
+        }
+        return to - from;
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     private static final class Response {
@@ -163,11 +194,11 @@ final class SidecarClient {
 
     private static Response get(Settings s, String pathAndQuery, String shownPath, String accept)
             throws SidecarException {
-        return send(s, "GET", pathAndQuery, shownPath, accept);
+        return send(s, "GET", pathAndQuery, shownPath, accept, null);
     }
 
-    /** One request without a body. */
-    private static Response send(Settings s, String method, String pathAndQuery, String shownPath, String accept)
+    /** One request; {@code body} (JSON) may be null. */
+    private static Response send(Settings s, String method, String pathAndQuery, String shownPath, String accept, byte[] body)
             throws SidecarException {
         HttpURLConnection conn = null;
         try {
@@ -183,6 +214,17 @@ final class SidecarClient {
             conn.setRequestProperty("Accept", accept);
             if (s.token.length() > 0) {
                 conn.setRequestProperty("Authorization", "Bearer " + s.token);
+            }
+            if (body != null) {
+                conn.setDoOutput(true);
+                conn.setRequestProperty("Content-Type", "application/json");
+                conn.setFixedLengthStreamingMode(body.length);
+                java.io.OutputStream out = conn.getOutputStream();
+                try {
+                    out.write(body);
+                } finally {
+                    out.close();
+                }
             }
             Response r = new Response();
             r.status = conn.getResponseCode();

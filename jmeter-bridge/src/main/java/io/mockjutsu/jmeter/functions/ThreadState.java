@@ -44,7 +44,7 @@ final class ThreadState {
     private static final ThreadLocal<ThreadState> CURRENT = new ThreadLocal<ThreadState>();
 
     /** Background fetches: threads are created on demand and end after 30 s idle; daemons. */
-    private static final ExecutorService FETCHERS = Executors.newCachedThreadPool(new ThreadFactory() {
+    static final ExecutorService FETCHERS = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 
         @Override

@@ -24,6 +24,26 @@ class PoolDrawTest {
     }
 
     @Test
+    void readsTheTicketsOfATakeWithAHolder() {
+        PoolDraw d = PoolDraw.parse("{\"status\":\"ok\",\"pool\":\"users\",\"recyclable\":false,\"items\":[{\"tickets\":[9]},\"b\"],"
+                + "\"exhausted\":false,\"tickets\":[ 17 , 3 ]}");
+        assertEquals(Arrays.asList("{\"tickets\":[9]}", "b"), d.items);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {17, 3}, d.tickets);
+        assertEquals(null, PoolDraw.parse("{\"items\":[\"a\"],\"exhausted\":false}").tickets);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PoolDraw.parse("{\"items\":[\"a\",\"b\"],\"exhausted\":false,\"tickets\":[1]}"));
+        assertEquals("1 tickets for 2 items", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PoolDraw.parse("{\"items\":[\"a\"],\"exhausted\":false,\"tickets\":[\"x\"]}"));
+        assertEquals("ticket 1 is not an integer: '\"x\"'", e.getMessage());
+    }
+
+    @Test
+    void holderNamesArePrintableWithoutSpacesOrQuotes() {
+        String h = PoolBuffer.holderName("engine 1\"x");
+        assertTrue(h.matches("engine_1_x/[0-9a-f-]{36}"), h);
+    }
+
+    @Test
     void readsTheTopLevelFlagsNotKeysOfTheSameNameInsideItems() {
         String json = "{ \"status\" : \"ok\" , \"pool\" : \"p\" , \"recyclable\" : true ,\n \"items\" : [ {\"exhausted\":true,\"items\":[\"x\"],"
                 + "\"s\":\"] } , {\"}, { \"exhausted\": false } ] ,\n \"exhausted\" : true }";
