@@ -10,6 +10,15 @@ export type * from '../core/domain/compileDomain.js';
 
 /** The k6 runtime bundle has no expression compiler: says how to compile ahead instead. */
 export function compileDomain(input: unknown): never {
+  return compileAhead(input);
+}
+
+/** Nor does it evaluate code: a program given as source (not as a function) needs the compiler bundle. */
+export function programFunction(_programSource: string): never {
+  return compileAhead(undefined);
+}
+
+function compileAhead(input: unknown): never {
   const name = isRecord(input) && typeof input.domain === 'string' ? JSON.stringify(input.domain) : 'this domain';
   const file = isRecord(input) && typeof input.domain === 'string' && /^[A-Za-z0-9_.-]+$/.test(input.domain) ? input.domain : 'mydomain';
   throw new MockjutsuError(

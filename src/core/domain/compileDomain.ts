@@ -1,7 +1,7 @@
 import { compileExpression, type ScopeEntry } from './expression/index.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
-import { IDENTIFIER_RE, isRecord } from './domainChecks.js';
-import { UNSAFE_KEYS, checkDomain, finishDomain, type CompiledDomain } from './linkDomain.js';
+import { IDENTIFIER_RE } from './domainChecks.js';
+import { UNSAFE_KEYS, checkDomain, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
@@ -10,12 +10,11 @@ export type {
   IdKind, CompiledAggregate, InstanceRule, PayloadSchemaSource, CompiledEventType, EnvelopeColumn, CompiledDomain,
   DomainProgram, DomainProgramFactory,
 } from './linkDomain.js';
+export { jsLiteral } from './linkDomain.js';
 
-/** JS source of a JSON value; `__proto__` keys become computed keys so they stay own keys. */
-export function jsLiteral(v: unknown): string {
-  if (Array.isArray(v)) return '[' + v.map(jsLiteral).join(',') + ']';
-  if (isRecord(v)) return '{' + Object.keys(v).map((k) => (UNSAFE_KEYS.has(k) ? '[' + JSON.stringify(k) + ']' : JSON.stringify(k)) + ':' + jsLiteral(v[k])).join(',') + '}';
-  return v === undefined ? 'undefined' : JSON.stringify(v);
+/** The function of a program given as source (what a program generated ahead is already). */
+export function programFunction(programSource: string): DomainProgramFactory {
+  return new Function('$b', 'P', 'D', '$x', programSource) as DomainProgramFactory;
 }
 
 /**

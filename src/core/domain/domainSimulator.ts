@@ -10,6 +10,7 @@ import { compileSchema } from '../schema/schemaGenerator.js';
 // builtins.js, not the expression index: the simulator runs programs, it never parses (no jsep in k6)
 import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/builtins.js';
 import type { CompiledDomain, DomainProgram } from './linkDomain.js';
+import { programFunction } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
 export type DomainEvent = Record<string, unknown>;
@@ -41,7 +42,7 @@ interface SessionScope {
 export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
   // Code generation is the point: each expression compiled once to JS the engine can optimize.
   // A program generated ahead (built-in domains, compiled modules) is a function already.
-  const factory = domain.program ?? (new Function('$b', 'P', 'D', '$x', domain.programSource) as NonNullable<CompiledDomain['program']>);
+  const factory = domain.program ?? programFunction(domain.programSource);
   return factory(EXPRESSION_BUILTINS, params, draws, context);
 }
 

@@ -139,6 +139,13 @@ const PAYLOAD_KEYS = ['schema', '$ref', 'document', 'ref', 'fields'];
 const RESERVED = ['self', 'payload', 'user', 'last', 'time', 'step', 'capped', 'session_start', 'session_id', 'outcome', 'params', 'true', 'false', 'null', 'undefined'];
 export const UNSAFE_KEYS = new Set(['__proto__']);
 
+/** JS source of a JSON value; `__proto__` keys become computed keys so they stay own keys. */
+export function jsLiteral(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(jsLiteral).join(',') + ']';
+  if (isRecord(v)) return '{' + Object.keys(v).map((k) => (UNSAFE_KEYS.has(k) ? '[' + JSON.stringify(k) + ']' : JSON.stringify(k)) + ':' + jsLiteral(v[k])).join(',') + '}';
+  return v === undefined ? 'undefined' : JSON.stringify(v);
+}
+
 function checkJsonValue(path: string, v: unknown): void {
   if (jsonDepth(v, DOMAIN_LIMITS.jsonDepth) > DOMAIN_LIMITS.jsonDepth) fail(path, `nests deeper than ${DOMAIN_LIMITS.jsonDepth} levels`);
   const text = JSON.stringify(v);
@@ -380,7 +387,9 @@ export function checkDomain(input: unknown): CheckedDomain {
           // Inline schema: draw only the unbound fields (bound ones would be drawn for nothing).
           const props = schema.properties;
           const required = Array.isArray(schema.required) ? schema.required.filter((r) => unboundNames.includes(r as string)) : undefined;
-          draw = { schema: { ...schema, properties: Object.fromEntries(unboundNames.map((n) => [n, props[n]])), ...(required !== undefined ? { required } : {}) } };
+          const drawn: Record<string, unknown> = {}; // ES2017 (k6): no Object.fromEntries
+          for (const n of unboundNames) Object.defineProperty(drawn, n, { value: props[n], enumerable: true, writable: true, configurable: true });
+          draw = { schema: { ...schema, properties: drawn, ...(required !== undefined ? { required } : {}) } };
         } else draw = ref === undefined ? { schema } : { schema, ref };
         payloadSource = ref === undefined ? { schema, properties, draw } : { schema, ref, properties, draw };
       }
