@@ -1,10 +1,11 @@
-// One build for every surface: faker slice -> TypeScript library (dist/) -> k6 bundle
+// One build for every surface: faker slice, built-in domain programs -> TypeScript library (dist/) -> k6 bundle
 // (dist/k6/) -> JMeter jar (dist/jmeter/, when a JDK and JMeter are present).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
+import { writeBuiltInPrograms } from './scripts/builtInPrograms.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -12,6 +13,7 @@ const want = (step) => only.length === 0 || only.includes(step);
 
 async function buildLibrary() {
   if (await writeFakerSlice()) console.log('build: faker slice regenerated');
+  if (await writeBuiltInPrograms()) console.log('build: built-in domain programs regenerated');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
   const cli = join(root, 'dist', 'cli.js');

@@ -5,6 +5,11 @@
 // Node: older k6 releases transpile with a Babel that rejects ES2018+ syntax, so both target
 // ES2017, and the build fails if anything from outside the core and the k6 entry gets pulled in
 // (the core's alea is its own: src/core/alea.ts).
+//
+// The runtime bundle carries no expression compiler (jsep and the program generator): built-in
+// domains link with programs generated at build time, custom ones are compiled ahead into a
+// module (compileDomainModule). dist/k6/mockjutsu-domains.js is the same entry with the
+// compiler, for scripts that compile a JSON domain from open() in init (heavier per VU).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
@@ -17,9 +22,10 @@ export const ALLOWED_INPUTS = [
   /^src\/core\/[^]*\.ts$/, /^src\/k6\/[^]*\.ts$/,
   // the schema compiler's pattern strings: ret's regex tokenizer
   /^node_modules\/ret\/dist\/[^]*\.js$/,
-  // TEMPORARY (#14 in progress): the domain expression parser, until the bundle takes programs compiled ahead
-  /^node_modules\/(jsep|@jsep-plugin\/[a-z]+)\/dist\/[^]*\.js$/,
 ];
+
+/** What the bundle with the compiler (mockjutsu-domains.js) may add: the expression parser. */
+export const COMPILER_INPUTS = [/^node_modules\/(jsep|@jsep-plugin\/[a-z]+)\/dist\/[^]*\.js$/];
 
 /** The k6 module is the only import the bundle may keep. */
 export const ALLOWED_IMPORTS = ['k6/execution'];
@@ -48,13 +54,43 @@ const noJitVariants = {
   },
 };
 
+/**
+ * In the runtime bundle these core files become stubs (src/k6/*Stub.ts): the expression compiler
+ * (compileDomain.ts, with jsep) and the old Markov model of the `model` option. The stubs throw
+ * an error that says how to compile ahead. The bundle with the compiler keeps the originals.
+ */
+export const COMPILER_STUBS = {
+  'src/core/domain/compileDomain.js': 'src/k6/compileDomainStub.ts',
+  'src/core/markovModel.js': 'src/k6/markovModelStub.ts',
+  'src/core/defaultModel.js': 'src/k6/defaultModelStub.ts',
+};
+
+const compilerStubs = {
+  name: 'mockjutsu-compiler-stubs',
+  setup(b) {
+    const names = [...new Set(Object.keys(COMPILER_STUBS).map((p) => basename(p).replace(/\./g, '\\.')))];
+    b.onResolve({ filter: new RegExp(`(^|/)(${names.join('|')})$`) }, (args) => {
+      if (!args.path.startsWith('.')) return undefined;
+      const target = relative(root, resolvePath(dirname(args.importer), args.path)).split(sep).join('/');
+      const stub = COMPILER_STUBS[target];
+      return stub === undefined ? undefined : { path: join(root, stub) };
+    });
+  },
+};
+
 /** The two files k6 loads: ESM for `import` (k6 >= 0.53), CommonJS for `require` (older k6). */
 export const K6_FORMATS = [
   { format: 'esm', file: 'mockjutsu.js' },
   { format: 'cjs', file: 'mockjutsu.cjs.js' },
 ];
 
-async function buildOne(outDir, format, file, version) {
+/** The same entry with the expression compiler, to compile a domain in init (ESM and CommonJS). */
+export const K6_COMPILER_FORMATS = [
+  { format: 'esm', file: 'mockjutsu-domains.js' },
+  { format: 'cjs', file: 'mockjutsu-domains.cjs.js' },
+];
+
+async function buildOne(outDir, format, file, version, withCompiler = false) {
   const outfile = join(outDir, file);
   const result = await build({
     absWorkingDir: root,
@@ -73,15 +109,16 @@ async function buildOne(outDir, format, file, version) {
     legalComments: 'none',
     charset: 'ascii',
     external: ['k6', 'k6/*'],
-    banner: { js: `// mockjutsu ${version} k6 module (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
+    banner: { js: `// mockjutsu ${version} k6 module${withCompiler ? ' with the domain compiler' : ''} (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
     metafile: true,
     logLevel: 'silent',
-    plugins: [noJitVariants],
+    plugins: withCompiler ? [noJitVariants] : [noJitVariants, compilerStubs],
   });
   if (result.warnings.length > 0) throw new Error(`k6 bundle (${format}): esbuild warnings:\n` + result.warnings.map((w) => w.text).join('\n'));
 
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)).split(sep).join('/'));
-  const stray = inputs.filter((p) => !ALLOWED_INPUTS.some((re) => re.test(p)));
+  const allowed = withCompiler ? [...ALLOWED_INPUTS, ...COMPILER_INPUTS] : ALLOWED_INPUTS;
+  const stray = inputs.filter((p) => !allowed.some((re) => re.test(p)));
   if (stray.length > 0) throw new Error(`k6 bundle: unexpected inputs (only src/core and src/k6 may be bundled): ${stray.join(', ')}`);
   const output = result.metafile.outputs[relative(root, outfile).split(sep).join('/')];
   const imports = (output?.imports ?? []).map((i) => i.path);
@@ -89,27 +126,32 @@ async function buildOne(outDir, format, file, version) {
   if (strayImports.length > 0) throw new Error(`k6 bundle: unexpected imports: ${strayImports.join(', ')}`);
   const bytes = readFileSync(outfile).length;
   // Over budget is a warning here (the build of the other surfaces goes on) and a failing test.
-  if (bytes > K6_BUNDLE_BUDGET_BYTES) console.warn(`build: WARNING k6 bundle ${file} is ${bytes} bytes, over its ${K6_BUNDLE_BUDGET_BYTES}-byte budget (every k6 VU loads it)`);
-  return { outfile, bytes, inputs, imports };
+  if (!withCompiler && bytes > K6_BUNDLE_BUDGET_BYTES) console.warn(`build: WARNING k6 bundle ${file} is ${bytes} bytes, over its ${K6_BUNDLE_BUDGET_BYTES}-byte budget (every k6 VU loads it)`);
+  // Minified bytes each input contributes (to see what the budget goes to).
+  const contributions = Object.fromEntries(Object.entries(output?.inputs ?? {}).map(([p, v]) => [p, v.bytesInOutput]));
+  return { outfile, bytes, inputs, imports, contributions };
 }
 
 /**
  * Builds dist/k6/mockjutsu.js (ESM) and dist/k6/mockjutsu.cjs.js (CommonJS), each with an
- * unreferenced .map and a copy of the .d.ts. Returns the ESM build's outfile, bytes, inputs
- * and imports, plus `cjs` with the same for the CommonJS file. Throws when a bundle pulls in a
+ * unreferenced .map and a copy of the .d.ts, and the same pair with the domain compiler
+ * (mockjutsu-domains.js, .cjs.js). Returns the ESM build's outfile, bytes, inputs and imports,
+ * plus `cjs` with the same for the CommonJS file and `domains` for the compiler bundles. Throws when a bundle pulls in a
  * file or an import other than those allowed above.
  */
 export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet = false } = {}) {
   mkdirSync(outDir, { recursive: true });
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-  const [esm, cjs] = await Promise.all(K6_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version)));
+  const [esm, cjs, domainsEsm, domainsCjs] = await Promise.all([
+    ...K6_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version)),
+    ...K6_COMPILER_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version, true)),
+  ]);
   const dts = join(root, 'src', 'k6', 'mockjutsu.d.ts');
-  copyFileSync(dts, join(outDir, 'mockjutsu.d.ts'));
-  copyFileSync(dts, join(outDir, 'mockjutsu.cjs.d.ts'));
+  for (const f of [...K6_FORMATS, ...K6_COMPILER_FORMATS]) copyFileSync(dts, join(outDir, f.file.replace(/\.js$/, '.d.ts')));
   if (!quiet) {
-    for (const b of [esm, cjs]) console.log(`build: k6 bundle -> ${relative(root, b.outfile)} (${(b.bytes / 1024).toFixed(1)} KB, ${b.inputs.length} files)`);
+    for (const b of [esm, cjs, domainsEsm, domainsCjs]) console.log(`build: k6 bundle -> ${relative(root, b.outfile)} (${(b.bytes / 1024).toFixed(1)} KB, ${b.inputs.length} files)`);
   }
-  return { ...esm, cjs };
+  return { ...esm, cjs, domains: { ...domainsEsm, cjs: domainsCjs } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildK6Bundle();

@@ -156,7 +156,8 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
       throw new MockjutsuError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; allowed: ${[...KNOWN_OPTIONS].join(', ')}`, key);
     }
   }
-  const model = options.model === undefined ? getDefaultModel() : compileModel(options.model);
+  // The default model is compiled only when read (the domain drives the sessions; the k6 bundle has no model compiler).
+  const model = options.model === undefined ? undefined : compileModel(options.model);
   const resolvedSeed = seed ?? resolveSeed(options.seed);
   const userRecords = typeof options.users === 'object' && options.users !== null ? checkUserRecords(options.users, resolvedSeed) : undefined;
   const users = userRecords !== undefined ? userRecords.length : options.users === undefined ? 1000 : checkInteger(options.users, 'users', 1, 10_000_000);
@@ -180,7 +181,9 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   const params = resolveParams(domain, options.params, options.currency, options.siteUrl);
   return Object.freeze({
     seed: resolvedSeed,
-    model,
+    get model(): MarkovModel {
+      return model ?? getDefaultModel();
+    },
     domain,
     params,
     users,

@@ -11,7 +11,7 @@ export { sessionStream, type K6SessionStreamOptions, type VuSessionStream } from
 export { SEED_ENV_VAR } from './k6Seed.js';
 export { dataPool, type K6DataPool, type K6DataPoolOptions } from './dataPool.js';
 export {
-  MockjutsuError, serializeEvent, serializeSession, modelStatistics, parseModel, defaultModelDefinition, SCHEMA_VERSION,
+  MockjutsuError, serializeEvent, serializeSession, SCHEMA_VERSION,
   parseNdjsonRecords,
   // Mock events from schemas (pass the schema from open() in init, partition: exec.vu.idInTest)
   compileSchema, mockEvent, mockEvents, createEventMocker, eventBridgeContext, cloudEventsContext,

@@ -12,14 +12,20 @@ export type {
   SessionEvent, SessionStream, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
   UserRecord, CompileSchemaOptions, SchemaGenerator, SchemaMode, MockEventOptions, EventMocker, EventContextFunction,
   MockEventContext, EnvelopeKind, EnvelopeContext, EnvelopeFields, CdcEvent, CdcOptions, CdcGenerator, CdcStream,
+  DomainDefinition, DomainModule,
 } from '../core/index.js';
 export {
-  MockjutsuError, SCHEMA_VERSION, defaultModelDefinition, modelStatistics, parseModel, serializeEvent, serializeSession,
+  MockjutsuError, SCHEMA_VERSION, serializeEvent, serializeSession,
   parseNdjsonRecords, compileSchema, mockEvent, mockEvents, createEventMocker, eventBridgeContext, cloudEventsContext,
   wrapEnvelope, envelopeContext, wrapSessionEvent, createCdcGenerator, ENVELOPE_KINDS,
 } from '../core/index.js';
 
-/** Options of {@link sessionStream}: the generator options plus an optional fixed partition. */
+/**
+ * Options of {@link sessionStream}: the generator options plus an optional fixed partition.
+ * `domain`: a built-in name ("shop", the default) or the default export of a module compiled
+ * ahead (`mockjutsu domain --compile FILE --target k6 --out NAME.k6.js`); a domain definition
+ * (JSON from `open()`) needs mockjutsu-domains.js, the bundle with the compiler.
+ */
 export interface K6SessionStreamOptions extends GeneratorOptions {
   /**
    * Overrides the partition, which is otherwise this VU's `exec.vu.idInTest` (unique across

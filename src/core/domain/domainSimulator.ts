@@ -7,8 +7,10 @@ import { UserPool } from '../userPool.js';
 import { RecordUserPool } from '../userRecords.js';
 import { MockjutsuError } from '../mockjutsuError.js';
 import { compileSchema } from '../schema/schemaGenerator.js';
-import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/index.js';
-import type { CompiledDomain, DomainProgram } from './compileDomain.js';
+// builtins.js, not the expression index: the simulator runs programs, it never parses (no jsep in k6)
+import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/builtins.js';
+import type { CompiledDomain, DomainProgram } from './linkDomain.js';
+import { programFunction } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
 export type DomainEvent = Record<string, unknown>;
@@ -39,7 +41,9 @@ interface SessionScope {
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
 export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
   // Code generation is the point: each expression compiled once to JS the engine can optimize.
-  return new Function('$b', 'P', 'D', '$x', domain.programSource)(EXPRESSION_BUILTINS, params, draws, context) as DomainProgram;
+  // A program generated ahead (built-in domains, compiled modules) is a function already.
+  const factory = domain.program ?? programFunction(domain.programSource);
+  return factory(EXPRESSION_BUILTINS, params, draws, context);
 }
 
 /**

@@ -1,11 +1,13 @@
 import { MockjutsuError, describeValue } from '../mockjutsuError.js';
 import type { MarkovModel, MarkovModelDefinition } from '../markovModel.js';
 import { BUILT_IN_DOMAINS, builtInDomain } from '../domains/index.js';
-import { compileDomain, type CompiledDomain } from './compileDomain.js';
-import type { DomainDefinition } from './domainDefinition.js';
+import { compileDomain } from './compileDomain.js';
+import { linkDomain, type CompiledDomain } from './linkDomain.js';
+import { isDomainModule, type DomainModule } from './domainModule.js';
+import type { DomainDefinition, EventDefinition } from './domainDefinition.js';
 
 /** A domain as the generator options take it: a built-in name, a definition, or compiled. */
-export type DomainInput = string | DomainDefinition | CompiledDomain;
+export type DomainInput = string | DomainDefinition | CompiledDomain | DomainModule;
 
 function isCompiled(v: object): v is CompiledDomain {
   return 'programSource' in v && 'chain' in v && 'events' in v;
@@ -36,12 +38,13 @@ export function resolveDomain(domain: unknown, model?: MarkovModelDefinition | M
     return builtInDomain(domain);
   }
   if (typeof domain !== 'object' || domain === null || Array.isArray(domain)) {
-    throw new MockjutsuError('INVALID_OPTION', `domain is ${describeValue(domain)}; allowed: a built-in name (${Object.keys(BUILT_IN_DOMAINS).join(', ')}), a domain definition or a compiled domain`, 'domain');
+    throw new MockjutsuError('INVALID_OPTION', `domain is ${describeValue(domain)}; allowed: a built-in name (${Object.keys(BUILT_IN_DOMAINS).join(', ')}), a domain definition, a compiled domain or a compiled domain module`, 'domain');
   }
   if (isCompiled(domain)) return domain;
   let d = withModel.get(domain);
   if (d === undefined) {
-    d = compileDomain(domain);
+    // A module from compileDomainModule links without the expression compiler (k6).
+    d = isDomainModule(domain) ? linkDomain(domain.definition, domain.program) : compileDomain(domain);
     withModel.set(domain, d);
   }
   return d;
@@ -52,7 +55,8 @@ function shopWithChain(model: MarkovModelDefinition | MarkovModel): DomainDefini
   if (typeof m !== 'object' || m === null) throw new MockjutsuError('INVALID_MODEL', `model is ${describeValue(m)}; expected an object with start, terminal and states`, 'model');
   const shop = BUILT_IN_DOMAINS.shop!;
   const states = typeof m.states === 'object' && m.states !== null ? m.states : {};
-  const events = Object.fromEntries(Object.entries(shop.events ?? {}).filter(([name]) => Object.prototype.hasOwnProperty.call(states, name)));
+  const events: Record<string, EventDefinition> = {}; // ES2017 (k6): no Object.fromEntries
+  for (const [name, ev] of Object.entries(shop.events ?? {})) if (Object.prototype.hasOwnProperty.call(states, name)) events[name] = ev;
   const aggregate = typeof m.aggregate_type === 'string' ? m.aggregate_type : 'ShoppingSession';
   const startEvent = { ...(events[m.start] ?? {}), instance: 'new' as const };
   return {

@@ -1,5 +1,7 @@
 import type { DomainDefinition } from '../domain/domainDefinition.js';
-import { compileDomain, type CompiledDomain } from '../domain/compileDomain.js';
+import { compileDomain } from '../domain/compileDomain.js';
+import { linkDomain, type CompiledDomain } from '../domain/linkDomain.js';
+import { BUILT_IN_PROGRAMS } from './builtInPrograms.generated.js';
 import { shopDomain } from './shopDomain.js';
 
 /** The domains mockjutsu ships, by name (`mockjutsu domain --print NAME` writes one). */
@@ -9,11 +11,15 @@ export const BUILT_IN_DOMAINS: Readonly<Record<string, DomainDefinition>> = Obje
 
 const compiled = new Map<string, CompiledDomain>();
 
-/** A built-in domain, compiled once. */
+/**
+ * A built-in domain, compiled once: linked with its program generated at build time
+ * (builtInPrograms.generated.ts), so no expression is parsed here (nor jsep loaded in k6).
+ */
 export function builtInDomain(name: string): CompiledDomain {
   let d = compiled.get(name);
   if (d === undefined) {
-    d = compileDomain(BUILT_IN_DOMAINS[name]!);
+    const program = Object.prototype.hasOwnProperty.call(BUILT_IN_PROGRAMS, name) ? BUILT_IN_PROGRAMS[name] : undefined;
+    d = program !== undefined ? linkDomain(BUILT_IN_DOMAINS[name]!, program) : compileDomain(BUILT_IN_DOMAINS[name]!);
     compiled.set(name, d);
   }
   return d;
