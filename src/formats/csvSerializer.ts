@@ -80,7 +80,7 @@ export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object)
       // A number column of a generated event is a finite number: written as is, like String(v).
       return NUMBER_COLUMNS.has(c.field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
     });
-    w = new Function('F', 'P', 'J', `return function(e){return ${parts.join('+","+')}+"\r\n";};`)(csvField, jsonField, JSON.stringify) as (e: object) => string;
+    w = new Function('F', 'P', 'J', `return function(e){return ${parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`)(csvField, jsonField, JSON.stringify) as (e: object) => string;
     rowWriters.set(d, w);
   }
   return w;
