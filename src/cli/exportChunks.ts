@@ -79,7 +79,7 @@ function* exportSessions(plan: ExportPlan, generator: SessionGenerator): Generat
 function sessionExportChunks(plan: ExportPlan): Iterable<string> {
   const { partition: _p, ...rest } = plan.options;
   const generator = createGenerator(rest); // now: bad options throw before the output is opened
-  const writer = createSessionExportWriter({ format: plan.format, pretty: plan.pretty, dialect: plan.dialect, table: plan.table });
+  const writer = createSessionExportWriter({ format: plan.format, pretty: plan.pretty, dialect: plan.dialect, table: plan.table, domain: generator.config.domain });
   return textChunks(exportSessions(plan, generator), (chunk, session) => writer.append(chunk, session), { head: writer.head, tail: () => writer.tail() });
 }
 

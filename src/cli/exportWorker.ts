@@ -9,7 +9,7 @@ import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProto
 const data = workerData as ExportWorkerData;
 const { model, ...rest } = data.options;
 const generator = createGenerator({ ...rest, model: model === undefined ? undefined : compileModel(model as MarkovModelDefinition) });
-const writer = createSessionExportWriter(data.format);
+const writer = createSessionExportWriter({ ...data.format, domain: generator.config.domain });
 const held = new Map<number, Session[]>();
 const port = parentPort!;
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { resolveDomain } from '../core/index.js';
 import { createSessionExportWriter, initialExportState, type SessionExportOptions } from '../formats/index.js';
 import { exportPartitions, type ExportPlan } from './exportChunks.js';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
@@ -52,7 +53,8 @@ const digits = (n: number): number => (n < 10 ? 1 : Math.floor(Math.log10(n)) + 
 export async function* parallelSessionExport(plan: ExportPlan, workers: number, runSessions = RUN_SESSIONS): AsyncGenerator<Uint8Array> {
   const partitions = exportPartitions(plan);
   const format: SessionExportOptions = { format: plan.format, pretty: plan.pretty, dialect: plan.dialect, table: plan.table };
-  const writer = createSessionExportWriter(format); // validates the options before any thread starts
+  // validates the options before any thread starts; the domain gives the csv/sql columns
+  const writer = createSessionExportWriter({ ...format, domain: resolveDomain(plan.options.domain, plan.options.model) });
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
   const { partition: _p, model, ...options } = plan.options;

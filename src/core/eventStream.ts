@@ -2,6 +2,7 @@ import { createGenerator, type SessionGenerator, type SessionStream } from './se
 import { checkInteger, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session, SessionEvent } from './sessionEvent.js';
+import type { CompiledDomain } from './domain/compileDomain.js';
 
 /** Options of {@link eventStream}. */
 export interface EventStreamOptions extends GeneratorOptions {
@@ -15,6 +16,8 @@ export interface EventStreamOptions extends GeneratorOptions {
 /** A lazy, constant-memory iterator; `seed` is the seed used (random when none was given). */
 export interface EventIterator<T> extends IterableIterator<T> {
   readonly seed: string;
+  /** The domain the events follow (`serializerFor(it.domain)` writes them). */
+  readonly domain: CompiledDomain;
 }
 
 /** Validates the options and opens the partition's stream (shared by both iterators). */
@@ -27,8 +30,8 @@ function open(options: EventStreamOptions): { sessions: number; events: number; 
   return { sessions, events, generator, stream: generator.stream(partition ?? 0) };
 }
 
-function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
-  return Object.assign(it, { seed }) as unknown as EventIterator<T>;
+function withSeed<T>(it: Generator<T>, seed: string, domain: CompiledDomain): EventIterator<T> {
+  return Object.assign(it, { seed, domain }) as unknown as EventIterator<T>;
 }
 
 /**
@@ -37,8 +40,10 @@ function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
  */
 export function eventStream(options: EventStreamOptions = {}): EventIterator<SessionEvent> {
   const { sessions, events, generator, stream } = open(options);
-  const model = generator.config.model;
-  const terminal = model.states[model.terminal]!.name;
+  // The session ends at the domain's terminal event (its event type under the envelope's name).
+  const domain = generator.config.domain;
+  const terminal = domain.chain.states[domain.chain.terminal]!.name;
+  const typeKey = domain.envelope.find((c) => c.field === 'event_type')!.name;
   function* run(): Generator<SessionEvent> {
     let emitted = 0;
     let done = 0;
@@ -46,17 +51,17 @@ export function eventStream(options: EventStreamOptions = {}): EventIterator<Ses
       const e = stream.next();
       emitted++;
       yield e;
-      if (e.event_type === terminal) done++;
+      if ((e as unknown as Record<string, unknown>)[typeKey] === terminal) done++;
     }
   }
-  return withSeed(run(), stream.seed);
+  return withSeed(run(), stream.seed, domain);
 }
 
 /** Whole sessions of a partition, lazily: the same as `createSessionStream(options).nextSession()`. */
 export function sessionIterator(options: EventStreamOptions = {}): EventIterator<Session> {
-  const { sessions, stream } = open(options);
+  const { sessions, generator, stream } = open(options);
   function* run(): Generator<Session> {
     for (let done = 0; done < sessions; done++) yield stream.nextSession();
   }
-  return withSeed(run(), stream.seed);
+  return withSeed(run(), stream.seed, generator.config.domain);
 }

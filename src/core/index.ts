@@ -14,6 +14,13 @@ export { modelStatistics, type ModelStatistics } from './modelStatistics.js';
 export * from './sessionEvent.js';
 export { serializeEvent, serializeSession } from './eventSerializer.js';
 export {
+  compileEventSerializer, eventSerializerSource, serializerFor, sessionSerializerFor,
+  type EventSerializer, type SessionSerializer,
+} from './domain/eventSerializer.js';
+export { resolveDomain, type DomainInput } from './domain/resolveDomain.js';
+export type { EnvelopeColumn } from './domain/linkDomain.js';
+export { ENVELOPE_FIELDS, type EnvelopeField } from './domain/domainDefinition.js';
+export {
   createGenerator, createSessionStream,
   type SessionGenerator, type SessionStream, type SessionStreamOptions, type SessionStreamState,
 } from './sessionGenerator.js';

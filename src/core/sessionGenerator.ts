@@ -1,5 +1,6 @@
 import { resolveGeneratorConfig, normalizePartition, type GeneratorConfig, type GeneratorOptions, type PartitionKey } from './generatorOptions.js';
 import { DomainSimulator } from './domain/domainSimulator.js';
+import { serializerFor, sessionSerializerFor } from './domain/eventSerializer.js';
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
 import type { Session, SessionEvent } from './sessionEvent.js';
 
@@ -34,6 +35,10 @@ export interface SessionGenerator {
   /** Session k of a partition, its events numbered from `firstPosition`. Pure. */
   session(partition: PartitionKey, k: number, firstPosition?: number): Session;
   stream(partition?: PartitionKey, state?: SessionStreamState): SessionStream;
+  /** JSON text of one of this generator's events (the domain's compiled serializer): `JSON.stringify(event)`. */
+  serialize(event: SessionEvent): string;
+  /** JSON text of one of this generator's sessions: `JSON.stringify(session)`. */
+  serializeSession(session: readonly SessionEvent[]): string;
 }
 
 function checkState(state: unknown): SessionStreamState {
@@ -107,6 +112,8 @@ export function createGenerator(options: GeneratorOptions = {}): SessionGenerato
   return {
     config,
     seed: config.seed,
+    serialize: serializerFor(config.domain) as (event: SessionEvent) => string,
+    serializeSession: sessionSerializerFor(config.domain) as (session: readonly SessionEvent[]) => string,
     session(partition, k, firstPosition = 1) {
       return simulator.simulate(normalizePartition(partition), k, firstPosition);
     },

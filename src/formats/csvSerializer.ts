@@ -1,9 +1,12 @@
-import { textChunks, type SessionEvent, type UserProfile } from '../core/index.js';
+import { resolveDomain, textChunks, type CompiledDomain, type DomainInput, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** RFC 4180 line end. */
 export const CSV_EOL = '\r\n';
 
-/** Columns of the event table, envelope first, the payload last as JSON text. */
+/**
+ * Columns of the default (shop) domain's event table, envelope first, the payload last as JSON
+ * text. Another domain's: {@link eventCsvColumns}.
+ */
 export const EVENT_CSV_COLUMNS: readonly string[] = [
   'event_id', 'event_type', 'stream_id', 'aggregate_type', 'aggregate_id', 'stream_version', 'global_position',
   'correlation_id', 'causation_id', 'session_id', 'user_id', 'timestamp', 'schema_version', 'payload',
@@ -29,7 +32,8 @@ export function csvField(value: string | number | boolean | null | undefined): s
 }
 
 // JSON text of an object always holds quotes: quote it without testing first.
-function jsonField(json: string): string {
+function jsonField(json: string | undefined): string {
+  if (json === undefined) return '';
   return json.includes('"') ? '"' + json.replace(/"/g, '""') + '"' : csvField(json);
 }
 
@@ -45,15 +49,41 @@ export function payloadJson(e: SessionEvent): string {
   return JSON.stringify(e.payload);
 }
 
-/** The CSV record of one event, columns as {@link EVENT_CSV_COLUMNS}. */
+/** The CSV record of one event of the default (shop) domain, columns as {@link EVENT_CSV_COLUMNS}. */
 export function eventCsvRow(e: SessionEvent): string {
-  return (
-    csvField(e.event_id) + ',' + csvField(e.event_type) + ',' + csvField(e.stream_id) + ',' +
-    csvField(e.aggregate_type) + ',' + csvField(e.aggregate_id) + ',' + e.stream_version + ',' +
-    e.global_position + ',' + csvField(e.correlation_id) + ',' + csvField(e.causation_id) + ',' +
-    csvField(e.session_id) + ',' + csvField(e.user_id) + ',' + csvField(e.timestamp) + ',' +
-    e.schema_version + ',' + jsonField(payloadJson(e)) + CSV_EOL
-  );
+  return (shopRow ??= eventCsvRowWriter('shop'))(e);
+}
+let shopRow: ((e: object) => string) | undefined;
+
+/**
+ * The columns of a domain's event table: its envelope's fields under their names, in contract
+ * order (a dropped field has no column), the payload last as JSON text.
+ */
+export function eventCsvColumns(domain: DomainInput = 'shop'): string[] {
+  return resolveDomain(domain).envelope.map((c) => c.name);
+}
+
+const NUMBER_COLUMNS = new Set(['stream_version', 'global_position', 'schema_version']);
+const rowWriters = new WeakMap<CompiledDomain, (e: object) => string>();
+
+/**
+ * The CSV record writer of a domain's events, columns as {@link eventCsvColumns}: generated once
+ * per domain (one concatenation, no loop over the columns).
+ */
+export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object) => string {
+  const d = resolveDomain(domain);
+  let w = rowWriters.get(d);
+  if (w === undefined) {
+    const parts = d.envelope.map((c) => {
+      const v = `e[${JSON.stringify(c.name)}]`;
+      if (c.field === 'payload') return `P(J(${v}))`;
+      // A number column of a generated event is a finite number: written as is, like String(v).
+      return NUMBER_COLUMNS.has(c.field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
+    });
+    w = new Function('F', 'P', 'J', `return function(e){return ${parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`)(csvField, jsonField, JSON.stringify) as (e: object) => string;
+    rowWriters.set(d, w);
+  }
+  return w;
 }
 
 /** The CSV record of one user profile, columns as {@link USER_CSV_COLUMNS}. */
@@ -79,9 +109,19 @@ export function csvChunks<T>(items: Iterable<T>, columns: readonly string[], row
   return textChunks(items, (chunk, item) => chunk + row(item), { head, chunkChars: options.chunkChars });
 }
 
-/** RFC 4180 CSV of events: a header row, then one record per event, the payload as a JSON column. */
-export function eventCsvChunks(events: Iterable<SessionEvent>, options: CsvOptions = {}): Generator<string> {
-  return csvChunks(events, EVENT_CSV_COLUMNS, eventCsvRow, options);
+/** Options of {@link eventCsvChunks}. */
+export interface EventCsvOptions extends CsvOptions {
+  /** The events' domain (its envelope gives the columns); default the shop. */
+  domain?: DomainInput;
+}
+
+/**
+ * RFC 4180 CSV of a domain's events: a header row (the envelope's names), then one record per
+ * event, the payload last as a JSON column.
+ */
+export function eventCsvChunks(events: Iterable<object>, options: EventCsvOptions = {}): Generator<string> {
+  const domain = resolveDomain(options.domain ?? 'shop');
+  return csvChunks(events, eventCsvColumns(domain), eventCsvRowWriter(domain), options);
 }
 
 /** RFC 4180 CSV of user profiles: a header row, then one record per user. */

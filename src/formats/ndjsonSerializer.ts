@@ -1,20 +1,20 @@
-import { serializeEvent, textChunks, type Session, type SessionEvent } from '../core/index.js';
-
-function appendLines(chunk: string, item: SessionEvent | Session): string {
-  if (Array.isArray(item)) {
-    for (let i = 0; i < item.length; i++) chunk += serializeEvent(item[i]!) + '\n';
-    return chunk;
-  }
-  return chunk + serializeEvent(item) + '\n';
-}
+import { serializeEvent, textChunks, type EventSerializer, type Session, type SessionEvent } from '../core/index.js';
 
 /**
  * NDJSON text, one event per line, in chunks of about `chunkChars` characters (whole lines
  * only). Accepts events or whole sessions (arrays of events); sessions are cheaper to iterate
- * (one iterator step per session instead of per event).
+ * (one iterator step per session instead of per event). `serialize` is the events' domain's
+ * serializer (`generator.serialize`, `serializerFor(iterator.domain)`); default the shop's.
  */
-export function ndjsonChunks(items: Iterable<SessionEvent | Session>, chunkChars?: number): Generator<string> {
-  return textChunks(items, appendLines, { chunkChars });
+export function ndjsonChunks(items: Iterable<SessionEvent | Session>, chunkChars?: number, serialize: EventSerializer = serializeEvent as EventSerializer): Generator<string> {
+  const append = (chunk: string, item: SessionEvent | Session): string => {
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) chunk += serialize(item[i]!) + '\n';
+      return chunk;
+    }
+    return chunk + serialize(item) + '\n';
+  };
+  return textChunks(items, append, { chunkChars });
 }
 
 /** One JSON text per line, `serialize` making each. */

@@ -1,5 +1,5 @@
-import { serializeEvent, serializeSession, type Session } from '../core/index.js';
-import { EVENT_CSV_COLUMNS, csvRow, eventCsvRow } from './csvSerializer.js';
+import { resolveDomain, serializerFor, sessionSerializerFor, type DomainInput, type Session } from '../core/index.js';
+import { csvRow, eventCsvColumns, eventCsvRowWriter } from './csvSerializer.js';
 import { eventSqlScript, type SqlDialect, type SqlStatementState } from './sqlSerializer.js';
 
 /** Formats a session export writes. */
@@ -14,6 +14,11 @@ export interface SessionExportOptions {
   /** sql */
   dialect?: SqlDialect;
   table?: string;
+  /**
+   * The sessions' domain (default the shop): its compiled serializer writes json and ndjson, its
+   * envelope gives the csv and sql columns. Pass the generator's (`generator.config.domain`).
+   */
+  domain?: DomainInput;
 }
 
 /**
@@ -53,26 +58,31 @@ export function initialExportState(): SessionExportState {
   return { written: false, sql: { rows: 0, chars: 0 } };
 }
 
-function appendNdjson(chunk: string, session: Session): string {
-  for (let i = 0; i < session.length; i++) chunk += serializeEvent(session[i]!) + '\n';
-  return chunk;
-}
-
-function appendCsv(chunk: string, session: Session): string {
-  for (let i = 0; i < session.length; i++) chunk += eventCsvRow(session[i]!);
-  return chunk;
-}
 
 /** The writer of one session export; see {@link SessionExportWriter}. */
 export function createSessionExportWriter(options: SessionExportOptions): SessionExportWriter {
   const state = initialExportState();
+  const domain = resolveDomain(options.domain ?? 'shop');
   switch (options.format) {
-    case 'ndjson':
-      return { format: 'ndjson', head: '', state, append: appendNdjson, tail: () => '' };
-    case 'csv':
-      return { format: 'csv', head: csvRow(EVENT_CSV_COLUMNS), state, append: appendCsv, tail: () => '' };
+    case 'ndjson': {
+      const serialize = serializerFor(domain);
+      const append = (chunk: string, session: Session): string => {
+        for (let i = 0; i < session.length; i++) chunk += serialize(session[i]!) + '\n';
+        return chunk;
+      };
+      return { format: 'ndjson', head: '', state, append, tail: () => '' };
+    }
+    case 'csv': {
+      const row = eventCsvRowWriter(domain);
+      const append = (chunk: string, session: Session): string => {
+        for (let i = 0; i < session.length; i++) chunk += row(session[i]!);
+        return chunk;
+      };
+      return { format: 'csv', head: csvRow(eventCsvColumns(domain)), state, append, tail: () => '' };
+    }
     case 'json': {
       const pretty = options.pretty === true;
+      const serializeSession = sessionSerializerFor(domain);
       const writer: SessionExportWriter = {
         format: 'json',
         head: '[',
@@ -88,7 +98,7 @@ export function createSessionExportWriter(options: SessionExportOptions): Sessio
       return writer;
     }
     case 'sql': {
-      const script = eventSqlScript({ dialect: options.dialect, table: options.table });
+      const script = eventSqlScript({ dialect: options.dialect, table: options.table, domain });
       const writer: SessionExportWriter = {
         format: 'sql',
         head: script.head,

@@ -1,4 +1,7 @@
-import { DEFAULT_CHUNK_CHARS, MockjutsuError, checkInteger, describeValue, textChunks, type SessionEvent, type UserProfile } from '../core/index.js';
+import {
+  DEFAULT_CHUNK_CHARS, MockjutsuError, checkInteger, describeValue, resolveDomain, textChunks,
+  type CompiledDomain, type DomainInput, type EnvelopeField, type UserProfile,
+} from '../core/index.js';
 
 /** SQL dialects the exporter writes. */
 export type SqlDialect = 'postgres' | 'sqlite' | 'mysql';
@@ -15,6 +18,8 @@ const MAX_STATEMENT_CHARS = 1_000_000;
 
 /** Options of the SQL writers. */
 export interface SqlOptions {
+  /** Events only: the events' domain (its envelope gives the columns); default the shop. */
+  domain?: DomainInput;
   /** Default "postgres". */
   dialect?: SqlDialect;
   /** Table name, optionally schema-qualified (`schema.table`); default "events" / "users". */
@@ -88,7 +93,8 @@ interface SqlColumn {
 interface SqlTable<T> {
   defaultName: string;
   columns: SqlColumn[];
-  primaryKey: string;
+  /** Undefined when the domain drops event_id. */
+  primaryKey: string | undefined;
   unique: string[][];
   /** Skip rows whose primary key is already there (user profiles repeat once the pool is exhausted). */
   ignoreDuplicates: boolean;
@@ -114,34 +120,75 @@ function timestampLiteral(iso: string, dialect: SqlDialect): string {
   return sqlString(iso, dialect);
 }
 
-const EVENT_TABLE: SqlTable<SessionEvent> = {
-  defaultName: 'events',
-  columns: [
-    { name: 'event_id', type: UUID },
-    { name: 'event_type', type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL') },
-    { name: 'stream_id', type: TEXT },
-    { name: 'aggregate_type', type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL') },
-    { name: 'aggregate_id', type: TEXT },
-    { name: 'stream_version', type: INT },
-    { name: 'global_position', type: t('bigint NOT NULL', 'INTEGER NOT NULL', 'BIGINT NOT NULL') },
-    { name: 'correlation_id', type: UUID },
-    { name: 'causation_id', type: t('uuid', 'TEXT', 'CHAR(36)') },
-    { name: 'session_id', type: UUID },
-    { name: 'user_id', type: UUID },
-    { name: 'timestamp', type: t('timestamptz NOT NULL', 'TEXT NOT NULL', 'DATETIME(3) NOT NULL') },
-    { name: 'schema_version', type: INT },
-    { name: 'payload', type: t('jsonb NOT NULL', 'TEXT NOT NULL', 'JSON NOT NULL') },
-  ],
-  primaryKey: 'event_id',
-  unique: [['stream_id', 'stream_version']],
-  ignoreDuplicates: false,
-  values: (e, d) =>
-    '(' + sqlString(e.event_id, d) + ',' + sqlString(e.event_type, d) + ',' + sqlString(e.stream_id, d) + ',' +
-    sqlString(e.aggregate_type, d) + ',' + sqlString(e.aggregate_id, d) + ',' + e.stream_version + ',' +
-    e.global_position + ',' + sqlString(e.correlation_id, d) + ',' + nullable(e.causation_id, d) + ',' +
-    sqlString(e.session_id, d) + ',' + sqlString(e.user_id, d) + ',' + timestampLiteral(e.timestamp, d) + ',' +
-    e.schema_version + ',' + sqlString(JSON.stringify(e.payload), d) + ')',
+/** The type of each contract field's column, by dialect. */
+const EVENT_COLUMN_TYPES: Record<EnvelopeField, Record<SqlDialect, string>> = {
+  event_id: UUID,
+  event_type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL'),
+  stream_id: TEXT,
+  aggregate_type: t('text NOT NULL', 'TEXT NOT NULL', 'VARCHAR(64) NOT NULL'),
+  aggregate_id: TEXT,
+  stream_version: INT,
+  global_position: t('bigint NOT NULL', 'INTEGER NOT NULL', 'BIGINT NOT NULL'),
+  correlation_id: UUID,
+  causation_id: t('uuid', 'TEXT', 'CHAR(36)'),
+  session_id: UUID,
+  // A domain's user ids come from its user records; only generated users have UUIDs.
+  user_id: UUID,
+  timestamp: t('timestamptz NOT NULL', 'TEXT NOT NULL', 'DATETIME(3) NOT NULL'),
+  schema_version: INT,
+  payload: t('jsonb NOT NULL', 'TEXT NOT NULL', 'JSON NOT NULL'),
 };
+
+/** How each contract field's value becomes a literal. */
+const VALUE_EXPRESSION: Partial<Record<EnvelopeField, (v: string) => string>> = {
+  stream_version: (v) => `(typeof ${v}==="number"?""+${v}:N(${v},d))`,
+  global_position: (v) => `(typeof ${v}==="number"?""+${v}:N(${v},d))`,
+  schema_version: (v) => `(typeof ${v}==="number"?""+${v}:N(${v},d))`,
+  causation_id: (v) => `N(${v},d)`,
+  timestamp: (v) => `T(${v},d)`,
+  payload: (v) => `N(J(${v}),d)`,
+};
+
+/** A literal of any value: NULL, a number, or a string literal. */
+function anyLiteral(v: unknown, d: SqlDialect): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  return sqlString(typeof v === 'string' ? v : JSON.stringify(v), d);
+}
+
+const eventTables = new WeakMap<CompiledDomain, SqlTable<object>>();
+
+/**
+ * The event table of a domain: a column per envelope field under the domain's name (a dropped
+ * field has none), the payload last as JSON; primary key event_id and unique (stream_id,
+ * stream_version) when the domain keeps those fields.
+ */
+function eventTable(domain: DomainInput | undefined): SqlTable<object> {
+  const d = resolveDomain(domain ?? 'shop');
+  let table = eventTables.get(d);
+  if (table === undefined) {
+    const named = (f: EnvelopeField): string | undefined => d.envelope.find((c) => c.field === f)?.name;
+    const parts = d.envelope.map((c) => {
+      const v = `e[${JSON.stringify(c.name)}]`;
+      return (VALUE_EXPRESSION[c.field] ?? ((x: string) => `(typeof ${x}==="string"?S(${x},d):N(${x},d))`))(v);
+    });
+    const values = new Function('S', 'N', 'T', 'J', `return function(e,d){return "("+${parts.join('+","+')}+")";};`)(
+      sqlString, anyLiteral, (v: unknown, dialect: SqlDialect) => (typeof v === 'string' ? timestampLiteral(v, dialect) : anyLiteral(v, dialect)), JSON.stringify,
+    ) as (e: object, d: SqlDialect) => string;
+    const stream = named('stream_id');
+    const version = named('stream_version');
+    table = {
+      defaultName: 'events',
+      columns: d.envelope.map((c) => ({ name: c.name, type: EVENT_COLUMN_TYPES[c.field] })),
+      primaryKey: named('event_id'),
+      unique: stream !== undefined && version !== undefined ? [[stream, version]] : [],
+      ignoreDuplicates: false,
+      values,
+    };
+    eventTables.set(d, table);
+  }
+  return table;
+}
 
 const USER_TABLE: SqlTable<UserProfile> = {
   defaultName: 'users',
@@ -180,7 +227,7 @@ function resolve(options: SqlOptions, spec: SqlTable<unknown>): Resolved {
 function createTable(spec: SqlTable<unknown>, r: Resolved): string {
   const q = (c: string) => quoteIdentifier(c, r.dialect);
   const lines = spec.columns.map((c) => '  ' + q(c.name) + ' ' + c.type[r.dialect]);
-  lines.push('  PRIMARY KEY (' + q(spec.primaryKey) + ')');
+  if (spec.primaryKey !== undefined) lines.push('  PRIMARY KEY (' + q(spec.primaryKey) + ')');
   for (const u of spec.unique) lines.push('  UNIQUE (' + u.map(q).join(', ') + ')');
   const tail = r.dialect === 'mysql' ? ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n' : ');\n';
   return 'CREATE TABLE IF NOT EXISTS ' + r.table + ' (\n' + lines.join(',\n') + '\n' + tail;
@@ -220,7 +267,7 @@ export class SqlScript<T> {
     this.batchRows = r.batchRows;
     this.chunkChars = r.chunkChars;
     this.insert = 'INSERT INTO ' + r.table + ' (' + spec.columns.map((c) => quoteIdentifier(c.name, d)).join(', ') + ') VALUES\n';
-    const pk = quoteIdentifier(spec.primaryKey, d);
+    const pk = quoteIdentifier(spec.primaryKey ?? '', d);
     this.end = !spec.ignoreDuplicates ? ';\n'
       : d === 'mysql' ? '\nON DUPLICATE KEY UPDATE ' + pk + ' = ' + pk + ';\n'
         : '\nON CONFLICT (' + pk + ') DO NOTHING;\n';
@@ -267,9 +314,9 @@ function sqlChunks<T>(items: Iterable<T>, spec: SqlTable<T>, options: SqlOptions
   return textChunks(items, (chunk, item) => script.append(chunk, item), { head: script.head, tail: () => script.tail(), chunkChars: script.chunkChars });
 }
 
-/** A SQL script of events, written row by row (see {@link eventSqlChunks}). */
-export function eventSqlScript(options: SqlOptions = {}): SqlScript<SessionEvent> {
-  return new SqlScript(EVENT_TABLE, options);
+/** A SQL script of a domain's events (`options.domain`), written row by row (see {@link eventSqlChunks}). */
+export function eventSqlScript(options: SqlOptions = {}): SqlScript<object> {
+  return new SqlScript(eventTable(options.domain), options);
 }
 
 /**
@@ -277,8 +324,8 @@ export function eventSqlScript(options: SqlOptions = {}): SqlScript<SessionEvent
  * event_id, unique (stream_id, stream_version)), then multi-row INSERTs of `batchRows` rows
  * in one transaction, so a script cut short loads nothing. Chunks of whole rows, constant memory.
  */
-export function eventSqlChunks(events: Iterable<SessionEvent>, options: SqlOptions = {}): Generator<string> {
-  return sqlChunks(events, EVENT_TABLE, options);
+export function eventSqlChunks(events: Iterable<object>, options: SqlOptions = {}): Generator<string> {
+  return sqlChunks(events, eventTable(options.domain), options);
 }
 
 /** Like {@link eventSqlChunks} for user profiles; a profile already in the table is skipped (the pool repeats). */
@@ -286,9 +333,13 @@ export function userSqlChunks(users: Iterable<UserProfile>, options: SqlOptions 
   return sqlChunks(users, USER_TABLE, options);
 }
 
-/** The `CREATE TABLE IF NOT EXISTS` statement of the event table (e.g. to load the CSV export into). */
-export function eventTableSql(options: Pick<SqlOptions, 'dialect' | 'table'> = {}): string {
-  return createTable(EVENT_TABLE as SqlTable<unknown>, resolve(options, EVENT_TABLE as SqlTable<unknown>));
+/**
+ * The `CREATE TABLE IF NOT EXISTS` statement of a domain's event table (`options.domain`,
+ * default the shop), e.g. to load the CSV export into: the same columns as the CSV.
+ */
+export function eventTableSql(options: Pick<SqlOptions, 'dialect' | 'table' | 'domain'> = {}): string {
+  const spec = eventTable(options.domain) as SqlTable<unknown>;
+  return createTable(spec, resolve(options, spec));
 }
 
 /** The `CREATE TABLE IF NOT EXISTS` statement of the user table. */

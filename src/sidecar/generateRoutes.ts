@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializeEvent,
+  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializerFor,
   type DataType, type EnvelopeKind, type Session, type SessionGenerator,
 } from '../core/index.js';
 
@@ -130,12 +130,12 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   const g = generatorFor(sidecar, p);
   const envelope = q.envelope ?? 'none';
   const item = envelopeItem(type.name, type.item(g, partition, k, 1), envelope, g, partition, k);
-  const json = envelope === 'none' ? itemJson(type.name, item) : JSON.stringify(item);
+  const json = envelope === 'none' ? itemJson(type.name, item, g) : JSON.stringify(item);
   let body: string;
   let contentType = JSON_TYPE;
   if (format === 'ndjson') {
     contentType = NDJSON_TYPE;
-    body = type.name === 'event_stream' ? ndjsonOfSession(item as Session, envelope !== 'none') : json + '\n';
+    body = type.name === 'event_stream' ? ndjsonOfSession(item as Session, envelope !== 'none', g) : json + '\n';
   } else if (raw) {
     body = json;
   } else {
@@ -151,9 +151,9 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   sendCached(reply, response);
 }
 
-function ndjsonOfSession(session: Session, enveloped: boolean): string {
+function ndjsonOfSession(session: Session, enveloped: boolean, g: SessionGenerator): string {
   let s = '';
-  for (const e of session) s += (enveloped ? JSON.stringify(e) : serializeEvent(e)) + '\n';
+  for (const e of session) s += (enveloped ? JSON.stringify(e) : g.serialize(e)) + '\n';
   return s;
 }
 
@@ -172,7 +172,7 @@ function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: 
   yield raw ? '[' : '{"type":' + JSON.stringify(type.name) + ',"count":' + count + ',"seed":' + JSON.stringify(g.seed) + ',"result":[';
   let first = true;
   for (const item of bulkItems(type, g, partition, count, envelope)) {
-    const json = envelope === 'none' ? itemJson(type.name, item) : JSON.stringify(item);
+    const json = envelope === 'none' ? itemJson(type.name, item, g) : JSON.stringify(item);
     yield (first ? '' : ',') + (raw ? json : JSON.stringify(json));
     first = false;
   }
@@ -195,10 +195,11 @@ function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorP
   }
   if (type.name === 'event_stream') {
     // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
-    yield* ndjsonChunks(eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count }), STREAM_CHUNK_CHARS);
+    const events = eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count });
+    yield* ndjsonChunks(events, STREAM_CHUNK_CHARS, serializerFor(events.domain));
     return;
   }
-  for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item) + '\n';
+  for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item, g) + '\n';
 }
 
 async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -232,7 +233,7 @@ function* templateEnvelope(types: Array<DataType<unknown>>, g: SessionGenerator,
     let record = i === 0 ? '{' : ',{';
     types.forEach((t, c) => {
       const item = columns[c]!.next().value;
-      const json = itemJson(t.name, item);
+      const json = itemJson(t.name, item, g);
       record += (c === 0 ? '' : ',') + JSON.stringify(t.name) + ':' + (raw ? json : JSON.stringify(json));
     });
     yield record + '}';

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
-  envelopeItem, serializeEvent, serializeSession, wrapSessionEvent,
+  envelopeItem, wrapSessionEvent,
   type DataType, type EnvelopeKind, type SessionGenerator, type SessionStream, type SessionStreamState,
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
@@ -225,12 +225,12 @@ function* streamItems(stream: SessionStream, r: BatchRequest): Generator<string>
   if (r.unit === 'event') {
     for (let i = 0; i < r.n; i++) {
       const e = stream.next();
-      yield kind === 'none' ? serializeEvent(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key));
+      yield kind === 'none' ? r.generator.serialize(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key));
     }
   } else {
     for (let i = 0; i < r.n; i++) {
       const s = stream.nextSession();
-      yield kind === 'none' ? serializeSession(s) : JSON.stringify(envelopeItem('event_stream', s, kind, r.generator, r.key, 0));
+      yield kind === 'none' ? r.generator.serializeSession(s) : JSON.stringify(envelopeItem('event_stream', s, kind, r.generator, r.key, 0));
     }
   }
 }
@@ -240,6 +240,6 @@ function* indexedItems(r: BatchRequest, from: number): Generator<string> {
   for (let i = 0; i < r.n; i++) {
     const index = from - 1 + i;
     const item = r.type.item(r.generator, r.key, index, 0);
-    yield kind === 'none' ? itemJson(r.type.name, item) : JSON.stringify(envelopeItem(r.type.name, item, kind, r.generator, r.key, index));
+    yield kind === 'none' ? itemJson(r.type.name, item, r.generator) : JSON.stringify(envelopeItem(r.type.name, item, kind, r.generator, r.key, index));
   }
 }

@@ -75,18 +75,28 @@ export function compileDomain(input: unknown): CompiledDomain {
     const payloadSource = et.payload;
     const fields = plan.fields;
     if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
-    body += 'var p={},f;';
     scope.payload = { js: 'p' };
     const put = (key: string, valueJs: string): string =>
       `if((f=${valueJs})!==undefined)${UNSAFE_KEYS.has(key) ? `$b.put(p,${JSON.stringify(key)},f)` : `p[${JSON.stringify(key)}]=f`};`;
     const order = payloadSource === undefined ? plan.fieldNames : payloadSource.properties;
     if (order === undefined) {
-      body += 'p=$b.copy(d);';
+      body += 'var p={},f;p=$b.copy(d);';
       for (const f of plan.fieldNames) body += put(f, compileExpression(fields[f]!, { path: `${path}.payload.fields.${f}`, scope }));
     } else {
-      for (const f of order) {
+      const values = order.map((f) => {
         const fpath = `${path}.payload.fields.${f}`;
-        body += Object.prototype.hasOwnProperty.call(fields, f) ? put(f, compileExpression(fields[f]!, { path: fpath, scope })) : put(f, `$b.own(d,${JSON.stringify(f)})`);
+        return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope }) : `$b.own(d,${JSON.stringify(f)})`;
+      });
+      if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !values.some((v) => /(^|[^\w$.])p\b/.test(v))) {
+        // Fields evaluated in order into locals; when none is undefined (the usual case) the
+        // payload is one object literal (one allocation, its final shape at once), else built
+        // field by field skipping the undefined ones. Only when no field reads the payload.
+        body += 'var p,f;' + values.map((v, i) => `var f${i}=${v};`).join('') +
+          `if(${values.map((_, i) => `f${i}!==undefined`).join('&&')})p={${order.map((f, i) => `${JSON.stringify(f)}:f${i}`).join(',')}};` +
+          `else{p={};${order.map((f, i) => `if(f${i}!==undefined)p[${JSON.stringify(f)}]=f${i};`).join('')}}`;
+      } else {
+        body += 'var p={},f;';
+        order.forEach((f, i) => { body += put(f, values[i]!); });
       }
     }
     if (!plan.declaresPayload && st.outcomes.length > 1) body += 'p.outcome=S.o;';

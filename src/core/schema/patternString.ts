@@ -1,4 +1,4 @@
-import retTokenizer from 'ret/dist/tokenizer.js';
+import * as retTokenizer from 'ret/dist/tokenizer.js';
 import type { Prng } from '../prng.js';
 import { MockjutsuError } from '../mockjutsuError.js';
 
@@ -31,7 +31,10 @@ type Piece = (r: Prng, groups: string[]) => string;
 
 // ret is CommonJS; only its tokenizer module is imported (its index also pulls in a
 // regex writer we do not use).
-const tokenize = (retTokenizer as unknown as { tokenizer(pattern: string): Token }).tokenizer;
+// Through a namespace import: Node's ESM loader puts module.exports on `default` (and the
+// detected named export), a CommonJS transpile (tsx's require path) only the named export.
+type RetModule = { tokenizer?(pattern: string): Token; default?: { tokenizer(pattern: string): Token } };
+const tokenize = ((retTokenizer as unknown as RetModule).tokenizer ?? (retTokenizer as unknown as RetModule).default!.tokenizer);
 
 /** Strings matching a `pattern`, drawn from our PRNG. */
 export interface PatternString {

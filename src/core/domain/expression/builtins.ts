@@ -215,6 +215,13 @@ export const EXPRESSION_BUILTINS = Object.freeze({
     return put(o, key('assignment', k), v);
   },
   update,
+  /** A fresh payload with the own fields of a drawn value (payload schemas that list no properties). */
+  copy(d: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) return out;
+    for (const k of Object.keys(d)) put(out, k, (d as Record<string, unknown>)[k]);
+    return out;
+  },
 
   // --- randomness
   random: draw,
