@@ -1,10 +1,12 @@
 import type { DomainDefinition } from '../domain/domainDefinition.js';
 import { compileDomain, type CompiledDomain } from '../domain/compileDomain.js';
 import { shopDomain } from './shopDomain.js';
+import { bankDomain } from './bankDomain.js';
 
 /** The domains mockjutsu ships, by name (`mockjutsu domain --print NAME` writes one). */
 export const BUILT_IN_DOMAINS: Readonly<Record<string, DomainDefinition>> = Object.freeze({
   shop: shopDomain,
+  bank: bankDomain,
 });
 
 const compiled = new Map<string, CompiledDomain>();
