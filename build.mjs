@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
+import { writeFileDomains } from './scripts/generateFileDomains.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -12,6 +13,7 @@ const want = (step) => only.length === 0 || only.includes(step);
 
 async function buildLibrary() {
   if (await writeFakerSlice()) console.log('build: faker slice regenerated');
+  for (const name of await writeFileDomains()) console.log(`build: domain ${name} regenerated from domains/${name}/`);
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
   const cli = join(root, 'dist', 'cli.js');
