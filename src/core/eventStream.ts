@@ -36,17 +36,16 @@ function withSeed<T>(it: Generator<T>, seed: string): EventIterator<T> {
  * constant memory: the same events as `createSessionStream(options).next()`.
  */
 export function eventStream(options: EventStreamOptions = {}): EventIterator<SessionEvent> {
-  const { sessions, events, generator, stream } = open(options);
-  const model = generator.config.model;
-  const terminal = model.states[model.terminal]!.name;
+  const { sessions, events, stream } = open(options);
+  // Sessions are counted by the stream's own position, not by a terminal event type: a
+  // domain's terminal differs from the shop's, and its envelope may rename event_type.
+  const first = stream.getState().session;
   function* run(): Generator<SessionEvent> {
     let emitted = 0;
-    let done = 0;
-    while (done < sessions && emitted < events) {
+    while (stream.getState().session - first < sessions && emitted < events) {
       const e = stream.next();
       emitted++;
       yield e;
-      if (e.event_type === terminal) done++;
     }
   }
   return withSeed(run(), stream.seed);
