@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
+import { writeFileDomains } from './scripts/generateFileDomains.mjs';
 import { writeBuiltInPrograms } from './scripts/builtInPrograms.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -13,6 +14,8 @@ const want = (step) => only.length === 0 || only.includes(step);
 
 async function buildLibrary() {
   if (await writeFakerSlice()) console.log('build: faker slice regenerated');
+  // File domains first: the built-in programs are generated from every built-in, hotel included.
+  for (const name of await writeFileDomains()) console.log(`build: domain ${name} regenerated from domains/${name}/`);
   if (await writeBuiltInPrograms()) console.log('build: built-in domain programs regenerated');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });

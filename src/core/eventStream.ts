@@ -40,18 +40,16 @@ function withSeed<T>(it: Generator<T>, seed: string, domain: CompiledDomain): Ev
  */
 export function eventStream(options: EventStreamOptions = {}): EventIterator<SessionEvent> {
   const { sessions, events, generator, stream } = open(options);
-  // The session ends at the domain's terminal event (its event type under the envelope's name).
   const domain = generator.config.domain;
-  const terminal = domain.chain.states[domain.chain.terminal]!.name;
-  const typeKey = domain.envelope.find((c) => c.field === 'event_type')!.name;
+  // Sessions are counted by the stream's own position, not by a terminal event type: a
+  // domain's terminal differs from the shop's, and its envelope may rename event_type.
+  const first = stream.getState().session;
   function* run(): Generator<SessionEvent> {
     let emitted = 0;
-    let done = 0;
-    while (done < sessions && emitted < events) {
+    while (stream.getState().session - first < sessions && emitted < events) {
       const e = stream.next();
       emitted++;
       yield e;
-      if ((e as unknown as Record<string, unknown>)[typeKey] === terminal) done++;
     }
   }
   return withSeed(run(), stream.seed, domain);

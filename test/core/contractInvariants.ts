@@ -23,7 +23,7 @@ export function assertSessionContract(session: Session, seenEventIds?: Set<strin
   const first = session[0]!;
   const cart = new Map<string, number>(); // sku -> quantity
   const prices = new Map<string, number>();
-  let order: { id: string; total: number } | null = null;
+  let order: { id: string; total: number; attempts: number; currency: string } | null = null;
   let previous: SessionEvent | null = null;
   for (let i = 0; i < session.length; i++) {
     const e = session[i]!;
@@ -47,9 +47,30 @@ export function assertSessionContract(session: Session, seenEventIds?: Set<strin
     const p = e.payload as any;
     switch (e.event_type) {
       case 'login':
-        assert.ok(typeof p.auth_method === 'string' && typeof p.ip === 'string' && typeof p.user_agent === 'string');
+        assert.deepEqual(Object.keys(p), ['auth_method', 'ip', 'user_agent']);
+        assert.ok(typeof p.auth_method === 'string' && typeof p.user_agent === 'string');
+        assert.match(p.ip, /^\d{1,3}(\.\d{1,3}){3}$/);
+        break;
+      case 'page_view':
+        assert.deepEqual(Object.keys(p), ['url', 'referrer', 'page_type']);
+        assert.ok(['home', 'category', 'product', 'cart'].includes(p.page_type));
+        assert.match(p.url, p.page_type === 'cart' ? /\/cart$/ : p.page_type === 'home' ? /\/$/ : p.page_type === 'category' ? /\/c\/[a-z0-9-]+$/ : /\/p\/SKU-\d+$/);
+        if (p.page_type === 'cart') assert.ok(cart.size > 0, 'the cart page is viewed only with a non-empty cart');
+        assert.ok(p.referrer === null || /^https:\/\//.test(p.referrer));
+        break;
+      case 'search':
+        assert.deepEqual(Object.keys(p), ['query', 'result_count']);
+        assert.ok(typeof p.query === 'string' && p.query.length > 0);
+        assert.ok(Number.isInteger(p.result_count) && p.result_count >= 0);
+        break;
+      case 'logout':
+        assert.deepEqual(Object.keys(p), ['reason', 'session_duration_ms']);
+        assert.ok(['user', 'timeout', 'max_steps'].includes(p.reason));
+        assert.equal(p.session_duration_ms, Date.parse(e.timestamp) - Date.parse(first.timestamp), 'session duration = logout time - login time');
         break;
       case 'add_to_cart': {
+        assert.deepEqual(Object.keys(p), ['sku', 'name', 'quantity', 'unit_price', 'currency']);
+        assert.match(p.currency, /^[A-Z]{3}$/);
         assert.ok(Number.isInteger(p.quantity) && p.quantity >= 1);
         const price = cents(p.unit_price);
         if (prices.has(p.sku)) assert.equal(prices.get(p.sku), price, 'a sku keeps its price');
@@ -61,23 +82,30 @@ export function assertSessionContract(session: Session, seenEventIds?: Set<strin
       case 'remove_from_cart': {
         const held = cart.get(p.sku);
         assert.ok(held !== undefined, `removed sku ${p.sku} is in the cart`);
-        assert.ok(p.quantity >= 1 && p.quantity <= held!, 'removes no more than the cart holds');
-        if (held === p.quantity) cart.delete(p.sku);
-        else cart.set(p.sku, held! - p.quantity);
+        assert.deepEqual(Object.keys(p), ['sku', 'quantity']);
+        // The shop removes a whole cart line: never more than the cart holds, never a part.
+        assert.equal(p.quantity, held, 'removes the line the cart holds');
+        cart.delete(p.sku);
         order = null;
         break;
       }
       case 'checkout': {
         assert.ok(cart.size > 0, 'checkout only with a non-empty cart');
+        assert.deepEqual(Object.keys(p), ['order_id', 'items', 'item_count', 'total', 'currency']);
+        assert.match(p.order_id, UUID_V4);
         let total = 0;
+        let count = 0;
         assert.equal(p.items.length, cart.size);
         for (const it of p.items) {
+          assert.deepEqual(Object.keys(it), ['sku', 'name', 'quantity', 'unit_price']);
+          count += it.quantity;
           assert.equal(cart.get(it.sku), it.quantity, 'checkout items are the cart lines');
           assert.equal(prices.get(it.sku), cents(it.unit_price));
           total += it.quantity * cents(it.unit_price);
         }
         assert.equal(cents(p.total), total, 'total = sum of quantity x unit_price');
-        order = { id: p.order_id, total };
+        assert.equal(p.item_count, count, 'item_count = sum of quantities');
+        order = { id: p.order_id, total, attempts: 0, currency: p.currency };
         break;
       }
       case 'payment': {
@@ -85,6 +113,9 @@ export function assertSessionContract(session: Session, seenEventIds?: Set<strin
         assert.equal(p.order_id, order!.id);
         assert.equal(cents(p.amount), order!.total, 'amount = checkout total');
         assert.ok(p.status === 'success' || p.status === 'failed');
+        assert.deepEqual(Object.keys(p), ['order_id', 'amount', 'currency', 'method', 'status', 'attempt', ...(p.status === 'failed' ? ['failure_reason'] : [])], 'failure_reason only on a failed payment');
+        assert.equal(p.currency, order!.currency);
+        assert.equal(p.attempt, ++order!.attempts, 'attempts count 1, 2, ... per order');
         if (p.status === 'success') {
           cart.clear();
           order = null;

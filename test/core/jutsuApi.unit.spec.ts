@@ -61,7 +61,7 @@ describe('library API: jutsu', () => {
     code(() => jutsu.generate('event_stream', { start: '9999-06-01T00:00:00Z' }), 'INVALID_OPTION', /start is "9999-06-01T00:00:00Z"; allowed: .* from 1970 to 9998-12-31/);
     code(() => jutsu.generate('event_stream', { seed: 1, session: 9_000_000_000 }), 'INVALID_OPTION', /session 9000000000 would start at \d+ ms, after 9998-12-31 .* at most 139797262 here/);
     assert.equal(jutsu.generate('event_stream', { seed: 1, session: 139_797_262 })[0]!.event_type, 'login');
-    code(() => jutsu.generate('event_stream', { colour: 'red' } as any), 'INVALID_OPTION', /unknown option "colour"; allowed: seed, model/);
+    code(() => jutsu.generate('event_stream', { colour: 'red' } as any), 'INVALID_OPTION', /unknown option "colour"; allowed: seed, domain, params, model, users/);
     code(() => createSessionStream({ partition: {} as any }), 'INVALID_OPTION', /partition is an object/);
     code(() => jutsu.template([], { count: 1 }), 'INVALID_OPTION', /expected a non-empty array of type names/);
   });

@@ -66,8 +66,11 @@ describe('core: exact model statistics', () => {
 
   it('agree with simulation for a custom model with guards and outcomes', function () {
     this.timeout(60_000);
+    // No cart cap here: since 0.3.0 the shop domain refuses add_to_cart at max_cart_lines (a
+    // guard), where these statistics still count it as a merge into a line; below the cap the
+    // two agree. The cap's exact effect is the domain statistics' business (domainStatistics.ts).
     const model: MarkovModelDefinition = {
-      start: 'login', terminal: 'logout', max_cart_lines: 2,
+      start: 'login', terminal: 'logout',
       states: {
         login: { transitions: { add_to_cart: 3, checkout: 5, wishlist: 1 } },
         wishlist: { outcomes: { saved: { weight: 1, transitions: { add_to_cart: 1 } }, dropped: { weight: 2, transitions: { logout: 1, checkout: 2 } } } },

@@ -36,10 +36,22 @@ describe('core: event contract invariants', () => {
   it('serializes custom-model payloads and non-ASCII through JSON.stringify semantics', () => {
     const model = { start: 'login', terminal: 'logout', states: { login: { transitions: { 'visite-café': 1 } }, 'visite-café': { outcomes: { ok: { weight: 1, transitions: { logout: 1 } } } }, logout: {} } };
     assert.throws(() => jutsu.generate('event_stream', { seed: 1, model }), /state name "visite-café" is not allowed/);
+    // A state the shop's domain has no event for gets a payload only from its outcome, and
+    // only when it has a choice of outcomes (since 0.3.0; a single outcome is no information).
     const ascii = { ...model, states: { login: { transitions: { visit: 1 } }, visit: { outcomes: { ok: { weight: 1, transitions: { logout: 1 } } } }, logout: {} } };
     const s = jutsu.generate('event_stream', { seed: 1, model: ascii });
-    assert.deepEqual(s[1]!.payload, { outcome: 'ok' });
+    assert.deepEqual(s.map((e) => e.event_type), ['login', 'visit', 'logout']);
+    assert.deepEqual(s[1]!.payload, {});
     assert.equal(serializeSession(s), JSON.stringify(s));
+    const twoWays = { ...model, states: { login: { transitions: { visit: 1 } }, visit: { outcomes: { ok: { weight: 1, transitions: { logout: 1 } }, 'not-ok': { weight: 1, transitions: { logout: 1 } } } }, logout: {} } };
+    const outcomes = new Set<unknown>();
+    for (let k = 0; k < 40; k++) {
+      const t = jutsu.generate('event_stream', { seed: 1, session: k, model: twoWays });
+      assert.deepEqual(Object.keys(t[1]!.payload), ['outcome']);
+      outcomes.add((t[1]!.payload as { outcome: unknown }).outcome);
+      assert.equal(serializeSession(t), JSON.stringify(t));
+    }
+    assert.deepEqual([...outcomes].sort(), ['not-ok', 'ok']);
   });
 
   it('returning users keep their id and profile across sessions', () => {

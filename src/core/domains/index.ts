@@ -3,10 +3,15 @@ import { compileDomain } from '../domain/compileDomain.js';
 import { linkDomain, type CompiledDomain } from '../domain/linkDomain.js';
 import { BUILT_IN_PROGRAMS } from './builtInPrograms.generated.js';
 import { shopDomain } from './shopDomain.js';
+import { bankDomain } from './bankDomain.js';
+import { hotelDomain } from './hotelDomain.generated.js';
 
 /** The domains mockjutsu ships, by name (`mockjutsu domain --print NAME` writes one). */
 export const BUILT_IN_DOMAINS: Readonly<Record<string, DomainDefinition>> = Object.freeze({
   shop: shopDomain,
+  bank: bankDomain,
+  // Generated from domains/hotel/*.yaml (its payloads $ref an OpenAPI file) by scripts/generateFileDomains.mjs.
+  hotel: hotelDomain,
 });
 
 const compiled = new Map<string, CompiledDomain>();
