@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'generate', summary: 'print one session (or one item of another type) as JSON', load: async () => (await import('./commands/generateCommand.js')).generateCommand },
   { name: 'bulk', summary: 'print N sessions (or items) as one JSON array', load: async () => (await import('./commands/exportCommand.js')).bulkCommand },
   { name: 'export', summary: 'write N sessions (or items) as json, ndjson, csv or sql, streamed to stdout or a file', load: async () => (await import('./commands/exportCommand.js')).exportCommand },
+  { name: 'domain', summary: 'print a built-in domain, check a domain file, its statistics (exact or simulated), draw it, compile it for k6', load: async () => (await import('./commands/domainCommand.js')).domainCommand },
   { name: 'mock-event', summary: 'write mock events from an OpenAPI, JSON Schema, AsyncAPI or EventBridge schema file', load: async () => (await import('./commands/mockEventCommand.js')).mockEventCommand },
   { name: 'model', summary: 'validate a Markov model, print its exact statistics, or draw it (mermaid, dot, svg)', load: async () => (await import('./commands/modelCommand.js')).modelCommand },
   { name: 'records', summary: 'list or print what a data-creation run recorded (recorder-data/, mite format too)', load: async () => (await import('./commands/recordsCommand.js')).recordsCommand },

@@ -7,9 +7,11 @@ import { UsageError, type CliIo } from './cliCommand.js';
 import { parseIntegerFlag, type FlagValues } from './commandArgs.js';
 import { loadPoolItems } from '../pool/poolFile.js';
 import type { UserRecord } from '../core/userRecords.js';
+import { DOMAIN_FLAGS, domainFlagsHelp, resolveDomainFlags, type LoadedDomain } from './domainFlags.js';
 
 /** Flags every generating command takes. */
 export const GENERATOR_FLAGS = {
+  ...DOMAIN_FLAGS,
   seed: { type: 'string' },
   users: { type: 'string' },
   start: { type: 'string' },
@@ -25,6 +27,7 @@ export const GENERATOR_FLAGS = {
 
 /** Help lines of {@link GENERATOR_FLAGS}. */
 export const GENERATOR_FLAGS_HELP = `Generator options:
+${domainFlagsHelp()}
   --seed SEED        any string (1-256 chars) or integer; same seed => same bytes. Without it a
                      random seed is used and printed on stderr so the run can be replayed
   --users N|FILE     users sessions are drawn from, 1..10000000 (default 1000), or a file of
@@ -32,7 +35,7 @@ export const GENERATOR_FLAGS_HELP = `Generator options:
                      email, name...: .msgpack from the recorder, .ndjson, .json, .csv)
   --start TIME       first session's start: ISO-8601 ("2025-01-01T00:00:00Z"), epoch ms or
                      "now" (default 2025-01-01T00:00:00.000Z)
-  --model FILE       a Markov model JSON file instead of the built-in e-commerce journey
+  --model FILE       the shop with its chain replaced by a Markov model JSON file
   --partition KEY    partition to draw from (a k6 VU id, a JMeter thread key...; default 0)
   --session-interval MS
                      session k of a partition starts in the k-th interval (default 1800000)
@@ -85,6 +88,8 @@ export interface ResolvedGeneratorFlags {
   seed: string;
   /** True when no --seed was given: the caller reports the seed once the other flags are valid. */
   randomSeed: boolean;
+  /** The domain of --domain (undefined: the shop). */
+  domain?: LoadedDomain;
 }
 
 /** `--start`: digits (with an optional sign) are epoch ms, anything else goes to the core as text. */
@@ -95,7 +100,8 @@ export function parseStartFlag(value: string): string | number {
 /** Turns the generator flags into options (model file loaded and validated, seed resolved). */
 export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_FLAGS>): Promise<ResolvedGeneratorFlags> {
   const seed = resolveSeed(values.seed);
-  const options: GeneratorOptions & { partition?: string } = { seed };
+  const domainFlags = await resolveDomainFlags(values);
+  const options: GeneratorOptions & { partition?: string } = { seed, ...domainFlags.options };
   if (values.users !== undefined) options.users = parseUsersFlag(values.users, '--users');
   if (values.start !== undefined) options.start = parseStartFlag(values.start);
   if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
@@ -107,7 +113,7 @@ export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_
   if (values['catalog-size'] !== undefined) options.catalogSize = parseIntegerFlag(values['catalog-size'], '--catalog-size', 10, 100_000);
   if (values.currency !== undefined) options.currency = values.currency;
   if (values['site-url'] !== undefined) options.siteUrl = values['site-url'];
-  return { options, seed, randomSeed: values.seed === undefined };
+  return { options, seed, randomSeed: values.seed === undefined, domain: domainFlags.domain };
 }
 
 /** Prints the replay hint for a run without --seed. */

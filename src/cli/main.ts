@@ -30,7 +30,9 @@ Examples:
   mockjutsu generate event_stream --seed 42 --pretty
   mockjutsu export event_stream --count 100000 --format ndjson --out sessions.ndjson
   mockjutsu export event_stream --count 1000 --format sql --dialect mysql | mysql test
-  mockjutsu model --stats
+  mockjutsu domain --print shop --format yaml > my-shop.yaml
+  mockjutsu export event_stream --domain my-shop.yaml --count 1000 --out sessions.ndjson
+  mockjutsu domain --stats my-shop.yaml
 `;
 }
 

@@ -1,4 +1,37 @@
 import type { MarkovModel } from '../core/index.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
+
+/** What a diagram needs of a chain: a Markov model's or a domain's (their states have this shape). */
+export interface DrawableChain {
+  readonly name: string;
+  readonly states: ReadonlyArray<{
+    readonly name: string;
+    readonly outcomes: ReadonlyArray<{ readonly name: string; readonly targets: readonly number[]; readonly weights: readonly number[] }>;
+    readonly outcomeCumulative: readonly number[];
+  }>;
+  readonly start: number;
+  readonly terminal: number;
+  /** A comment line about guards, when some transitions may be barred. */
+  readonly guardNote?: string;
+  /** What the header calls it ("model" or "domain"). */
+  readonly kind: string;
+}
+
+const GUARD_NOTE = 'guards: remove_from_cart and checkout need a non-empty cart, payment an open order; a barred transition\'s weight goes to the others';
+
+/** A Markov model as a drawable chain. */
+export function modelChain(model: MarkovModel): DrawableChain {
+  return { name: model.name, states: model.states, start: model.start, terminal: model.terminal, kind: 'model', ...(model.states.some((s) => s.requires !== 0) ? { guardNote: GUARD_NOTE } : {}) };
+}
+
+/** A domain's chain as a drawable chain; guarded event types are named in a comment. */
+export function domainChain(domain: CompiledDomain): DrawableChain {
+  const guarded = domain.events.filter((e) => e.hasGuard).map((e) => e.name);
+  return {
+    name: domain.name, states: domain.chain.states, start: domain.chain.start, terminal: domain.chain.terminal, kind: 'domain',
+    ...(guarded.length > 0 ? { guardNote: `guarded (taken only when the guard holds; a barred transition's weight goes to the others): ${guarded.join(', ')}` } : {}),
+  };
+}
 
 /** An edge of the drawn chain; `outcome` set for the edge into a state's outcome. */
 interface DrawnEdge { from: string; to: string; label: string; }
@@ -11,7 +44,7 @@ interface DrawnChain {
   edges: DrawnEdge[];
   start: string;
   terminal: string;
-  guarded: boolean;
+  guardNote: string | undefined;
 }
 
 /** A probability for an edge label: 3 decimals, or scientific below 0.0005. */
@@ -19,7 +52,7 @@ export function formatProbability(p: number): string {
   return p >= 0.0005 || p === 0 ? p.toFixed(3) : p.toExponential(1);
 }
 
-function drawnChain(model: MarkovModel): DrawnChain {
+function drawnChain(model: DrawableChain): DrawnChain {
   const names = model.states.map((s) => s.name);
   const edges: DrawnEdge[] = [];
   const outcomes: string[] = [];
@@ -44,17 +77,16 @@ function drawnChain(model: MarkovModel): DrawnChain {
     edges,
     start: names[model.start]!,
     terminal: names[model.terminal]!,
-    guarded: model.states.some((s) => s.requires !== 0),
+    guardNote: model.guardNote,
   };
 }
 
 const NOTE = 'edge labels: P(next state | state, outcome) from the model weights';
-const GUARD_NOTE = 'guards: remove_from_cart and checkout need a non-empty cart, payment an open order; a barred transition\'s weight goes to the others';
-
 const MERMAID_RESERVED = new Set(['state', 'note', 'end', 'direction', 'classDef', 'class', 'style', 'click', 'as', 'left', 'right', 'of', 'over']);
 
 /** The chain as a Mermaid `stateDiagram-v2`; outcomes are choice nodes entered by labelled edges. */
-export function modelToMermaid(model: MarkovModel): string {
+export function modelToMermaid(input: MarkovModel | DrawableChain): string {
+  const model = 'kind' in input ? input : modelChain(input);
   const chain = drawnChain(model);
   const ids = new Map<string, string>();
   const used = new Set<string>();
@@ -73,8 +105,8 @@ export function modelToMermaid(model: MarkovModel): string {
   };
   chain.states.forEach((s) => idOf(s, false));
   chain.outcomes.forEach((o) => idOf(o, true));
-  const lines = [`%% mockjutsu model ${JSON.stringify(model.name)}; ${NOTE}`];
-  if (chain.guarded) lines.push(`%% ${GUARD_NOTE}`);
+  const lines = [`%% mockjutsu ${model.kind} ${JSON.stringify(model.name)}; ${NOTE}`];
+  if (chain.guardNote !== undefined) lines.push(`%% ${chain.guardNote}`);
   lines.push('stateDiagram-v2', '  direction LR', ...declarations, `  [*] --> ${ids.get(chain.start)}`);
   for (const e of chain.edges) lines.push(`  ${ids.get(e.from)} --> ${ids.get(e.to)}: ${e.label}`);
   lines.push(`  ${ids.get(chain.terminal)} --> [*]`);
@@ -86,11 +118,12 @@ function dotId(s: string): string {
 }
 
 /** The chain as Graphviz dot; edge labels are transition probabilities, outcomes small diamonds. */
-export function modelToDot(model: MarkovModel): string {
+export function modelToDot(input: MarkovModel | DrawableChain): string {
+  const model = 'kind' in input ? input : modelChain(input);
   const chain = drawnChain(model);
   const lines = [
-    `// mockjutsu model ${JSON.stringify(model.name)}; ${NOTE}`,
-    ...(chain.guarded ? [`// ${GUARD_NOTE}`] : []),
+    `// mockjutsu ${model.kind} ${JSON.stringify(model.name)}; ${NOTE}`,
+    ...(chain.guardNote !== undefined ? [`// ${chain.guardNote}`] : []),
     `digraph ${dotId(model.name)} {`,
     '  rankdir=LR;',
     '  node [shape=box, style=rounded, fontname="Helvetica"];',

@@ -60,7 +60,7 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
   it('an unknown command lists the commands (exit 2)', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown command "frobnicate"; commands: generate, bulk, export, mock-event, model/);
+    assert.match(r.stderr, /unknown command "frobnicate"; commands: generate, bulk, export, domain, mock-event, model, records, serve, verify\n/);
   });
 
   describe('usage errors: exit 2, a message naming the bad flag or value and what is allowed, the usage line', () => {
@@ -75,7 +75,7 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
       ['--count without a value', ['export', 'event_stream', '--count'], /--count needs a value/],
       ['an empty --seed', ['export', 'event_stream', '--count', '1', '--seed='], /--seed is ""; allowed: a safe integer or a non-empty string of at most 256 characters/],
       ['a --seed over 256 characters', ['generate', 'event_stream', `--seed=${'x'.repeat(300)}`], /--seed is "x+\.\.\."; allowed/, 'Usage: mockjutsu generate'],
-      ['an unknown flag', ['export', 'event_stream', '--count', '1', '--colour'], /unknown option --colour; allowed: --seed, .*--count, --format/],
+      ['an unknown flag', ['export', 'event_stream', '--count', '1', '--colour'], /unknown option --colour; allowed: --domain, --param, --seed, .*--count, --format/],
       ['a bad --format', ['export', 'event_stream', '--count', '1', '--format', 'xml'], /--format is "xml"; allowed: json, ndjson, csv, sql/],
       ['a bad --dialect', ['export', 'event_stream', '--count', '1', '--format', 'sql', '--dialect', 'oracle'], /--dialect is "oracle"; allowed: postgres, sqlite, mysql/],
       ['--dialect without --format sql', ['export', 'event_stream', '--count', '1', '--format', 'csv', '--dialect', 'mysql'], /--dialect applies to --format sql only/],

@@ -9,7 +9,7 @@ import { captureIo } from './inProcessCli.js';
 describe('CLI commands (unit)', () => {
   describe('the registry', () => {
     it('lists every command exactly once, in a static list, and loads each by name', async () => {
-      assert.deepEqual(listCommands().map((c) => c.name), ['generate', 'bulk', 'export', 'mock-event', 'model', 'records', 'serve', 'verify']);
+      assert.deepEqual(listCommands().map((c) => c.name), ['generate', 'bulk', 'export', 'domain', 'mock-event', 'model', 'records', 'serve', 'verify']);
       for (const c of listCommands()) assert.equal((await findCommand(c.name))!.name, c.name);
       assert.equal(await findCommand('nope'), undefined);
     });

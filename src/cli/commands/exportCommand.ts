@@ -74,6 +74,7 @@ function partitionsFlag(text: string, values: { partition?: string }): string[] 
 /** Shared by `export` and `bulk`: validate everything, report the seed, then stream. */
 async function runExport(type: string, format: ExportFormat, values: FlagValues<typeof EXPORT_FLAGS>, io: CliIo): Promise<number> {
   const count = countFlag(values.count);
+  if (type !== 'event_stream') rejectFlags(values, ['domain', 'param'], `applies to event_stream (a domain's sessions), not to ${type}`);
   if (format !== 'json') rejectFlags(values, ['pretty'], 'applies to --format json only');
   if (format !== 'sql') rejectFlags(values, ['dialect', 'table'], 'applies to --format sql only');
   const dialect: SqlDialect | undefined = values.dialect === undefined ? undefined : parseChoiceFlag(values.dialect, '--dialect', SQL_DIALECTS);

@@ -1,8 +1,6 @@
-import {
-  ENVELOPE_KINDS, jutsu, serializeSession, type Session,
-} from '../../core/index.js';
+import { ENVELOPE_KINDS, jutsu } from '../../core/index.js';
 import type { CliCommand, CliIo } from '../cliCommand.js';
-import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { typeArgument } from './exportCommand.js';
 import { writeOutput } from '../writeOutput.js';
@@ -21,7 +19,8 @@ export const generateCommand: CliCommand = {
   help: `Usage: mockjutsu generate <type> [--session K] [--pretty] [options]
 
 Prints one item of <type> as JSON, the bytes of JSON.stringify(jutsu.generate(type, ...)):
-for event_stream one session, an array of events from login to logout.
+for event_stream one session of the domain (--domain; default the shop), an array of events
+from its start event to its terminal one.
 Types: ${jutsu.types().join(', ')}.
 
 Options:
@@ -39,11 +38,13 @@ Exit status: 0 done, 1 runtime error, 2 usage error.`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, GENERATE_FLAGS, 1);
     const type = typeArgument(positionals);
+    if (type !== 'event_stream') rejectFlags(values, ['domain', 'param'], `applies to event_stream (a domain's sessions), not to ${type}`);
     const session = values.session === undefined ? undefined : parseIntegerFlag(values.session, '--session', 0, Number.MAX_SAFE_INTEGER);
     const resolved = await withFlagNames(() => resolveGeneratorFlags(values));
     const envelope = values.envelope === undefined ? 'none' : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS);
     const item = await withFlagNames(async () => jutsu.generate(type, { ...resolved.options, session, envelope }));
-    const text = values.pretty ? JSON.stringify(item, null, 2) : type === 'event_stream' && envelope === 'none' ? serializeSession(item as Session) : JSON.stringify(item);
+    // One item: JSON.stringify is the reference text of every domain's events.
+    const text = values.pretty ? JSON.stringify(item, null, 2) : JSON.stringify(item);
     await writeOutput([text + '\n'], { out: values.out, io, onOpen: () => reportSeed(resolved, io) });
     return 0;
   },

@@ -3,6 +3,7 @@ import { MockjutsuError, type GeneratorOptions } from '../../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { loadModelFlag, parseStartFlag, parseUsersFlag } from '../generatorFlags.js';
+import { DOMAIN_FLAGS, domainFlagsHelp, resolveDomainFlags } from '../domainFlags.js';
 import { StoreReadError } from '../../verify/foundRecord.js';
 import { MAX_EXPECTED_SESSIONS } from '../../verify/expectedStreams.js';
 import { formatVerifySummary } from '../../verify/verifyReport.js';
@@ -11,7 +12,7 @@ import { verifyStreams } from '../../verify/verifyStreams.js';
 /** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
 export const EXIT_STORE_UNREADABLE = 3;
 
-const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N|FILE] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
+const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--domain NAME|FILE] [--param N=V] [--users N|FILE] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -32,6 +33,7 @@ Options:
   --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
   --users N|FILE, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
+\${domainFlagsHelp().replace(/^  /gm, '  ')}
   --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
   --allow-incomplete  the run stopped part-way (a time-limited k6 test): per partition, events
                       after the last stored one count as not sent, not lost (--sessions is then
@@ -55,6 +57,7 @@ function withFlagName(err: unknown): unknown {
 }
 
 const VERIFY_FLAGS = {
+  ...DOMAIN_FLAGS,
   seed: { type: 'string' },
   partitions: { type: 'string' },
   sessions: { type: 'string' },
@@ -78,13 +81,13 @@ export const verifyCommand: CliCommand = {
       io.stdout.write(HELP);
       return 0;
     }
-    const str = (name: Exclude<keyof typeof VERIFY_FLAGS, 'against'>): string | undefined => values[name] as string | undefined;
+    const str = (name: Exclude<keyof typeof VERIFY_FLAGS, 'against' | 'param'>): string | undefined => values[name] as string | undefined;
     const against = (values['against'] as string[] | undefined) ?? [];
     const missing = (['seed', 'partitions', 'sessions'] as const).filter((n) => str(n) === undefined || str(n) === '');
     if (against.length === 0 || against.some((a) => a === '')) missing.push('against' as never);
     if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => '--' + n).join(', ')}; verify regenerates the run from them`);
     const sessions = parseIntegerFlag(str('sessions')!, '--sessions', 1, MAX_EXPECTED_SESSIONS);
-    const generator: Omit<GeneratorOptions, 'seed'> = {};
+    const generator: Omit<GeneratorOptions, 'seed'> = { ...(await resolveDomainFlags(values)).options };
     if (str('users') !== undefined) generator.users = parseUsersFlag(str('users')!, '--users');
     if (str('start') !== undefined) generator.start = parseStartFlag(str('start')!);
     if (str('model') !== undefined) generator.model = await loadModelFlag(str('model')!);
