@@ -88,7 +88,7 @@ export function variableDependence(domain: CompiledDomain): string[] {
     if (e.instance === 'expression') reasons.push(`events.${e.name} picks its instance by an expression`);
     else if (e.instance === 'any' && e.aggregate !== startAggregate) reasons.push(`events.${e.name} needs an instance of ${agg.name}, which a session may not have yet`);
     else if (e.instance === 'new') {
-      if (agg.id.kind === 'session' || agg.id.kind === 'user') reasons.push(`events.${e.name} creates a ${agg.name} (one per session: id ${agg.id.kind})`);
+      if (agg.id.kind === 'session') reasons.push(`events.${e.name} creates a ${agg.name} (one per session: id ${agg.id.kind})`);
       else if (agg.maxInstances < chain.maxSteps) reasons.push(`events.${e.name} creates a ${agg.name}, at most ${agg.maxInstances} per session`);
     }
   }
