@@ -47,6 +47,11 @@ function flagsOf(args: string[]): string[] {
   return end === -1 ? args : args.slice(0, end);
 }
 
+// By name too: a module graph loaded twice (CommonJS and ESM, as a test runner may) has two copies of each class.
+function isUsageError(e: unknown): e is UsageError {
+  return e instanceof UsageError || (e instanceof Error && e.name === 'UsageError');
+}
+
 function isMockjutsuError(e: unknown): e is MockjutsuError {
   return e instanceof MockjutsuError || (e instanceof Error && e.name === 'MockjutsuError' && typeof (e as MockjutsuError).code === 'string');
 }
@@ -84,13 +89,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || isMockjutsuError(e)) {
+    if (isUsageError(e) || isMockjutsuError(e)) {
       io.stderr.write(`mockjutsu ${command.name}: ${e.message}\n${usageLine(command)}\n`);
       return 2;
     }
-    if (e instanceof InterruptedError) {
+    if (e instanceof InterruptedError || (e instanceof Error && e.name === 'InterruptedError')) {
       io.stderr.write(`mockjutsu ${command.name}: ${e.message}\n`);
-      return e.exitCode;
+      return (e as InterruptedError).exitCode;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader went away (| head)
     io.stderr.write(`mockjutsu ${command.name}: error: ${(e as Error).message ?? String(e)}\n`);
