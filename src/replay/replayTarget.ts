@@ -10,6 +10,9 @@ import {
 import type { SidecarPlugin } from '../sidecar/index.js';
 import { createOrdersProjection, type OrdersState } from './ordersProjection.js';
 import { registerStoreRoutes } from './storeRoutes.js';
+import { envelopeReaders, type EnvelopeReader } from './appendRequest.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
+import { builtInDomain } from '../core/domains/index.js';
 
 /** Options of {@link openReplayTarget}. */
 export interface ReplayTargetOptions {
@@ -22,6 +25,11 @@ export interface ReplayTargetOptions {
   readonly fsync?: boolean;
   /** Where the target reports a recovered torn line or a failing projection; default stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * Domains whose events the target takes besides the shop's: each event's envelope (event
+   * type, event id = idempotency key, stream id) is read under its domain's names.
+   */
+  readonly domains?: readonly CompiledDomain[];
 }
 
 /** An event store with its live orders projection, served by {@link replayTargetPlugin}. */
@@ -35,6 +43,10 @@ export interface ReplayTarget {
   readonly orders: Projection<OrdersState>;
   /** Records held when the target opened. */
   readonly initialRecords: number;
+  /** The domains whose events it takes (the shop first). */
+  readonly domains: readonly CompiledDomain[];
+  /** Their envelope readers. */
+  readonly readers: readonly EnvelopeReader[];
   /** Stops the projection and releases the file (an own store is left open). */
   close(): Promise<void>;
 }
@@ -78,8 +90,12 @@ export async function openReplayTarget(options: ReplayTargetOptions = {}): Promi
     await owned?.close();
     throw err;
   }
+  const shop = builtInDomain('shop');
+  const domains = [shop, ...(options.domains ?? []).filter((d) => d !== shop)];
   return {
     store,
+    domains,
+    readers: envelopeReaders(domains),
     file: owned?.file,
     recovery,
     orders,
@@ -99,7 +115,7 @@ export async function openReplayTarget(options: ReplayTargetOptions = {}): Promi
  */
 export function replayTargetPlugin(target: ReplayTarget): SidecarPlugin {
   const plugin = async (app: FastifyInstance): Promise<void> => {
-    registerStoreRoutes(app, { store: target.store, orders: target.orders });
+    registerStoreRoutes(app, { store: target.store, orders: target.orders, readers: target.readers });
     app.addHook('onClose', async () => {
       await target.close();
     });

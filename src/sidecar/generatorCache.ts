@@ -1,11 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { createGenerator, type SessionGenerator } from '../core/index.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
 
 /** The generator options a request can set. */
 export interface GeneratorRequest {
   seed: string;
   users?: number;
   start?: string | number;
+  /** The domain (one of the served ones, distinct by name); default the shop. */
+  domain?: CompiledDomain;
 }
 
 /**
@@ -22,7 +25,7 @@ export class GeneratorCache {
 
   /** Key of a request's generator (also used to key session cursors). */
   static key(r: GeneratorRequest): string {
-    return r.seed + '\u0000' + (r.users ?? '') + '\u0000' + (r.start ?? '');
+    return (r.domain?.name ?? 'shop') + '\u0000' + r.seed + '\u0000' + (r.users ?? '') + '\u0000' + (r.start ?? '');
   }
 
   /**
@@ -36,7 +39,7 @@ export class GeneratorCache {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;
     }
-    const g = createGenerator({ seed: r.seed, users: r.users, start: r.start });
+    const g = createGenerator({ seed: r.seed, users: r.users, start: r.start, ...(r.domain === undefined ? {} : { domain: r.domain }) });
     if (cacheable) this.cache.set(key, g);
     return g;
   }

@@ -1,10 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
-  envelopeItem, serializeEvent, serializeSession, wrapSessionEvent,
+  envelopeItem, serializeEvent, wrapSessionEvent,
   type DataType, type EnvelopeKind, type SessionGenerator, type SessionStream, type SessionStreamState,
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
 
 import { checkReplayedIndex } from './replayedTypes.js';
 import { LRUCache } from 'lru-cache';
@@ -31,6 +32,10 @@ export interface BatchRequest {
   /** {@link GeneratorCache.key} of `generator`: cursors of different seeds never mix. */
   generatorKey: string;
   type: DataType<unknown>;
+  /** The domain whose sessions the type's items are (event_stream: the shop); undefined for other types. */
+  domain?: CompiledDomain;
+  /** JSON text of one event of the domain; default the shop's serializer. */
+  eventJson?: (e: unknown) => string;
   unit: SessionUnit;
   key: string;
   /** 1-based index of the first item wanted; undefined continues from the server's cursor. */
@@ -110,7 +115,7 @@ export class SessionRegistry {
       const from = r.from ?? cursor.next.index;
       const next = from + r.n;
       if (!Number.isSafeInteger(next)) throw new HttpError(400, 'INVALID_QUERY', `from is ${from}; from + n must stay below 2^53`);
-      if (r.type.name !== 'event_stream') {
+      if (r.domain === undefined && r.type.name !== 'event_stream') {
         checkReplayedIndex(r.type.name, next - 2, `the stream of key ${JSON.stringify(r.key)} is at item ${from}`);
         // items of other types are indexed directly: no stream to keep
         const items = new CountedItems(indexedItems(r, from));
@@ -151,7 +156,7 @@ export class SessionRegistry {
       `from is ${from}; reaching it would regenerate more than ${this.maxSeekSessions} sessions of key ${JSON.stringify(r.key)} ` +
       `(nearest known ${r.unit} index: ${baseIndex}); ask for items in order, or for a from closer to ${baseIndex}`);
     // a session has at most maxSteps + 1 events: past that many, the seek is surely too long
-    const longestSession = r.generator.config.model.maxSteps + 1;
+    const longestSession = r.generator.config.domain.chain.maxSteps + 1;
     if (skip > this.maxSeekSessions * (r.unit === 'session' ? 1 : longestSession)) throw tooFar();
     let stream: SessionStream;
     if (reuseLive) {
@@ -222,15 +227,23 @@ class CountedItems implements Iterator<string> {
 function* streamItems(stream: SessionStream, r: BatchRequest): Generator<string> {
   const kind = r.envelope ?? 'none';
   const seed = r.generator.seed;
+  const domain = r.generator.config.domain;
+  const eventJson = r.eventJson ?? ((e: unknown) => serializeEvent(e as Parameters<typeof serializeEvent>[0]));
   if (r.unit === 'event') {
     for (let i = 0; i < r.n; i++) {
       const e = stream.next();
-      yield kind === 'none' ? serializeEvent(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key));
+      yield kind === 'none' ? eventJson(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key, domain));
     }
   } else {
     for (let i = 0; i < r.n; i++) {
       const s = stream.nextSession();
-      yield kind === 'none' ? serializeSession(s) : JSON.stringify(envelopeItem('event_stream', s, kind, r.generator, r.key, 0));
+      if (kind !== 'none') {
+        yield JSON.stringify(envelopeItem('event_stream', s, kind, r.generator, r.key, 0));
+        continue;
+      }
+      let text = '[';
+      for (let j = 0; j < s.length; j++) text += (j === 0 ? '' : ',') + eventJson(s[j]);
+      yield text + ']';
     }
   }
 }

@@ -6,8 +6,37 @@ import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../side
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { BUILT_IN_DOMAINS } from '../../core/domains/index.js';
+import { builtInDomain } from '../../core/domains/index.js';
+import type { CompiledDomain } from '../../core/domain/compileDomain.js';
+import { loadDomainFile } from '../../schemaFiles/loadDomainFile.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
+/**
+ * The domains of repeated `--domain NAME|FILE`: a built-in's name, else a file (loaded with
+ * the domain file loader). Errors name the flag's value and what is allowed.
+ */
+export async function loadDomainFlags(values: readonly string[] | undefined): Promise<CompiledDomain[]> {
+  const out: CompiledDomain[] = [];
+  for (const v of values ?? []) {
+    if (v === '') throw new UsageError(`--domain is empty; give a built-in domain (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) or a domain file`);
+    if (Object.hasOwn(BUILT_IN_DOMAINS, v)) {
+      out.push(builtInDomain(v));
+      continue;
+    }
+    if (!/[./\\]/.test(v)) {
+      throw new UsageError(`--domain ${JSON.stringify(v)} is neither a built-in domain (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) nor a file path (a domain file such as ./bank.yaml)`);
+    }
+    try {
+      out.push(await loadDomainFile(v));
+    } catch (err) {
+      if (err instanceof MockjutsuError) throw new UsageError(`--domain ${v}: ${err.message}`);
+      throw err;
+    }
+  }
+  return out;
+}
+
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -20,6 +49,10 @@ Options:
   --host H              interface to bind (default 127.0.0.1: this machine only). Any other
                         interface needs a token (or --insecure-public)
   --seed S              default seed of /sessions requests without one (default: random, printed)
+  --domain NAME|FILE    also serve a domain's sessions, by its name: a built-in (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) or a
+                        domain file (JSON or YAML). GET /generate/NAME, /bulk/NAME, /sessions/:key/next?type=NAME
+                        (JMeter: \${__mockjutsu_event_sourcing(NAME)}); the replay target and verify read its
+                        events' envelope. Repeatable; the shop is always served (as event_stream and shop)
   --token-file FILE     require "Authorization: Bearer <token>" on every endpoint but GET /health,
                         the token being FILE's first line (default: the MOCKJUTSU_TOKEN environment
                         variable, if set). --token T works too, but shows the token in ps
@@ -88,6 +121,7 @@ const SERVE_FLAGS = {
   'max-streams': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   schema: { type: 'string', multiple: true },
+  domain: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -170,6 +204,9 @@ export const serveCommand: CliCommand = {
     }
     for (const s of schemas) log(`mockjutsu sidecar: schema ${s.name}: ${s.info.kind} ${s.info.name} (${s.info.pointer}) at GET /mock-event/${s.name}`);
 
+    const domains = await loadDomainFlags(values.domain);
+    for (const d of domains) log(`mockjutsu sidecar: domain ${d.name}: ${d.events.length} event types at GET /generate/${d.name}, /sessions/:key/next?type=${d.name}`);
+
     if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');
     const recordFormat = values['record-format'];
     if (recordFormat !== undefined && recordFormat !== 'msgpack' && recordFormat !== 'ndjson') {
@@ -189,7 +226,7 @@ export const serveCommand: CliCommand = {
 
     let target: ReplayTarget;
     try {
-      target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log });
+      target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log, domains });
     } catch (err) {
       const why = err instanceof EventLogCorruption || err instanceof EventLogLocationError ? err.message : `cannot open ${values.store}: ${(err as Error).message}`;
       io.stderr.write(`mockjutsu serve: ${why}\n`);
@@ -208,6 +245,7 @@ export const serveCommand: CliCommand = {
         token,
         plugins: [replayTargetPlugin(target), sidecarDataPlugin(data)],
         schemas,
+        domains,
         sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
         log,
       });
