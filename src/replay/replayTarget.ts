@@ -13,6 +13,7 @@ import { registerStoreRoutes } from './storeRoutes.js';
 import { envelopeReaders, type EnvelopeReader } from './appendRequest.js';
 import type { CompiledDomain } from '../core/domain/compileDomain.js';
 import { builtInDomain } from '../core/domains/index.js';
+import { resolveDomain, type DomainInput } from '../core/domain/resolveDomain.js';
 
 /** Options of {@link openReplayTarget}. */
 export interface ReplayTargetOptions {
@@ -29,7 +30,7 @@ export interface ReplayTargetOptions {
    * Domains whose events the target takes besides the shop's: each event's envelope (event
    * type, event id = idempotency key, stream id) is read under its domain's names.
    */
-  readonly domains?: readonly CompiledDomain[];
+  readonly domains?: readonly DomainInput[];
 }
 
 /** An event store with its live orders projection, served by {@link replayTargetPlugin}. */
@@ -60,6 +61,13 @@ export interface ReplayTarget {
  */
 export async function openReplayTarget(options: ReplayTargetOptions = {}): Promise<ReplayTarget> {
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
+  // domains first: a bad one fails before the file is opened
+  const shop = builtInDomain('shop');
+  const domains = [shop];
+  for (const input of options.domains ?? []) {
+    const d = resolveDomain(input);
+    if (!domains.includes(d)) domains.push(d);
+  }
   // A listener error must not become an uncaught exception of the server: log it.
   const onListenerError = (error: unknown, records: readonly StoredEvent[]): void =>
     log(`mockjutsu sidecar: a store listener failed after position ${records[records.length - 1]?.global_position}: ${(error as Error)?.message ?? String(error)}`);
@@ -90,8 +98,6 @@ export async function openReplayTarget(options: ReplayTargetOptions = {}): Promi
     await owned?.close();
     throw err;
   }
-  const shop = builtInDomain('shop');
-  const domains = [shop, ...(options.domains ?? []).filter((d) => d !== shop)];
   return {
     store,
     domains,
