@@ -5,15 +5,12 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createGenerator, createSessionStream, jutsu } from '../../src/core/index.js';
-import { compileDomain, type CompiledDomain } from '../../src/core/domain/compileDomain.js';
+import { compileDomain } from '../../src/core/domain/compileDomain.js';
+import { LEDGER_FILE, ledgerDomain } from '../fixtures/domains/ledger.js';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import { startSidecar } from '../../src/sidecar/index.js';
 import { call, errorOf } from './sidecarTestKit.js';
 
-export const LEDGER_FILE = new URL('../fixtures/domains/ledger.domain.json', import.meta.url);
-export function ledgerDomain(): CompiledDomain {
-  return compileDomain(JSON.parse(readFileSync(LEDGER_FILE, 'utf8')));
-}
 
 const lines = (events: readonly unknown[]): string => events.map((e) => JSON.stringify(e) + '\n').join('');
 

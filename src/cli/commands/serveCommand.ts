@@ -1,40 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { MockjutsuError, normalizeSeed } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
-import { startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
+import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
+import { loadDomainFlags } from '../domainFlag.js';
 import { BUILT_IN_DOMAINS } from '../../core/domains/index.js';
-import { builtInDomain } from '../../core/domains/index.js';
-import type { CompiledDomain } from '../../core/domain/compileDomain.js';
-import { loadDomainFile } from '../../schemaFiles/loadDomainFile.js';
-
-/**
- * The domains of repeated `--domain NAME|FILE`: a built-in's name, else a file (loaded with
- * the domain file loader). Errors name the flag's value and what is allowed.
- */
-export async function loadDomainFlags(values: readonly string[] | undefined): Promise<CompiledDomain[]> {
-  const out: CompiledDomain[] = [];
-  for (const v of values ?? []) {
-    if (v === '') throw new UsageError(`--domain is empty; give a built-in domain (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) or a domain file`);
-    if (Object.hasOwn(BUILT_IN_DOMAINS, v)) {
-      out.push(builtInDomain(v));
-      continue;
-    }
-    if (!/[./\\]/.test(v)) {
-      throw new UsageError(`--domain ${JSON.stringify(v)} is neither a built-in domain (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) nor a file path (a domain file such as ./bank.yaml)`);
-    }
-    try {
-      out.push(await loadDomainFile(v));
-    } catch (err) {
-      if (err instanceof MockjutsuError) throw new UsageError(`--domain ${v}: ${err.message}`);
-      throw err;
-    }
-  }
-  return out;
-}
 
 const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
@@ -205,6 +178,12 @@ export const serveCommand: CliCommand = {
     for (const s of schemas) log(`mockjutsu sidecar: schema ${s.name}: ${s.info.kind} ${s.info.name} (${s.info.pointer}) at GET /mock-event/${s.name}`);
 
     const domains = await loadDomainFlags(values.domain);
+    try {
+      new ServedTypes(domains); // names that clash stop serve now, before anything is opened
+    } catch (err) {
+      if (err instanceof MockjutsuError) throw new UsageError(`--domain: ${err.message}`);
+      throw err;
+    }
     for (const d of domains) log(`mockjutsu sidecar: domain ${d.name}: ${d.events.length} event types at GET /generate/${d.name}, /sessions/:key/next?type=${d.name}`);
 
     if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');

@@ -3,6 +3,7 @@ import { MockjutsuError, type GeneratorOptions } from '../../core/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { loadModelFlag, parseStartFlag, parseUsersFlag } from '../generatorFlags.js';
+import { loadDomainFlags } from '../domainFlag.js';
 import { StoreReadError } from '../../verify/foundRecord.js';
 import { MAX_EXPECTED_SESSIONS } from '../../verify/expectedStreams.js';
 import { formatVerifySummary } from '../../verify/verifyReport.js';
@@ -11,7 +12,7 @@ import { verifyStreams } from '../../verify/verifyStreams.js';
 /** Exit code when the store could not be read (as opposed to 1: it was read and differs). */
 export const EXIT_STORE_UNREADABLE = 3;
 
-const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--users N|FILE] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
+const USAGE = 'mockjutsu verify --seed S --partitions LIST --sessions K --against FILE|URL [--report FILE|-] [--domain NAME|FILE] [--users N|FILE] [--start T] [--model FILE] [--token T] [--allow-incomplete]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -30,6 +31,9 @@ Options:
                       its JSONL file, or an NDJSON file of generated events. Repeat it for the
                       shards of one run (export --partitions files made on several machines)
   --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
+  --domain NAME|FILE  the domain the run generated (a built-in name or a domain file; default the
+                      shop): its sessions are regenerated, and stored events are read under its
+                      envelope's field names (eventType, streamId, version...)
   --users N|FILE, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
   --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
@@ -63,6 +67,7 @@ const VERIFY_FLAGS = {
   users: { type: 'string' },
   start: { type: 'string' },
   model: { type: 'string' },
+  domain: { type: 'string' },
   token: { type: 'string' },
   'allow-incomplete': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -88,6 +93,7 @@ export const verifyCommand: CliCommand = {
     if (str('users') !== undefined) generator.users = parseUsersFlag(str('users')!, '--users');
     if (str('start') !== undefined) generator.start = parseStartFlag(str('start')!);
     if (str('model') !== undefined) generator.model = await loadModelFlag(str('model')!);
+    if (str('domain') !== undefined) generator.domain = (await loadDomainFlags([str('domain')!]))[0]!;
     const reportFile = str('report');
     const token = str('token') ?? (process.env['MOCKJUTSU_TOKEN'] || undefined);
 
