@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { createGenerator, createSessionStream, jutsu } from '../../src/core/index.js';
+import { createGenerator, createSessionStream, eventStream, jutsu, serializerFor } from '../../src/core/index.js';
+import { builtInDomain } from '../../src/core/domains/index.js';
 import { compileDomain } from '../../src/core/domain/compileDomain.js';
 import { LEDGER_FILE, ledgerDomain } from '../fixtures/domains/ledger.js';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
@@ -153,5 +154,65 @@ describe('sidecar: domains served by name', () => {
     await assert.rejects(startSidecar({ port: 0, log: () => {}, domains: [ledger, compileDomain(def)] }),
       /domain "ledger" clashes with another served domain named "ledger"/);
     await assert.rejects(startSidecar({ port: 0, log: () => {}, domains: ['nope'] }), /domains\[0\]: domain is "nope"; built-in domains: shop/);
+  });
+});
+
+describe('sidecar: the built-in bank served by name (serve --domain bank)', () => {
+  let s: RunningReplaySidecar;
+  before(async () => {
+    s = await startReplaySidecar({ port: 0, seed: 5, log: () => {}, domains: ['bank'] });
+  });
+  after(async () => s.close());
+  const bankJson = serializerFor(builtInDomain('bank'));
+
+  it('GET /types lists bank as a served domain', async () => {
+    const t = JSON.parse((await call(s.url, '/types')).body) as { types: string[]; domains: string[] };
+    assert.deepEqual(t.types, ['event_stream', 'user', 'cdc_event', 'shop', 'bank']);
+    assert.deepEqual(t.domains, ['shop', 'bank']);
+  });
+
+  it('GET /generate/bank and /bulk/bank: the library\'s bytes for the seed (JSON, NDJSON, raw)', async () => {
+    const g = createGenerator({ seed: 42, domain: 'bank' });
+    for (const k of [0, 5, 17]) {
+      const session = g.session('acc-1', k);
+      const a = await call(s.url, `/generate/bank?seed=42&partition=acc-1&session=${k}&raw=1`);
+      assert.equal(a.status, 200);
+      assert.equal(a.body, JSON.stringify(session));
+      assert.equal(a.body, g.serializeSession(session));
+      assert.equal((await call(s.url, `/generate/bank?seed=42&partition=acc-1&session=${k}&format=ndjson`)).body, lines(session));
+    }
+    const first = JSON.parse((await call(s.url, '/generate/bank?seed=42&raw=1')).body) as Array<Record<string, unknown>>;
+    assert.equal(first[0]!['event_type'], 'session_started');
+    assert.match(String(first[0]!['stream_id']), /^BankingSession-/);
+    // bulk: sessions 0..count-1 with continuous positions, as eventStream({ domain: 'bank' })
+    const events = [...eventStream({ seed: 'bulk', domain: 'bank', partition: 'p2', sessions: 6 })];
+    const nd = await call(s.url, '/bulk/bank?count=6&seed=bulk&partition=p2&format=ndjson');
+    assert.equal(nd.body, events.map((e) => bankJson(e) + '\n').join(''));
+    assert.equal(nd.body, lines(events));
+    assert.deepEqual(events.map((e) => e.global_position), events.map((_, i) => i + 1));
+    const stream = createSessionStream({ seed: 'bulk', domain: 'bank', partition: 'p2' });
+    assert.equal((await call(s.url, '/bulk/bank?count=6&seed=bulk&partition=p2&raw=1')).body, JSON.stringify([0, 1, 2, 3, 4, 5].map(() => stream.nextSession())));
+  });
+
+  it('/sessions/:key/next?type=bank and /batch: the key\'s bank stream, byte for byte; one user\'s bank sessions with ?user=', async () => {
+    const want = createSessionStream({ seed: 8, domain: 'bank', partition: 'vu-4' }).take(30);
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) got.push((await call(s.url, '/sessions/vu-4/next?type=bank&seed=8')).body);
+    const batch = await call(s.url, '/sessions/vu-4/batch?type=bank&seed=8&n=26&format=ndjson');
+    assert.equal(got.join('\n') + '\n' + batch.body, lines(want));
+    const session = await call(s.url, '/sessions/vu-4/next?type=bank&seed=8&unit=session');
+    assert.equal(session.body, JSON.stringify(createSessionStream({ seed: 8, domain: 'bank', partition: 'vu-4' }).nextSession()));
+    // the shop's stream of the same key and seed: its own cursor, other ids
+    const shop = JSON.parse((await call(s.url, '/sessions/vu-4/next?seed=8')).body) as Record<string, unknown>;
+    assert.equal(JSON.stringify(shop), JSON.stringify(createSessionStream({ seed: 8, partition: 'vu-4' }).next()));
+    assert.notEqual(shop['event_id'], (want[0] as unknown as Record<string, unknown>)['event_id']);
+    assert.notEqual(shop['session_id'], (want[0] as unknown as Record<string, unknown>)['session_id']);
+    // one user (a record drawn from a pool): that user's bank sessions only
+    const record = { user_id: 'u-bank-1', email: 'one@example.com' };
+    const mine = createSessionStream({ seed: 8, domain: 'bank', users: [record], partition: 'vu-5' }).take(12);
+    const user = encodeURIComponent(JSON.stringify(record));
+    const b = await call(s.url, `/sessions/vu-5/batch?type=bank&seed=8&n=12&format=ndjson&user=${user}`);
+    assert.equal(b.body, lines(mine));
+    assert.deepEqual([...new Set(mine.map((e) => (e as unknown as Record<string, unknown>)['user_id']))], ['u-bank-1']);
   });
 });
