@@ -47,9 +47,15 @@ function flagsOf(args: string[]): string[] {
   return end === -1 ? args : args.slice(0, end);
 }
 
-// By name too: a module graph loaded twice (CommonJS and ESM, as a test runner may) has two copies of each class.
+// By name too: a command's module is loaded on use (dynamic import), and a host that loaded this
+// file through require (mocha on Node >= 20.19 with require(esm)) holds a second copy of the
+// error classes, so instanceof alone would call a usage error a runtime error (exit 1, not 2).
 function isUsageError(e: unknown): e is UsageError {
   return e instanceof UsageError || (e instanceof Error && e.name === 'UsageError');
+}
+
+function isInterruptedError(e: unknown): e is InterruptedError {
+  return e instanceof InterruptedError || (e instanceof Error && e.name === 'InterruptedError' && typeof (e as InterruptedError).exitCode === 'number');
 }
 
 function isMockjutsuError(e: unknown): e is MockjutsuError {
@@ -93,9 +99,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`mockjutsu ${command.name}: ${e.message}\n${usageLine(command)}\n`);
       return 2;
     }
-    if (e instanceof InterruptedError || (e instanceof Error && e.name === 'InterruptedError')) {
+    if (isInterruptedError(e)) {
       io.stderr.write(`mockjutsu ${command.name}: ${e.message}\n`);
-      return (e as InterruptedError).exitCode;
+      return e.exitCode;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader went away (| head)
     io.stderr.write(`mockjutsu ${command.name}: error: ${(e as Error).message ?? String(e)}\n`);

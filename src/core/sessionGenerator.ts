@@ -109,11 +109,19 @@ class PartitionStream implements SessionStream {
 export function createGenerator(options: GeneratorOptions = {}): SessionGenerator {
   const config = resolveGeneratorConfig(options);
   const simulator = new DomainSimulator(config) as unknown as SessionSource;
-  return {
+  const g: SessionGenerator = {
     config,
     seed: config.seed,
-    serialize: serializerFor(config.domain) as (event: SessionEvent) => string,
-    serializeSession: sessionSerializerFor(config.domain) as (session: readonly SessionEvent[]) => string,
+    // The serializers are compiled on first use (then replace these): a generator that never
+    // serializes, as a k6 VU's, generates no code (k6 and the k6 harness forbid code from strings).
+    serialize(event) {
+      g.serialize = serializerFor(config.domain) as (event: SessionEvent) => string;
+      return g.serialize(event);
+    },
+    serializeSession(session) {
+      g.serializeSession = sessionSerializerFor(config.domain) as (session: readonly SessionEvent[]) => string;
+      return g.serializeSession(session);
+    },
     session(partition, k, firstPosition = 1) {
       return simulator.simulate(normalizePartition(partition), k, firstPosition);
     },
@@ -121,6 +129,7 @@ export function createGenerator(options: GeneratorOptions = {}): SessionGenerato
       return new PartitionStream(simulator, config.seed, normalizePartition(partition), state === undefined ? { session: 0, event: 0, position: 1 } : checkState(state));
     },
   };
+  return g;
 }
 
 /** Options of {@link createSessionStream}. */

@@ -7,6 +7,9 @@ import {
   type ExpectedStreamVersion,
 } from '../store/index.js';
 import { HttpError, describeValue } from '../sidecar/index.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
+import { envelopeNames } from '../core/domain/envelopeAccess.js';
+import { builtInDomain } from '../core/domains/index.js';
 
 /** The expected-version names a request may use, and the store constants they stand for. */
 export const EXPECTED_VERSION_NAMES: Readonly<Record<string, ExpectedStreamVersion>> = Object.freeze({
@@ -66,25 +69,84 @@ export function parseExpectedVersion(value: unknown, source: 'expected_version' 
   return named;
 }
 
-/** One generated event of the body, checked and wrapped for the store (type = event_type, data = the event). */
-function toEventToAppend(value: unknown, streamId: string, where: string): EventToAppend {
+/** Where the replay target reads the envelope of the events of each served domain. */
+export interface EnvelopeReader {
+  readonly domain: CompiledDomain;
+  readonly eventType: string;
+  readonly eventId: string | undefined;
+  readonly streamId: string | undefined;
+  /** The domain's event types. */
+  readonly types: ReadonlySet<string>;
+}
+
+const readers = new WeakMap<readonly CompiledDomain[], EnvelopeReader[]>();
+
+/** The envelope readers of the served domains (the shop's when none is given). */
+export function envelopeReaders(domains: readonly CompiledDomain[] = [builtInDomain('shop')]): EnvelopeReader[] {
+  let r = readers.get(domains);
+  if (r === undefined) {
+    r = domains.map((domain) => {
+      const names = envelopeNames(domain);
+      return { domain, eventType: names.event_type!, eventId: names.event_id, streamId: names.stream_id, types: new Set(domain.events.map((e) => e.name)) };
+    });
+    readers.set(domains, r);
+  }
+  return r;
+}
+
+/**
+ * The domain an event belongs to: the first served domain whose event type field holds one of
+ * its event types, else the first whose event type field the event has (an event type the
+ * domain does not generate is still stored: the target is a store, not a validator).
+ */
+function readerOf(event: Record<string, unknown>, all: readonly EnvelopeReader[]): EnvelopeReader | undefined {
+  let byField: EnvelopeReader | undefined;
+  for (const r of all) {
+    if (!Object.hasOwn(event, r.eventType)) continue;
+    const t = event[r.eventType];
+    if (typeof t === 'string' && r.types.has(t)) return r;
+    byField ??= r;
+  }
+  return byField;
+}
+
+function fieldsText(all: readonly EnvelopeReader[]): string {
+  const names = [...new Set(all.map((r) => r.eventType))];
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]} (by domain: ${all.map((r) => `${r.domain.name} ${r.eventType}`).join(', ')})`;
+}
+
+/** True when `body` is a generated event of one of the domains (not a request envelope). */
+function isEvent(body: object, all: readonly EnvelopeReader[]): boolean {
+  return all.some((r) => r.eventType in body);
+}
+
+/** One generated event of the body, checked and wrapped for the store (type = its event type, data = the event), read through its domain's envelope. */
+function toEventToAppend(value: unknown, streamId: string, where: string, all: readonly EnvelopeReader[]): EventToAppend {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'INVALID_EVENT', `${where} is ${show(value)}; expected a generated event (a JSON object with event_id and event_type)`);
+    throw new HttpError(400, 'INVALID_EVENT', `${where} is ${show(value)}; expected a generated event (a JSON object with event_id and ${fieldsText(all)})`);
   }
   const event = value as Record<string, unknown>;
-  const type = event['event_type'];
+  const r = readerOf(event, all);
+  if (r === undefined) {
+    throw new HttpError(400, 'INVALID_EVENT', `${where} has no ${fieldsText(all)}; expected a generated event of a served domain (${all.map((x) => x.domain.name).join(', ')})`);
+  }
+  const type = event[r.eventType];
   if (typeof type !== 'string' || type.length === 0 || type.length > 256) {
-    throw new HttpError(400, 'INVALID_EVENT', `${where}.event_type is ${show(type)}; expected a non-empty string (the event type) of at most 256 characters`);
+    throw new HttpError(400, 'INVALID_EVENT', `${where}.${r.eventType} is ${show(type)}; expected a non-empty string (the event type) of at most 256 characters`);
   }
-  const id = event['event_id'];
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_EVENT_ID_LENGTH) {
-    throw new HttpError(400, 'INVALID_EVENT', `${where}.event_id is ${show(id)}; expected a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters (the event's UUID, its idempotency key)`);
+  let idempotencyKey: string | null = null;
+  if (r.eventId !== undefined) {
+    const id = event[r.eventId];
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_EVENT_ID_LENGTH) {
+      throw new HttpError(400, 'INVALID_EVENT', `${where}.${r.eventId} is ${show(id)}; expected a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters (the event's UUID, its idempotency key)`);
+    }
+    idempotencyKey = id;
   }
-  const own = event['stream_id'];
+  const own = r.streamId === undefined ? undefined : event[r.streamId];
   if (own !== undefined && own !== streamId) {
-    throw new HttpError(400, 'STREAM_ID_MISMATCH', `${where}.stream_id is ${show(own)} but it was posted to stream ${show(streamId)}; post each event to /streams/<its stream_id> (percent-encoded)`);
+    throw new HttpError(400, 'STREAM_ID_MISMATCH', `${where}.${r.streamId} is ${show(own)} but it was posted to stream ${show(streamId)}; post each event to /streams/<its ${r.streamId}> (percent-encoded)`);
   }
-  return { type, data: event, idempotencyKey: id };
+  return { type, data: event, idempotencyKey };
 }
 
 /**
@@ -94,14 +156,14 @@ function toEventToAppend(value: unknown, streamId: string, where: string): Event
  *
  * @throws HttpError 400 naming what is wrong.
  */
-export function parseAppendRequest(body: unknown, headers: IncomingHttpHeaders, streamId: string): AppendRequest {
+export function parseAppendRequest(body: unknown, headers: IncomingHttpHeaders, streamId: string, readers: readonly EnvelopeReader[] = envelopeReaders()): AppendRequest {
   let items: unknown[];
   let batch: boolean;
   let fromBody: ExpectedStreamVersion | undefined;
   if (Array.isArray(body)) {
     items = body;
     batch = true;
-  } else if (typeof body === 'object' && body !== null && !('event_type' in body) && ('event' in body || 'events' in body)) {
+  } else if (typeof body === 'object' && body !== null && !isEvent(body, readers) && ('event' in body || 'events' in body)) {
     const envelope = body as Record<string, unknown>;
     const unknown = Object.keys(envelope).find((k) => k !== 'event' && k !== 'events' && k !== 'expected_version');
     if (unknown !== undefined) {
@@ -130,12 +192,13 @@ export function parseAppendRequest(body: unknown, headers: IncomingHttpHeaders, 
   if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader) {
     throw new HttpError(400, 'INVALID_EXPECTED_VERSION', `expected_version ${show(expectedVersionName(fromBody))} and If-Match ${show(header)} disagree; give one, or the same value in both`);
   }
-  const events = items.map((item, i) => toEventToAppend(item, streamId, batch ? `events[${i}]` : 'the event'));
+  const events = items.map((item, i) => toEventToAppend(item, streamId, batch ? `events[${i}]` : 'the event', readers));
   const seen = new Map<string, number>();
   events.forEach((event, i) => {
-    const key = event.idempotencyKey as string;
+    const key = event.idempotencyKey;
+    if (typeof key !== 'string') return;
     const first = seen.get(key);
-    if (first !== undefined) throw new HttpError(400, 'INVALID_EVENT', `events[${first}] and events[${i}] have the same event_id ${show(key)}; every event of a batch needs its own`);
+    if (first !== undefined) throw new HttpError(400, 'INVALID_EVENT', `events[${first}] and events[${i}] have the same event id ${show(key)}; every event of a batch needs its own`);
     seen.set(key, i);
   });
   return { events, expected: fromBody ?? fromHeader, batch };

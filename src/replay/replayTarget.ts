@@ -10,6 +10,10 @@ import {
 import type { SidecarPlugin } from '../sidecar/index.js';
 import { createOrdersProjection, type OrdersState } from './ordersProjection.js';
 import { registerStoreRoutes } from './storeRoutes.js';
+import { envelopeReaders, type EnvelopeReader } from './appendRequest.js';
+import type { CompiledDomain } from '../core/domain/compileDomain.js';
+import { builtInDomain } from '../core/domains/index.js';
+import { resolveDomain, type DomainInput } from '../core/domain/resolveDomain.js';
 
 /** Options of {@link openReplayTarget}. */
 export interface ReplayTargetOptions {
@@ -22,6 +26,11 @@ export interface ReplayTargetOptions {
   readonly fsync?: boolean;
   /** Where the target reports a recovered torn line or a failing projection; default stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * Domains whose events the target takes besides the shop's: each event's envelope (event
+   * type, event id = idempotency key, stream id) is read under its domain's names.
+   */
+  readonly domains?: readonly DomainInput[];
 }
 
 /** An event store with its live orders projection, served by {@link replayTargetPlugin}. */
@@ -35,6 +44,10 @@ export interface ReplayTarget {
   readonly orders: Projection<OrdersState>;
   /** Records held when the target opened. */
   readonly initialRecords: number;
+  /** The domains whose events it takes (the shop first). */
+  readonly domains: readonly CompiledDomain[];
+  /** Their envelope readers. */
+  readonly readers: readonly EnvelopeReader[];
   /** Stops the projection and releases the file (an own store is left open). */
   close(): Promise<void>;
 }
@@ -48,6 +61,13 @@ export interface ReplayTarget {
  */
 export async function openReplayTarget(options: ReplayTargetOptions = {}): Promise<ReplayTarget> {
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
+  // domains first: a bad one fails before the file is opened
+  const shop = builtInDomain('shop');
+  const domains = [shop];
+  for (const input of options.domains ?? []) {
+    const d = resolveDomain(input);
+    if (!domains.includes(d)) domains.push(d);
+  }
   // A listener error must not become an uncaught exception of the server: log it.
   const onListenerError = (error: unknown, records: readonly StoredEvent[]): void =>
     log(`mockjutsu sidecar: a store listener failed after position ${records[records.length - 1]?.global_position}: ${(error as Error)?.message ?? String(error)}`);
@@ -80,6 +100,8 @@ export async function openReplayTarget(options: ReplayTargetOptions = {}): Promi
   }
   return {
     store,
+    domains,
+    readers: envelopeReaders(domains),
     file: owned?.file,
     recovery,
     orders,
@@ -99,7 +121,7 @@ export async function openReplayTarget(options: ReplayTargetOptions = {}): Promi
  */
 export function replayTargetPlugin(target: ReplayTarget): SidecarPlugin {
   const plugin = async (app: FastifyInstance): Promise<void> => {
-    registerStoreRoutes(app, { store: target.store, orders: target.orders });
+    registerStoreRoutes(app, { store: target.store, orders: target.orders, readers: target.readers });
     app.addHook('onClose', async () => {
       await target.close();
     });

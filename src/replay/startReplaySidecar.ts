@@ -21,7 +21,7 @@ export interface RunningReplaySidecar extends RunningSidecar {
  */
 export async function startReplaySidecar(options: ReplaySidecarOptions = {}): Promise<RunningReplaySidecar> {
   const { store, fsync, ...sidecarOptions } = options;
-  const target = await openReplayTarget({ store, fsync, log: options.log });
+  const target = await openReplayTarget({ store, fsync, log: options.log, domains: options.domains });
   let sidecar: RunningSidecar;
   try {
     sidecar = await startSidecar({ ...sidecarOptions, plugins: [...(sidecarOptions.plugins ?? []), replayTargetPlugin(target)] });

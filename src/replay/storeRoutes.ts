@@ -8,7 +8,8 @@ import {
   type Projection,
 } from '../store/index.js';
 import { HttpError, describeValue, jsonResponse, ref, sendJson, type SidecarContext } from '../sidecar/index.js';
-import { expectedVersionName, parseAppendRequest } from './appendRequest.js';
+import { envelopeReaders, expectedVersionName, parseAppendRequest, type EnvelopeReader } from './appendRequest.js';
+import { domainSchemas, eventSchemaName } from '../sidecar/index.js';
 import type { OrdersState } from './ordersProjection.js';
 
 /** Most records one `GET /streams/:id` or `GET /all` answer carries. */
@@ -22,6 +23,8 @@ export const DEFAULT_ORDER_LIMIT = 100;
 export interface StoreRouteDeps {
   readonly store: EventStore;
   readonly orders: Projection<OrdersState>;
+  /** How to read the events' envelopes (default: the shop's). */
+  readonly readers?: readonly EnvelopeReader[];
 }
 
 function appended(reply: FastifyReply, streamId: string, result: AppendToStreamResult): void {
@@ -45,9 +48,10 @@ async function currentVersion(store: EventStore, streamId: string): Promise<numb
 }
 
 function handleAppend(deps: StoreRouteDeps, sidecar: SidecarContext) {
+  const readers = deps.readers ?? envelopeReaders();
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const streamId = (req.params as { id: string }).id;
-    const request = parseAppendRequest(req.body, req.headers, streamId);
+    const request = parseAppendRequest(req.body, req.headers, streamId, readers);
     let result: AppendToStreamResult;
     try {
       // the store applies appends one at a time in call order, so concurrent writers to one
@@ -162,7 +166,7 @@ const APPEND_DOC = {
   querystring: { type: 'object', additionalProperties: false, properties: {} },
   headers: { type: 'object', properties: { 'if-match': { type: 'string', description: 'Expected stream version: digits, no_stream, any, stream_exists or *' } } },
   // checked by parseAppendRequest (its messages name the bad event); documented here
-  body: { oneOf: [ref('Event'), { type: 'array', items: ref('Event'), minItems: 1 }, ref('AppendEnvelope')] },
+  body: { oneOf: [ref('AppendedEvent'), { type: 'array', items: ref('AppendedEvent'), minItems: 1 }, ref('AppendEnvelope')] },
   response: {
     201: jsonResponse('Appended', ref('AppendResult')),
     200: jsonResponse('Already stored (duplicate: true): nothing written, the stored positions returned', ref('AppendResult')),
@@ -177,8 +181,8 @@ export const STORE_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = 
     additionalProperties: false,
     properties: {
       expected_version: { oneOf: [{ type: 'integer', minimum: 0 }, { enum: ['no_stream', 'any', 'stream_exists'] }] },
-      event: ref('Event'),
-      events: { type: 'array', items: ref('Event'), minItems: 1 },
+      event: ref('AppendedEvent'),
+      events: { type: 'array', items: ref('AppendedEvent'), minItems: 1 },
     },
   },
   AppendResult: {
@@ -221,8 +225,8 @@ export const STORE_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = 
       stream_id: { type: 'string' },
       stream_version: { type: 'integer' },
       global_position: { type: 'integer' },
-      type: { type: 'string', description: 'The event\'s event_type' },
-      data: ref('Event'),
+      type: { type: 'string', description: 'The event\'s event type' },
+      data: ref('AppendedEvent'),
       idempotency_key: { type: 'string' },
       recorded_at: { type: 'string', format: 'date-time' },
     },
@@ -252,6 +256,14 @@ export const STORE_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = 
 /** `POST/GET /streams/:id`, `GET /all` and the orders projection's `GET /projections/orders[/:id]`. */
 export function registerStoreRoutes(app: FastifyInstance, deps: StoreRouteDeps): void {
   for (const [name, schema] of Object.entries(STORE_SCHEMAS)) app.addSchema({ $id: name, ...schema });
+  // what the target takes: an event of one of its domains (schemas derived from each domain)
+  const domains = (deps.readers ?? envelopeReaders()).map((r) => r.domain);
+  for (const [name, schema] of Object.entries(domainSchemas(domains))) if (app.getSchema(name) === undefined) app.addSchema({ $id: name, ...schema });
+  app.addSchema({
+    $id: 'AppendedEvent',
+    description: `A generated event of a domain the target takes (${domains.map((d) => d.name).join(', ')}); its envelope is read under the domain's field names`,
+    oneOf: domains.map((d) => ref(eventSchemaName(d))),
+  });
   const tags = ['event store'];
   app.post('/streams/:id', { schema: { ...APPEND_DOC, tags }, handler: handleAppend(deps, app.sidecar) });
   app.get('/streams/:id', {

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, getDataType, typeNames, normalizePartition, normalizeSeed, randomSeed, serializerFor,
-  type DataType, type EnvelopeKind, type Session, type SessionGenerator,
+  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, normalizePartition, normalizeSeed, randomSeed,
+  type CompiledDomain, type EnvelopeKind, type Session, type SessionGenerator,
 } from '../core/index.js';
 
 import { checkReplayedIndex } from './replayedTypes.js';
 import { ndjsonChunks } from '../formats/index.js';
 import { HttpError } from './httpError.js';
-import { itemJson } from './itemJson.js';
+import { servedItemJson } from './itemJson.js';
+import type { ServedType } from './servedTypes.js';
 import { JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, streamChunks } from './responseWriter.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
@@ -66,8 +67,8 @@ function generatorParams(q: GeneratorQuery): GeneratorParams {
   return { seed: given ?? randomSeed(), given: given !== undefined, users: q.users, start: startOf(q.start) };
 }
 
-function generatorFor(sidecar: SidecarContext, p: GeneratorParams): SessionGenerator {
-  return sidecar.generators.get({ seed: p.seed, users: p.users, start: p.start }, p.given);
+function generatorFor(sidecar: SidecarContext, p: GeneratorParams, domain: CompiledDomain | undefined): SessionGenerator {
+  return sidecar.generators.get({ seed: p.seed, users: p.users, start: p.start, domain }, p.given);
 }
 
 /** Query properties shared by the generating routes (schemas drive validation and /openapi.json). */
@@ -85,7 +86,9 @@ const ENVELOPE: PropertySchema = {
 const FORMAT: PropertySchema = { type: 'string', enum: ['json', 'ndjson'], description: 'ndjson: one item (event) per line (default json, or ndjson when Accept asks for it)' };
 
 const SEED_HEADER_DOC = { 'X-Mockjutsu-Seed': { description: 'The seed used (percent-encoded)', schema: { type: 'string' } } };
-const typeParams = { type: 'object', properties: { type: { type: 'string', description: 'A type name from GET /types', examples: ['event_stream', 'user'] } }, required: ['type'] };
+function typeParams(names: string[]): Record<string, unknown> {
+  return { type: 'object', properties: { type: { type: 'string', description: 'A type or served domain name from GET /types', examples: names } }, required: ['type'] };
+}
 
 // ---------------------------------------------------------------------------- /generate/:type
 
@@ -120,22 +123,23 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   const hit = sidecar.responses.get(cacheKey);
   if (hit !== undefined) return sendCached(reply, hit);
   const q = req.query as GeneratorQuery;
-  const type = getDataType(params.type);
+  const served = sidecar.types.get(params.type);
+  const type = served.type;
   const p = generatorParams(q);
   const k = q.session ?? 0;
   checkReplayedIndex(type.name, k, `session is ${k}`);
   const format = q.format ?? (ndjsonAccept ? 'ndjson' : 'json');
   const raw = q.raw ?? false;
   const partition = partitionOf(q.partition);
-  const g = generatorFor(sidecar, p);
+  const g = generatorFor(sidecar, p, served.domain);
   const envelope = q.envelope ?? 'none';
   const item = envelopeItem(type.name, type.item(g, partition, k, 1), envelope, g, partition, k);
-  const json = envelope === 'none' ? itemJson(type.name, item, g) : JSON.stringify(item);
+  const json = envelope === 'none' ? servedItemJson(served, item) : JSON.stringify(item);
   let body: string;
   let contentType = JSON_TYPE;
   if (format === 'ndjson') {
     contentType = NDJSON_TYPE;
-    body = type.name === 'event_stream' ? ndjsonOfSession(item as Session, envelope !== 'none', g) : json + '\n';
+    body = served.eventJson !== undefined ? ndjsonOfSession(item as Session, envelope !== 'none' ? JSON.stringify : served.eventJson) : json + '\n';
   } else if (raw) {
     body = json;
   } else {
@@ -151,9 +155,9 @@ function handleGenerate(sidecar: SidecarContext, req: FastifyRequest, reply: Fas
   sendCached(reply, response);
 }
 
-function ndjsonOfSession(session: Session, enveloped: boolean, g: SessionGenerator): string {
+function ndjsonOfSession(session: Session, eventJson: (e: unknown) => string): string {
   let s = '';
-  for (const e of session) s += (enveloped ? JSON.stringify(e) : g.serialize(e)) + '\n';
+  for (const e of session) s += eventJson(e) + '\n';
   return s;
 }
 
@@ -163,27 +167,27 @@ function ndjsonOfSession(session: Session, enveloped: boolean, g: SessionGenerat
  * Items 0..count-1 of a partition, as `jutsu.bulk` makes them (event streams get consecutive
  * positions), each in `envelope` as `mockjutsu export --envelope` wraps it.
  */
-function* bulkItems(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind = 'none'): Generator<unknown> {
+function* bulkItems(served: ServedType, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind = 'none'): Generator<unknown> {
   let i = 0;
-  for (const item of positionedItems(type, g, partition, count)) yield envelopeItem(type.name, item, envelope, g, partition, i++);
+  for (const item of positionedItems(served.type, g, partition, count)) yield envelopeItem(served.name, item, envelope, g, partition, i++);
 }
 
-function* bulkEnvelope(type: DataType<unknown>, g: SessionGenerator, partition: string, count: number, raw: boolean, envelope: EnvelopeKind): Generator<string> {
-  yield raw ? '[' : '{"type":' + JSON.stringify(type.name) + ',"count":' + count + ',"seed":' + JSON.stringify(g.seed) + ',"result":[';
+function* bulkEnvelope(served: ServedType, g: SessionGenerator, partition: string, count: number, raw: boolean, envelope: EnvelopeKind): Generator<string> {
+  yield raw ? '[' : '{"type":' + JSON.stringify(served.name) + ',"count":' + count + ',"seed":' + JSON.stringify(g.seed) + ',"result":[';
   let first = true;
-  for (const item of bulkItems(type, g, partition, count, envelope)) {
-    const json = envelope === 'none' ? itemJson(type.name, item, g) : JSON.stringify(item);
+  for (const item of bulkItems(served, g, partition, count, envelope)) {
+    const json = envelope === 'none' ? servedItemJson(served, item) : JSON.stringify(item);
     yield (first ? '' : ',') + (raw ? json : JSON.stringify(json));
     first = false;
   }
   yield raw ? ']' : '],"status":"ok"}';
 }
 
-function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorParams, partition: string, count: number, envelope: EnvelopeKind): Generator<string> {
+function* bulkNdjson(served: ServedType, g: SessionGenerator, p: GeneratorParams, partition: string, count: number, envelope: EnvelopeKind): Generator<string> {
   if (envelope !== 'none') {
     // the bytes of `mockjutsu export --format ndjson --envelope E`: one enveloped event (item) per line
-    for (const item of bulkItems(type, g, partition, count, envelope)) {
-      if (type.name !== 'event_stream') {
+    for (const item of bulkItems(served, g, partition, count, envelope)) {
+      if (served.domain === undefined) {
         yield JSON.stringify(item) + '\n';
         continue;
       }
@@ -193,18 +197,20 @@ function* bulkNdjson(type: DataType<unknown>, g: SessionGenerator, p: GeneratorP
     }
     return;
   }
-  if (type.name === 'event_stream') {
-    // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions }))
-    const events = eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count });
-    yield* ndjsonChunks(events, STREAM_CHUNK_CHARS, serializerFor(events.domain));
+  if (served.domain !== undefined) {
+    // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions, domain }),
+    // with the domain's serializer): one event per line, continuous positions. The users are the
+    // generator's (a request's ?users=, else serve --users N|FILE).
+    const events = eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count, domain: served.domain });
+    yield* ndjsonChunks(events, STREAM_CHUNK_CHARS, served.eventJson!);
     return;
   }
-  for (const item of bulkItems(type, g, partition, count)) yield itemJson(type.name, item, g) + '\n';
+  for (const item of bulkItems(served, g, partition, count)) yield servedItemJson(served, item) + '\n';
 }
 
 async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const q = req.query as GeneratorQuery;
-  const type = getDataType((req.params as { type: string }).type);
+  const served = sidecar.types.get((req.params as { type: string }).type);
   const { maxJsonCount, maxNdjsonCount } = sidecar.limits;
   const format = q.format ?? (wantsNdjson(req) ? 'ndjson' : 'json');
   // the schema allows the NDJSON bound; JSON bodies are held whole, so they have a lower one
@@ -215,25 +221,25 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
   const raw = q.raw ?? false;
   const p = generatorParams(q);
   const partition = partitionOf(q.partition);
-  const g = generatorFor(sidecar, p);
+  const g = generatorFor(sidecar, p, served.domain);
   const headers = { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' };
   if (format === 'ndjson') {
-    await streamChunks(reply, chunked(bulkNdjson(type, g, p, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkNdjson(served, g, p, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
   } else {
-    await streamChunks(reply, chunked(bulkEnvelope(type, g, partition, count, raw, q.envelope ?? 'none')), JSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkEnvelope(served, g, partition, count, raw, q.envelope ?? 'none')), JSON_TYPE, headers);
   }
 }
 
 // ---------------------------------------------------------------------------- POST /template
 
-function* templateEnvelope(types: Array<DataType<unknown>>, g: SessionGenerator, partition: string, count: number, raw: boolean): Generator<string> {
-  yield raw ? '[' : '{"status":"ok","seed":' + JSON.stringify(g.seed) + ',"result":[';
-  const columns = types.map((t) => positionedItems(t, g, partition, count));
+function* templateEnvelope(types: ServedType[], generators: SessionGenerator[], partition: string, count: number, raw: boolean): Generator<string> {
+  yield raw ? '[' : '{"status":"ok","seed":' + JSON.stringify(generators[0]!.seed) + ',"result":[';
+  const columns = types.map((t, c) => positionedItems(t.type, generators[c]!, partition, count));
   for (let i = 0; i < count; i++) {
     let record = i === 0 ? '{' : ',{';
     types.forEach((t, c) => {
       const item = columns[c]!.next().value;
-      const json = itemJson(t.name, item, g);
+      const json = servedItemJson(t, item);
       record += (c === 0 ? '' : ',') + JSON.stringify(t.name) + ':' + (raw ? json : JSON.stringify(json));
     });
     yield record + '}';
@@ -255,7 +261,7 @@ async function handleTemplate(sidecar: SidecarContext, req: FastifyRequest, repl
   const b = req.body as TemplateBody; // shape checked by the route's body schema
   const seen = new Set<string>();
   const types = b.types.map((t) => {
-    const type = getDataType(t);
+    const type = sidecar.types.get(t);
     if (seen.has(type.name)) throw new HttpError(400, 'INVALID_OPTION', `types lists ${JSON.stringify(type.name)} twice; each type can appear once`);
     seen.add(type.name);
     return type;
@@ -263,14 +269,15 @@ async function handleTemplate(sidecar: SidecarContext, req: FastifyRequest, repl
   const given = b.seed === undefined ? undefined : normalizeSeed(b.seed);
   const p: GeneratorParams = { seed: given ?? randomSeed(), given: given !== undefined, users: b.users, start: b.start };
   const partition = partitionOf(b.partition);
-  const g = generatorFor(sidecar, p);
-  await streamChunks(reply, chunked(templateEnvelope(types, g, partition, b.count, raw)), JSON_TYPE, { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' });
+  // one seed for every column; each domain's column from its own generator
+  const generators = types.map((t) => generatorFor(sidecar, p, t.domain));
+  await streamChunks(reply, chunked(templateEnvelope(types, generators, partition, b.count, raw)), JSON_TYPE, { 'X-Mockjutsu-Seed': seedHeader(generators[0]!.seed), 'Cache-Control': 'no-store' });
 }
 
 // ---------------------------------------------------------------------------- routes
 
 /** The body schema of `POST /template`: validation and documentation. */
-function templateBodySchema(limits: SidecarLimits): ObjectSchema {
+function templateBodySchema(limits: SidecarLimits, names: string[]): ObjectSchema {
   return {
     type: 'object',
     required: ['types', 'count'],
@@ -280,7 +287,7 @@ function templateBodySchema(limits: SidecarLimits): ObjectSchema {
     properties: {
       types: {
         type: 'array', items: { type: 'string' }, minItems: 1, description: 'Distinct type names',
-        'x-allowed': `a non-empty array of type names (known: ${typeNames().join(', ')})`,
+        'x-allowed': `a non-empty array of type names (known: ${names.join(', ')})`,
       },
       count: { type: 'integer', minimum: 1, maximum: limits.maxJsonCount, 'x-code': 'INVALID_COUNT' },
       seed: { type: ['string', 'integer'], description: 'Default: a fresh random seed, reported in the answer', 'x-code': 'INVALID_SEED', 'x-allowed': 'a safe integer or a non-empty string of at most 256 characters' },
@@ -301,7 +308,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
       description: 'Deterministic for a given seed: byte-identical to jutsu.generate(type, { seed, session, partition, users, start }). ' +
         'The envelope carries the item as JSON text in `result` (mock-jutsu compatible); raw=1 answers the bare item; ' +
         'format=ndjson or Accept: application/x-ndjson answers one event per line.',
-      params: typeParams,
+      params: typeParams(sidecar.types.names()),
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -332,7 +339,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
       description: `JSON: count 1..${limits.maxJsonCount}, result items as JSON text strings (like /generate; raw=1 answers a bare array of objects). ` +
         `format=ndjson (or Accept: application/x-ndjson): count up to ${limits.maxNdjsonCount}, streamed in constant memory; for event_stream one event per ` +
         'line with continuous global positions, the same bytes as ndjsonChunks(eventStream({ seed, sessions: count })).',
-      params: typeParams,
+      params: typeParams(sidecar.types.names()),
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -364,7 +371,7 @@ export function registerGenerateRoutes(app: FastifyInstance): void {
       description: 'Record i holds item i of each requested type, as jutsu.template(types, { count, seed }) builds it; field values are JSON text ' +
         `(raw=1: objects). Body limit ${limits.bodyBytes} bytes; Content-Type must be application/json.`,
       querystring: { type: 'object', additionalProperties: false, properties: { raw: RAW_FLAG } },
-      body: templateBodySchema(limits),
+      body: templateBodySchema(limits, sidecar.types.names()),
       response: {
         200: { ...jsonResponse('The records', ref('TemplateEnvelope')), headers: SEED_HEADER_DOC },
         413: jsonResponse('Body over the limit', ref('Error')),

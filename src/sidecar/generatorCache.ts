@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { createGenerator, type SessionGenerator, type UserRecord } from '../core/index.js';
+import { createGenerator, type CompiledDomain, type SessionGenerator, type UserRecord } from '../core/index.js';
 
 /** The generator options a request can set. */
 export interface GeneratorRequest {
@@ -11,6 +11,8 @@ export interface GeneratorRequest {
    * user from a pool generates them. `recordKey` is its canonical JSON text (keys the cache).
    */
   record?: { value: UserRecord; key: string };
+  /** The domain (one of the served ones, distinct by name); default the shop. */
+  domain?: CompiledDomain;
 }
 
 /**
@@ -33,7 +35,7 @@ export class GeneratorCache {
 
   /** Key of a request's generator (also used to key session cursors). */
   static key(r: GeneratorRequest): string {
-    return r.seed + '\u0000' + (r.record !== undefined ? 'record:' + r.record.key : r.users ?? '') + '\u0000' + (r.start ?? '');
+    return (r.domain?.name ?? 'shop') + '\u0000' + r.seed + '\u0000' + (r.record !== undefined ? 'record:' + r.record.key : r.users ?? '') + '\u0000' + (r.start ?? '');
   }
 
   /**
@@ -47,7 +49,8 @@ export class GeneratorCache {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;
     }
-    const g = createGenerator({ seed: r.seed, users: r.record !== undefined ? [r.record.value] : r.users ?? this.defaultUsers, start: r.start });
+    const users = r.record !== undefined ? [r.record.value] : r.users ?? this.defaultUsers;
+    const g = createGenerator({ seed: r.seed, users, start: r.start, ...(r.domain === undefined ? {} : { domain: r.domain }) });
     if (cacheable) this.cache.set(key, g);
     return g;
   }

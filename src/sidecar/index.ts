@@ -11,3 +11,5 @@ export { SIDECAR_SCHEMAS, ERROR_RESPONSES, jsonResponse, ref } from './sidecarSc
 export { validatorCompiler, type ObjectSchema, type PropertySchema } from './schemaValidator.js';
 export { openSidecarData, sidecarDataPlugin, type SidecarData, type SidecarDataOptions } from './sidecarData.js';
 export { registerMockEventRoutes, loadMockEventSchemas, parseSchemaSpec, checkPostedSchema, POSTED_SCHEMA_LIMITS, SCHEMA_NAME, type MockEventSchemaSource, type RegisteredSchema } from './mockEventRoutes.js';
+export { ServedTypes, eventSerializer, type ServedType } from './servedTypes.js';
+export { domainEventSchema, domainSchemas, eventSchemaName, sessionSchemaName, payloadSchema } from './domainSchemas.js';

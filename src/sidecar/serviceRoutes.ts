@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { DATA_TYPES, typeNames } from '../core/index.js';
 import { JSON_TYPE, sendBody, sendJson } from './responseWriter.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 
@@ -18,11 +17,9 @@ export function registerServiceRoutes(app: FastifyInstance): void {
     },
   });
   app.get('/types', {
-    schema: { summary: 'The types served, with a description of each', response: { 200: jsonResponse('The types', ref('Types')) } },
+    schema: { summary: 'The types served (the core\'s and one per served domain), with a description of each', response: { 200: jsonResponse('The types', ref('Types')) } },
     handler(_req, reply) {
-      const descriptions: Record<string, string> = {};
-      for (const [name, t] of DATA_TYPES) descriptions[name] = t.description;
-      sendJson(reply, 200, { status: 'ok', types: typeNames(), descriptions });
+      sendJson(reply, 200, { status: 'ok', types: sidecar.types.names(), domains: sidecar.types.domainNames(), descriptions: sidecar.types.descriptions() });
     },
   });
   let openapi: string | undefined;

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   envelopeItem, wrapSessionEvent,
-  type DataType, type EnvelopeKind, type SessionGenerator, type SessionStream, type SessionStreamState,
+  type CompiledDomain, type DataType, type EnvelopeKind, type SessionGenerator, type SessionStream, type SessionStreamState,
 } from '../core/index.js';
 import { HttpError } from './httpError.js';
 import { itemJson } from './itemJson.js';
@@ -31,6 +31,8 @@ export interface BatchRequest {
   /** {@link GeneratorCache.key} of `generator`: cursors of different seeds never mix. */
   generatorKey: string;
   type: DataType<unknown>;
+  /** The domain whose sessions the type's items are (event_stream: the shop); undefined for other types. */
+  domain?: CompiledDomain;
   unit: SessionUnit;
   key: string;
   /** 1-based index of the first item wanted; undefined continues from the server's cursor. */
@@ -110,7 +112,7 @@ export class SessionRegistry {
       const from = r.from ?? cursor.next.index;
       const next = from + r.n;
       if (!Number.isSafeInteger(next)) throw new HttpError(400, 'INVALID_QUERY', `from is ${from}; from + n must stay below 2^53`);
-      if (r.type.name !== 'event_stream') {
+      if (r.domain === undefined && r.type.name !== 'event_stream') {
         checkReplayedIndex(r.type.name, next - 2, `the stream of key ${JSON.stringify(r.key)} is at item ${from}`);
         // items of other types are indexed directly: no stream to keep
         const items = new CountedItems(indexedItems(r, from));
@@ -151,7 +153,7 @@ export class SessionRegistry {
       `from is ${from}; reaching it would regenerate more than ${this.maxSeekSessions} sessions of key ${JSON.stringify(r.key)} ` +
       `(nearest known ${r.unit} index: ${baseIndex}); ask for items in order, or for a from closer to ${baseIndex}`);
     // a session has at most maxSteps + 1 events: past that many, the seek is surely too long
-    const longestSession = r.generator.config.model.maxSteps + 1;
+    const longestSession = r.generator.config.domain.chain.maxSteps + 1;
     if (skip > this.maxSeekSessions * (r.unit === 'session' ? 1 : longestSession)) throw tooFar();
     let stream: SessionStream;
     if (reuseLive) {
@@ -222,10 +224,12 @@ class CountedItems implements Iterator<string> {
 function* streamItems(stream: SessionStream, r: BatchRequest): Generator<string> {
   const kind = r.envelope ?? 'none';
   const seed = r.generator.seed;
+  const domain = r.generator.config.domain;
   if (r.unit === 'event') {
     for (let i = 0; i < r.n; i++) {
       const e = stream.next();
-      yield kind === 'none' ? r.generator.serialize(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key));
+      // the generator is the domain's: its compiled serializer writes the event
+      yield kind === 'none' ? r.generator.serialize(e) : JSON.stringify(wrapSessionEvent(e, kind, seed, r.key, domain));
     }
   } else {
     for (let i = 0; i < r.n; i++) {

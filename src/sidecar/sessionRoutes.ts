@@ -1,20 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ENVELOPE_KINDS, getDataType, normalizeSeed, type EnvelopeKind, type SessionGenerator, type UserRecord } from '../core/index.js';
+import { ENVELOPE_KINDS, normalizeSeed, type EnvelopeKind, type SessionGenerator, type UserRecord } from '../core/index.js';
+import type { ServedType } from './servedTypes.js';
 import { HttpError } from './httpError.js';
 import { GeneratorCache } from './generatorCache.js';
 import { checkReplayedIndex } from './replayedTypes.js';
 import { JSON_TYPE, NDJSON_TYPE, chunked, streamChunks } from './responseWriter.js';
 import type { PropertySchema } from './schemaValidator.js';
-import type { SessionUnit } from './sessionRegistry.js';
+import type { BatchRequest, SessionUnit } from './sessionRegistry.js';
 import type { SidecarContext } from './sidecarContext.js';
 import { describeValue } from './safeText.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
+import { eventSchemaName, sessionSchemaName } from './domainSchemas.js';
 
 interface StreamQuery {
   seed?: string;
   unit?: SessionUnit;
   from?: number;
   type?: string;
+  users?: number;
+  start?: string;
   n?: number;
   format?: 'json' | 'ndjson';
   envelope?: EnvelopeKind;
@@ -29,8 +33,13 @@ interface StreamParams {
   from?: number;
   generator: SessionGenerator;
   generatorKey: string;
-  typeName: string;
+  served: ServedType;
   envelope: EnvelopeKind;
+}
+
+/** `start`: epoch milliseconds when all digits, else the text (ISO-8601; the core validates it). */
+function startOf(v: string | undefined): string | number | undefined {
+  return v !== undefined && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
 }
 
 function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParams {
@@ -39,12 +48,17 @@ function streamParams(sidecar: SidecarContext, req: FastifyRequest): StreamParam
   if (key.length === 0 || key.length > max) throw new HttpError(400, 'INVALID_OPTION', `key is ${key.length} characters long; allowed: 1 to ${max} characters`);
   const q = req.query as StreamQuery;
   const seed = q.seed === undefined ? sidecar.defaultSeed : normalizeSeed(q.seed, 'seed');
-  const typeName = getDataType(q.type ?? 'event_stream').name;
+  const served = sidecar.types.get(q.type ?? 'event_stream');
   // with from: checked here; the cursor's own index is checked in the registry's batch
-  if (q.from !== undefined) checkReplayedIndex(typeName, q.from - 1 + (q.n ?? 1) - 1, `from is ${q.from}`);
+  if (q.from !== undefined) checkReplayedIndex(served.name, q.from - 1 + (q.n ?? 1) - 1, `from is ${q.from}`);
+  if (q.start === 'now') throw new HttpError(400, 'INVALID_OPTION', 'start is "now"; a key\'s stream must give the same items when asked again, so give an ISO-8601 instant or epoch milliseconds');
   const record = userRecordOf(sidecar, q);
-  const generator = sidecar.generators.get({ seed, record });
-  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key({ seed, record }), typeName, envelope: q.envelope ?? 'none' };
+  if (record !== undefined && q.users !== undefined) {
+    throw new HttpError(400, 'INVALID_OPTION', `users is ${q.users} and ${q.user !== undefined ? 'user' : 'user_id'} is given; give users (how many users the sessions are drawn from) or one user, not both`);
+  }
+  const options = { seed, users: q.users, start: startOf(q.start), domain: served.domain, record };
+  const generator = sidecar.generators.get(options);
+  return { key, seed, unit: q.unit ?? 'event', from: q.from, generator, generatorKey: GeneratorCache.key(options), served, envelope: q.envelope ?? 'none' };
 }
 
 const MAX_USER_CHARS = 8192;
@@ -102,6 +116,13 @@ function* batchEnvelope(p: StreamParams, next: number, items: Iterator<string>):
   yield '],"next":' + next + '}';
 }
 
+function batchOf(p: StreamParams): Omit<BatchRequest, 'n'> {
+  return {
+    generator: p.generator, generatorKey: p.generatorKey, type: p.served.type, domain: p.served.domain,
+    unit: p.unit, key: p.key, from: p.from, envelope: p.envelope,
+  };
+}
+
 async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const p = streamParams(sidecar, req);
   const q = req.query as StreamQuery;
@@ -109,7 +130,7 @@ async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: 
   const accept = req.headers.accept;
   const format = q.format ?? (accept !== undefined && accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
   await sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n, envelope: p.envelope, isAborted: abortSignal(reply) },
+    { ...batchOf(p), n, isAborted: abortSignal(reply) },
     (_from, next, items) => {
       const headers = { 'X-Mockjutsu-Next': next, 'Cache-Control': 'no-store' };
       return format === 'ndjson'
@@ -122,7 +143,7 @@ async function handleBatch(sidecar: SidecarContext, req: FastifyRequest, reply: 
 async function handleNext(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const p = streamParams(sidecar, req);
   await sidecar.sessions.batch(
-    { generator: p.generator, generatorKey: p.generatorKey, type: getDataType(p.typeName), unit: p.unit, key: p.key, from: p.from, n: 1, envelope: p.envelope, isAborted: abortSignal(reply) },
+    { ...batchOf(p), n: 1, isAborted: abortSignal(reply) },
     async (_from, next, items) => {
       const r = items.next();
       if (r.done) return false;
@@ -144,7 +165,9 @@ const STREAM_QUERY: Record<string, PropertySchema> = {
   seed: { type: 'string', description: 'Seed (default: the sidecar\'s --seed)' },
   unit: { type: 'string', enum: ['event', 'session'], default: 'event', description: 'Item: one event (.next()) or one whole session (.nextSession()); each unit has its own cursor' },
   from: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '1-based index of the first item wanted in the key\'s stream; default: the server\'s cursor for (seed, key, unit). Asking the same from again gives the same bytes' },
-  type: { type: 'string', default: 'event_stream', description: 'Type of the items (types other than event_stream are indexed: item i is item i-1 of the type)' },
+  type: { type: 'string', default: 'event_stream', description: 'Type of the items: event_stream (the shop), a served domain\'s name (its sessions, e.g. bank), or another type from GET /types (indexed: item i is item i-1 of the type)' },
+  users: { type: 'integer', minimum: 1, maximum: 10_000_000, description: 'Users sessions are drawn from (default 1000); part of the stream\'s identity, as the seed' },
+  start: { type: 'string', description: 'First session start: ISO-8601 instant or epoch ms (default 2025-01-01T00:00:00Z); part of the stream\'s identity, as the seed' },
   envelope: { type: 'string', enum: [...ENVELOPE_KINDS], default: 'none', description: 'Each event (each item of other types) in a CloudEvents or EventBridge envelope, as export --envelope wraps it; the cursor is the same' },
   user: {
     type: 'string', maxLength: MAX_USER_CHARS,
@@ -161,10 +184,17 @@ export function registerSessionRoutes(app: FastifyInstance): void {
   app.get('/sessions/:key/next', {
     schema: {
       summary: 'The next item of a key\'s stream (bare JSON)',
-      description: 'Item i of createSessionStream({ seed, partition: key }): its .next() (unit=event) or .nextSession() (unit=session) sequence.',
+      description: 'Item i of createSessionStream({ seed, partition: key, domain, users, start }): its .next() (unit=event) or .nextSession() (unit=session) sequence; ' +
+        'type=NAME draws a served domain\'s sessions (event_stream: the shop).',
       params: keyParams,
       querystring: { type: 'object', additionalProperties: false, properties: STREAM_QUERY },
-      response: { 200: { ...jsonResponse('One event (or session)', { oneOf: [ref('Event'), ref('Session'), { type: 'object' }] }), headers: NEXT_HEADER_DOC } },
+      response: {
+        200: {
+          ...jsonResponse('One event (or session) of the type asked for: of a served domain (the shop for event_stream), or an item of another type',
+            { oneOf: [...sidecar.types.domains.flatMap((d) => [ref(eventSchemaName(d)), ref(sessionSchemaName(d))]), { type: 'object' }] }),
+          headers: NEXT_HEADER_DOC,
+        },
+      },
     },
     handler: (req, reply) => handleNext(sidecar, req, reply),
   });

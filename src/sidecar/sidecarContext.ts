@@ -1,6 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import type { GeneratorCache } from './generatorCache.js';
 import type { SessionRegistry } from './sessionRegistry.js';
+import type { ServedTypes } from './servedTypes.js';
 
 /** Request limits of a sidecar (every one is a 4xx naming the limit when exceeded). */
 export interface SidecarLimits {
@@ -43,6 +44,8 @@ export interface SidecarContext {
   readonly startedAt: number;
   readonly limits: Readonly<SidecarLimits>;
   readonly generators: GeneratorCache;
+  /** The types and domains served, by name. */
+  readonly types: ServedTypes;
   readonly sessions: SessionRegistry;
   /** Deterministic answers by request (type, query, representation). */
   readonly responses: LRUCache<string, CachedResponse>;

@@ -1,5 +1,6 @@
 /**
- * Shared schemas of the sidecar's bodies, added with `addSchema` (each under its `$id`) so
+ * Shared schemas of the sidecar's bodies (the events' schemas, `Event[_<domain>]` and
+ * `Session[_<domain>]`, are derived from each served domain in domainSchemas.ts), added with `addSchema` (each under its `$id`) so
  * that @fastify/swagger lists them under `components.schemas` of `/openapi.json` and routes
  * reference them with {@link ref}.
  */
@@ -13,29 +14,6 @@ export function ref(name: string): { $ref: string } {
 export function jsonResponse(description: string, schema: unknown, mediaType = 'application/json'): Record<string, unknown> {
   return { description, content: { [mediaType]: { schema } } };
 }
-
-const EVENT_SCHEMA = {
-  type: 'object',
-  description: 'One event of the event_stream contract (see the event contract notes).',
-  required: ['event_id', 'event_type', 'stream_id', 'aggregate_type', 'aggregate_id', 'stream_version', 'global_position',
-    'correlation_id', 'causation_id', 'session_id', 'user_id', 'timestamp', 'schema_version', 'payload'],
-  properties: {
-    event_id: { type: 'string', format: 'uuid' },
-    event_type: { type: 'string', examples: ['login', 'page_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout', 'payment', 'logout'] },
-    stream_id: { type: 'string' },
-    aggregate_type: { type: 'string' },
-    aggregate_id: { type: 'string' },
-    stream_version: { type: 'integer', minimum: 1 },
-    global_position: { type: 'integer', minimum: 1 },
-    correlation_id: { type: 'string' },
-    causation_id: { type: ['string', 'null'] },
-    session_id: { type: 'string' },
-    user_id: { type: 'string' },
-    timestamp: { type: 'string', format: 'date-time' },
-    schema_version: { type: 'integer', minimum: 1 },
-    payload: { type: 'object' },
-  },
-};
 
 /** Schemas of the sidecar's own bodies. */
 export const SIDECAR_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = Object.freeze({
@@ -59,9 +37,7 @@ export const SIDECAR_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> 
     },
   },
   Seed: { type: 'string', description: 'Canonical seed: the decimal form of an integer seed, or the seed text' },
-  Event: EVENT_SCHEMA,
-  Session: { type: 'array', items: ref('Event'), description: 'One session: login ... logout' },
-  Item: { description: 'One generated item: a Session for event_stream, a user profile object for user' },
+  Item: { description: 'One generated item: a Session for event_stream (the shop), a Session_<name> for a served domain, a user profile object for user' },
   GenerateEnvelope: {
     type: 'object',
     required: ['type', 'result', 'seed', 'status'],
@@ -103,7 +79,7 @@ export const SIDECAR_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> 
       key: { type: 'string' },
       seed: ref('Seed'),
       unit: { enum: ['event', 'session'] },
-      items: { type: 'array', items: { oneOf: [ref('Event'), ref('Session'), { type: 'object' }] } },
+      items: { type: 'array', items: { type: ['object', 'array'], description: 'Events (unit=event) or sessions (unit=session) of the type asked for: Event / Session (the shop), Event_<name> / Session_<name> (a served domain), or items of another type' } },
       next: { type: 'integer', description: 'The from value to ask for next' },
     },
   },

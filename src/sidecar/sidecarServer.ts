@@ -6,8 +6,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { LRUCache } from 'lru-cache';
-import { createGenerator, resolveSeed, type Seed, type UserRecord } from '../core/index.js';
+import { createGenerator, resolveSeed, type DomainInput, type Seed, type UserRecord } from '../core/index.js';
 import { GeneratorCache } from './generatorCache.js';
+import { ServedTypes } from './servedTypes.js';
 import { cachedGenerateAnswer, registerGenerateRoutes } from './generateRoutes.js';
 import { HttpError, errorBody, toHttpError } from './httpError.js';
 import { parseJsonBody } from './jsonBodyParser.js';
@@ -19,6 +20,7 @@ import { registerSessionRoutes } from './sessionRoutes.js';
 import { registerMockEventRoutes, type RegisteredSchema } from './mockEventRoutes.js';
 import { DEFAULT_LIMITS, type CachedResponse, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
 import { ERROR_RESPONSES, SIDECAR_SCHEMAS } from './sidecarSchemas.js';
+import { domainSchemas } from './domainSchemas.js';
 
 /** Timeouts of a sidecar, milliseconds. */
 export interface SidecarTimeouts {
@@ -73,6 +75,11 @@ export interface SidecarOptions {
   responseCache?: { maxEntries?: number; maxBytes?: number };
   /** Where log lines go; default stderr. */
   log?: (line: string) => void;
+  /**
+   * Domains served besides the shop (built-in names, definitions or compiled domains, e.g. from
+   * `loadDomainFile`): each one's sessions by its name (`/generate/bank`, `/sessions/:key/next?type=bank`).
+   */
+  domains?: readonly DomainInput[];
   /** Schemas served at `GET /mock-event/NAME` (from `loadMockEventSchemas`, i.e. `serve --schema NAME=FILE`). */
   schemas?: readonly RegisteredSchema[];
 }
@@ -174,8 +181,10 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
   const limits: SidecarLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   const defaultSeed = resolveSeed(options.seed);
-  // bad users (a count out of range, records without user_id...) stop the start, not a request
-  if (options.users !== undefined) createGenerator({ seed: defaultSeed, users: options.users });
+  const types = new ServedTypes(options.domains);
+  // bad users (a count out of range, records without user_id...) stop the start, not a request;
+  // every served domain draws its sessions from them
+  if (options.users !== undefined) for (const domain of types.domains) createGenerator({ seed: defaultSeed, users: options.users, domain });
 
   let closing = false;
   let inFlight = 0;
@@ -186,6 +195,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     startedAt: Date.now(),
     limits,
     generators: new GeneratorCache(options.maxGenerators ?? 256, options.users),
+    types,
     sessions: new SessionRegistry(options.sessions),
     responses: new LRUCache<string, CachedResponse>({
       max: options.responseCache?.maxEntries ?? 4096,
@@ -341,6 +351,8 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String((json as { $id?: unknown }).$id ?? `def-${i}`) },
   });
   for (const [name, schema] of Object.entries(SIDECAR_SCHEMAS)) app.addSchema({ $id: name, ...schema });
+  // the events' schemas, derived from each served domain (one source of truth)
+  for (const [name, schema] of Object.entries(domainSchemas(types.domains))) app.addSchema({ $id: name, ...schema });
 
   // Checks every request passes before its route, in this order: a real path, a Host, the token.
   app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done) => {

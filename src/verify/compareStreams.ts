@@ -1,4 +1,4 @@
-import type { ExpectedStream } from './expectedStreams.js';
+import { CONTRACT_FIELDS, type EventFields, type ExpectedStream, type GeneratedEvent } from './expectedStreams.js';
 import type { FoundRecord } from './foundRecord.js';
 import type {
   StreamDifferences,
@@ -17,6 +17,8 @@ export interface CompareStreamsOptions {
   readonly ignoreFields?: readonly string[];
   /** Passed through to the report. */
   readonly warnings?: readonly string[];
+  /** Where the run's domain keeps event_id, event_type, stream_id and stream_version (default: the contract's names). */
+  readonly fields?: EventFields;
 }
 
 /** A stored record placed in its stream. */
@@ -31,12 +33,20 @@ interface Placed {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function eventIdOf(data: unknown): string | undefined {
-  return isObject(data) && typeof data['event_id'] === 'string' ? data['event_id'] : undefined;
+function eventIdOf(data: unknown, f: EventFields): string | undefined {
+  const v = isObject(data) ? data[f.eventId] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
-function eventTypeOf(data: unknown): string | null {
-  return isObject(data) && typeof data['event_type'] === 'string' ? data['event_type'] : null;
+function eventTypeOf(data: unknown, f: EventFields): string | null {
+  const v = isObject(data) ? data[f.eventType] : undefined;
+  return typeof v === 'string' ? v : null;
+}
+
+/** What a report says of an expected event: its id, type and version (its place in the stream when the domain has no version). */
+function described(event: GeneratedEvent, index: number, f: EventFields): { event_id: string; event_type: string; expected_version: number } {
+  const version = f.streamVersion === undefined ? undefined : event[f.streamVersion];
+  return { event_id: String(event[f.eventId]), event_type: String(event[f.eventType]), expected_version: typeof version === 'number' ? version : index + 1 };
 }
 
 /**
@@ -108,7 +118,7 @@ export function onEveryLongestIncreasing(values: readonly number[]): boolean[] {
 }
 
 /** Records grouped by stream (first-seen order), each stream ordered by stream_version when every record has one. */
-function groupByStream(found: Iterable<FoundRecord>): Map<string, Placed[]> {
+function groupByStream(found: Iterable<FoundRecord>, f: EventFields): Map<string, Placed[]> {
   const raw = new Map<string, FoundRecord[]>();
   for (const record of found) {
     let list = raw.get(record.stream_id);
@@ -125,7 +135,7 @@ function groupByStream(found: Iterable<FoundRecord>): Map<string, Placed[]> {
       record,
       version: versioned ? record.stream_version! : index + 1,
       index,
-      eventId: eventIdOf(record.data),
+      eventId: eventIdOf(record.data, f),
     })));
   }
   return out;
@@ -155,12 +165,13 @@ function hasDifferences(d: StreamDifferences): boolean {
  *   streams that no regenerated session has.
  */
 export function compareStreams(expected: readonly ExpectedStream[], found: Iterable<FoundRecord>, options: CompareStreamsOptions = {}): VerifyReport {
+  const f = options.fields ?? CONTRACT_FIELDS;
   const ignore = options.ignoreFields ?? ['global_position'];
-  const byStream = groupByStream(found);
+  const byStream = groupByStream(found, f);
 
   // Where each expected event belongs.
   const home = new Map<string, { stream: ExpectedStream; index: number }>();
-  for (const stream of expected) stream.events.forEach((event, index) => home.set(event.event_id, { stream, index }));
+  for (const stream of expected) stream.events.forEach((event, index) => home.set(String(event[f.eventId]), { stream, index }));
 
   // Every stored copy of every event id, in store order.
   const copies = new Map<string, Array<{ streamId: string; placed: Placed }>>();
@@ -183,8 +194,8 @@ export function compareStreams(expected: readonly ExpectedStream[], found: Itera
     const d = emptyDifferences(stream.partition, stream.session, stream.events.length, stored.length);
     const firstCopies: Array<{ expectedIndex: number; placed: Placed }> = [];
     stream.events.forEach((event, expectedIndex) => {
-      const all = copies.get(event.event_id) ?? [];
-      const base = { event_id: event.event_id, event_type: event.event_type, expected_version: event.stream_version };
+      const base = described(event, expectedIndex, f);
+      const all = copies.get(base.event_id) ?? [];
       if (all.length === 0) {
         d.lost.push(base);
         return;
@@ -212,12 +223,12 @@ export function compareStreams(expected: readonly ExpectedStream[], found: Itera
     inStoreOrder.forEach((entry, i) => {
       if (inPlace[i]) return;
       const event = stream.events[entry.expectedIndex]!;
-      d.reordered.push({ event_id: event.event_id, event_type: event.event_type, expected_version: event.stream_version, found_version: entry.placed.version });
+      d.reordered.push({ ...described(event, entry.expectedIndex, f), found_version: entry.placed.version });
     });
     d.reordered.sort((a, b) => a.found_version - b.found_version);
 
     for (const placed of stored) {
-      const entry = unexpectedIn(stream.stream_id, placed, home);
+      const entry = unexpectedIn(stream.stream_id, placed, home, f);
       if (entry !== undefined) d.unexpected.push(entry);
     }
     if (hasDifferences(d)) streams[stream.stream_id] = d;
@@ -228,7 +239,7 @@ export function compareStreams(expected: readonly ExpectedStream[], found: Itera
     if (expectedIds.has(streamId)) continue;
     unexpectedStreams++;
     const d: StreamDifferences = { ...emptyDifferences(null, null, 0, stored.length), unexpected_stream: true };
-    for (const placed of stored) d.unexpected.push(unexpectedIn(streamId, placed, home)!);
+    for (const placed of stored) d.unexpected.push(unexpectedIn(streamId, placed, home, f)!);
     streams[streamId] = d;
   }
 
@@ -257,12 +268,12 @@ export function compareStreams(expected: readonly ExpectedStream[], found: Itera
 }
 
 /** The record as an unexpected event of `streamId`, or undefined when it is an expected event of that stream. */
-function unexpectedIn(streamId: string, placed: Placed, home: Map<string, { stream: ExpectedStream }>): UnexpectedEvent | undefined {
+function unexpectedIn(streamId: string, placed: Placed, home: Map<string, { stream: ExpectedStream }>, f: EventFields): UnexpectedEvent | undefined {
   const owner = placed.eventId === undefined ? undefined : home.get(placed.eventId);
   if (owner !== undefined && owner.stream.stream_id === streamId) return undefined;
   const entry: { -readonly [K in keyof UnexpectedEvent]: UnexpectedEvent[K] } = {
     event_id: placed.eventId ?? null,
-    event_type: eventTypeOf(placed.record.data),
+    event_type: eventTypeOf(placed.record.data, f),
     found_version: placed.version,
   };
   if (owner !== undefined) entry.expected_stream = owner.stream.stream_id;

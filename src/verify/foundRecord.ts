@@ -1,4 +1,5 @@
 import { jsonDepth } from '../core/index.js';
+import { CONTRACT_FIELDS, type EventFields } from './expectedStreams.js';
 
 /**
  * One event as a store holds it, in the shape the comparison needs. A mockjutsu store record
@@ -31,7 +32,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * @param where names the value in the error (e.g. `line 12 of events.jsonl`).
  * @throws StoreReadError when the value is neither.
  */
-export function toFoundRecord(value: unknown, where: string): FoundRecord {
+export function toFoundRecord(value: unknown, where: string, fields: EventFields = CONTRACT_FIELDS): FoundRecord {
   if (jsonDepth(value, MAX_RECORD_DEPTH) > MAX_RECORD_DEPTH) throw new StoreReadError(`${where} nests arrays or objects deeper than ${MAX_RECORD_DEPTH} levels; a store record is an event envelope a few levels deep`);
   if (isObject(value) && typeof value['stream_id'] === 'string' && 'data' in value) {
     const version = value['stream_version'];
@@ -43,9 +44,10 @@ export function toFoundRecord(value: unknown, where: string): FoundRecord {
       data: value['data'],
     };
   }
-  if (isObject(value) && typeof value['stream_id'] === 'string' && typeof value['event_id'] === 'string') {
-    return { stream_id: value['stream_id'], data: value };
+  if (isObject(value) && typeof value[fields.streamId] === 'string' && typeof value[fields.eventId] === 'string') {
+    return { stream_id: value[fields.streamId] as string, data: value };
   }
   const text = JSON.stringify(value) ?? String(value);
-  throw new StoreReadError(`${where} is neither a store record ({stream_id, stream_version, data}) nor a generated event ({event_id, stream_id, ...}): ${text.length > 120 ? text.slice(0, 117) + '...' : text}`);
+  const event = fields.domain === CONTRACT_FIELDS.domain ? '{event_id, stream_id, ...}' : `{${fields.eventId}, ${fields.streamId}, ...} of the ${fields.domain} domain`;
+  throw new StoreReadError(`${where} is neither a store record ({stream_id, stream_version, data}) nor a generated event (${event}): ${text.length > 120 ? text.slice(0, 117) + '...' : text}`);
 }

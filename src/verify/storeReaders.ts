@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { scanJsonlLog } from '../store/jsonlLogFormat.js';
 import { EventLogCorruption } from '../store/eventLogCorruption.js';
 import { StoreReadError, toFoundRecord, type FoundRecord } from './foundRecord.js';
+import type { EventFields } from './expectedStreams.js';
 
 /** What a reader got from a store. */
 export interface StoreContents {
@@ -17,6 +18,8 @@ export const MAX_STORE_LINE_BYTES = 16 * 1024 ** 2;
 
 /** Limits of {@link readStoreFile}. */
 export interface ReadStoreFileOptions {
+  /** How a bare generated event of the run's domain is read (default: the contract's names). */
+  readonly fields?: EventFields;
   readonly maxBytes?: number;
   readonly maxLineBytes?: number;
 }
@@ -79,7 +82,7 @@ export async function readStoreFile(file: string, options: ReadStoreFileOptions 
   if (scan.tornTail) {
     warnings.push(`${file}: left out the torn last line ${scan.tornTail.lineNumber} (${scan.tornTail.byteLength} bytes, ${scan.tornTail.reason}); the store drops it when it next opens the file`);
   }
-  const records = scan.lines.map((line) => toFoundRecord(line.value, `line ${line.lineNumber} of ${file}`));
+  const records = scan.lines.map((line) => toFoundRecord(line.value, `line ${line.lineNumber} of ${file}`, options.fields));
   return { records, warnings };
 }
 
@@ -108,6 +111,8 @@ async function boundedText(response: Response, maxBytes: number, page: string): 
 export interface ReadStoreUrlOptions {
   /** Bearer token of a sidecar started with --token. */
   readonly token?: string;
+  /** How a bare generated event of the run's domain is read (default: the contract's names). */
+  readonly fields?: EventFields;
   readonly pageSize?: number;
   /** Per request, milliseconds (default 30 s). */
   readonly timeoutMs?: number;
@@ -151,7 +156,7 @@ export async function readStoreUrl(url: string, options: ReadStoreUrlOptions = {
     if (typeof body !== 'object' || body === null || !Array.isArray(body.events)) {
       throw new StoreReadError(`GET ${page} answered no events array; expected {"events": [...], "next_from": n|null}`);
     }
-    body.events.forEach((value, i) => records.push(toFoundRecord(value, `record ${from + i} of ${base}/all`)));
+    body.events.forEach((value, i) => records.push(toFoundRecord(value, `record ${from + i} of ${base}/all`, options.fields)));
     const next = body.next_from;
     if (body.events.length === 0 || next === null || next === undefined) break;
     if (typeof next !== 'number' || !Number.isSafeInteger(next) || next <= from) {

@@ -105,7 +105,7 @@ export interface VerifyReport {
   readonly streams: Record<string, StreamDifferences>;
   readonly summary: VerifySummary;
   /** What the run was regenerated from (set by verifyStreams). */
-  readonly run?: { readonly seed: string; readonly partitions: readonly string[]; readonly sessions: number; readonly against: string };
+  readonly run?: { readonly seed: string; /** The domain, when not the shop. */ readonly domain?: string; readonly partitions: readonly string[]; readonly sessions: number; readonly against: string };
   /** Things worth knowing that are not differences (a torn last line that was skipped...). */
   readonly warnings: readonly string[];
 }
@@ -141,7 +141,7 @@ export function formatVerifySummary(report: VerifyReport, maxLines = 40): string
   const run = report.run;
   if (run) {
     const parts = run.partitions.length <= 6 ? run.partitions.join(',') : `${run.partitions.slice(0, 3).join(',')},...,${run.partitions[run.partitions.length - 1]} (${run.partitions.length})`;
-    lines.push(`mockjutsu verify: seed ${run.seed}, partitions ${parts}, sessions 0..${run.sessions - 1} against ${run.against}`);
+    lines.push(`mockjutsu verify: ${run.domain === undefined ? '' : `domain ${run.domain}, `}seed ${run.seed}, partitions ${parts}, sessions 0..${run.sessions - 1} against ${run.against}`);
   }
   lines.push(`expected ${report.expected_events} events in ${report.expected_streams} streams; the store holds ${report.found_events} events in ${report.found_streams} streams`);
   for (const w of report.warnings) lines.push(`warning: ${w}`);

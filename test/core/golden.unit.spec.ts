@@ -9,7 +9,9 @@ import { tinyModel } from '../fixtures/tinyModel.js';
 // announced with a schema_version bump or a note in the README.
 // Last moved on purpose in 0.3.0 (CHANGELOG: domains as data): the shop became a domain file
 // run by the generic simulator, so its draws, payloads (page_view url, checkout item_count,
-// payment attempt...) and bytes changed; the bank and hotel files were added then.
+// payment attempt...) and bytes changed; the bank and hotel files were added then, and moved
+// again before release when a domain other than the shop began to draw its partition base from
+// (seed, partition + its name), so its ids no longer coincide with the shop's.
 const dir = new URL('../golden/', import.meta.url);
 
 const tiny = tinyModel;

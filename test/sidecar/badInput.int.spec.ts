@@ -42,7 +42,7 @@ const CASES: Case[] = [
   { name: 'empty body', path: '/template', options: json(''), status: 400, code: 'MALFORMED_JSON', message: /request body is empty/ },
   { name: 'body not an object', path: '/template', options: json('[1]'), status: 400, code: 'INVALID_OPTION', message: /request body is an array; expected an object/ },
   { name: 'unknown body field', path: '/template', options: json('{"types":["user"],"count":1,"cuont":2}'), status: 400, code: 'INVALID_OPTION', message: /unknown field "cuont"; allowed: types, count/ },
-  { name: 'types empty', path: '/template', options: json('{"types":[],"count":1}'), status: 400, code: 'INVALID_OPTION', message: /types is \[\]; expected a non-empty array of type names \(known: event_stream, user, cdc_event\)/ },
+  { name: 'types empty', path: '/template', options: json('{"types":[],"count":1}'), status: 400, code: 'INVALID_OPTION', message: /types is \[\]; expected a non-empty array of type names \(known: event_stream, user, cdc_event, shop\)/ },
   { name: 'types duplicated', path: '/template', options: json('{"types":["user","user"],"count":1}'), status: 400, code: 'INVALID_OPTION', message: /lists "user" twice/ },
   { name: 'template unknown type', path: '/template', options: json('{"types":["car"],"count":1}'), status: 404, code: 'UNKNOWN_TYPE', message: /unknown type "car"/ },
   { name: 'template count', path: '/template', options: json('{"types":["user"],"count":10001}'), status: 400, code: 'INVALID_COUNT', message: /count is 10001; allowed: an integer from 1 to 10000/ },

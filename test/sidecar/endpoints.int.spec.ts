@@ -154,8 +154,10 @@ describe('sidecar endpoints (in-process server)', () => {
     it('GET /types lists the names first (the JMeter bridge reads "types") and a description of each', async () => {
       const a = await call(s.url, '/types');
       assert.ok(a.body.startsWith('{"status":"ok","types":["'));
-      const t = JSON.parse(a.body) as { types: string[]; descriptions: Record<string, string> };
-      assert.deepEqual(t.types, typeNames());
+      const t = JSON.parse(a.body) as { types: string[]; domains: string[]; descriptions: Record<string, string> };
+      // the core's types, then one per served domain (without --domain: the shop, also event_stream)
+      assert.deepEqual(t.types, [...typeNames(), 'shop']);
+      assert.deepEqual(t.domains, ['shop']);
       for (const name of t.types) assert.ok(t.descriptions[name]!.length > 10);
     });
 

@@ -67,7 +67,7 @@ describe('sidecar GET /openapi.json (built by @fastify/swagger from the route sc
     const mock = ['count', 'envelope', 'format', 'from', 'mode', 'partition', 'seed', 'start'];
     assert.deepEqual(query('/mock-event/{name}'), mock);
     assert.deepEqual(query('/mock-event', 'post'), mock);
-    assert.deepEqual(query('/sessions/{key}/batch'), ['envelope', 'format', 'from', 'n*', 'seed', 'type', 'unit', 'user', 'user_id']);
+    assert.deepEqual(query('/sessions/{key}/batch'), ['envelope', 'format', 'from', 'n*', 'seed', 'start', 'type', 'unit', 'user', 'user_id', 'users']);
     assert.deepEqual(query('/all'), ['from', 'limit']);
     assert.deepEqual(doc.paths['/health']!.get!.security, []);
   });

@@ -40,7 +40,7 @@ describe('record and pool routes under schemathesis', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`gives no 5xx on the five record and pool operations (${EXAMPLES_PER_OPERATION} examples each, seed ${SEED})`, async () => {
+  it(`gives no 5xx on the six record and pool operations (return included) (${EXAMPLES_PER_OPERATION} examples each, seed ${SEED})`, async () => {
     const report = join(dir, 'report.json');
     const args = ['run', `${s.url}/openapi.json`, '--include-path-regex', '^/(pools|records?)(/|$)', '--checks', 'not_a_server_error',
       '--phases', 'examples,coverage,fuzzing', '--max-examples', String(EXAMPLES_PER_OPERATION), '--seed', SEED, '--workers', '2',
@@ -53,7 +53,7 @@ describe('record and pool routes under schemathesis', function () {
     const r = JSON.parse(readFileSync(report, 'utf8')) as { operations: { tested: number }; test_cases: { generated: number }; failures: unknown[]; errors: unknown[] };
     console.log(`      schemathesis: ${r.test_cases.generated} requests over ${r.operations.tested} operations`);
     assert.deepEqual({ code, failures: r.failures, errors: r.errors }, { code: 0, failures: [], errors: [] }, output.slice(-4000));
-    assert.equal(r.operations.tested, 5);
+    assert.equal(r.operations.tested, 6);
     assert.deepEqual(logged.filter((l) => l.includes('internal error')), []);
     assert.equal((await call(s.url, '/health')).status, 200);
   });

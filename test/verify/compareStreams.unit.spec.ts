@@ -15,7 +15,8 @@ import { onEveryLongestIncreasing } from '../../src/verify/compareStreams.js';
 
 // Given a few regenerated streams, when the store's records are crafted with known faults,
 // then the comparison names exactly those faults.
-const seed = 'verify-unit';
+// a seed whose four sessions have at least 4 events each (the shop as a domain, 0.3.0: 13, 5, 5, 4)
+const seed = 'verify-unit-1';
 const expected: ExpectedStream[] = expectedStreams({ generator: { seed }, partitions: ['1', '2'], sessions: 2 });
 const [a, b, c, d] = expected as [ExpectedStream, ExpectedStream, ExpectedStream, ExpectedStream];
 

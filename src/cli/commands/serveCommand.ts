@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createGenerator, MockjutsuError, normalizeSeed } from '../../core/index.js';
+import { BUILT_IN_DOMAINS, createGenerator, MockjutsuError, normalizeSeed, type CompiledDomain } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
-import { startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
+import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { parseUsersFlag } from '../generatorFlags.js';
+import { loadDomainFlag } from '../domainFlags.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -21,6 +22,10 @@ Options:
   --host H              interface to bind (default 127.0.0.1: this machine only). Any other
                         interface needs a token (or --insecure-public)
   --seed S              default seed of /sessions requests without one (default: random, printed)
+  --domain NAME|FILE    also serve a domain's sessions, by its name: a built-in (${Object.keys(BUILT_IN_DOMAINS).join(', ')}) or a
+                        domain file (JSON or YAML). GET /generate/NAME, /bulk/NAME, /sessions/:key/next?type=NAME
+                        (JMeter: \${__mockjutsu_event_sourcing(NAME)}); the replay target and verify read its
+                        events' envelope. Repeatable; the shop is always served (as event_stream and shop)
   --users N|FILE        users of the sessions served when a request names none (?users=): a count
                         (1..10000000, default 1000), or a file of users that exist in the system
                         under test (.msgpack as the recorder writes it, .ndjson, .json or .csv;
@@ -95,6 +100,7 @@ const SERVE_FLAGS = {
   'max-streams': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   schema: { type: 'string', multiple: true },
+  domain: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -186,6 +192,16 @@ export const serveCommand: CliCommand = {
     }
     for (const s of schemas) log(`mockjutsu sidecar: schema ${s.name}: ${s.info.kind} ${s.info.name} (${s.info.pointer}) at GET /mock-event/${s.name}`);
 
+    const domains: CompiledDomain[] = [];
+    for (const v of values.domain ?? []) domains.push((await loadDomainFlag(v)).compiled);
+    try {
+      new ServedTypes(domains); // names that clash stop serve now, before anything is opened
+    } catch (err) {
+      if (err instanceof MockjutsuError) throw new UsageError(`--domain: ${err.message}`);
+      throw err;
+    }
+    for (const d of domains) log(`mockjutsu sidecar: domain ${d.name}: ${d.events.length} event types at GET /generate/${d.name}, /sessions/:key/next?type=${d.name}`);
+
     if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');
     const recordFormat = values['record-format'];
     if (recordFormat !== undefined && recordFormat !== 'msgpack' && recordFormat !== 'ndjson') {
@@ -206,7 +222,7 @@ export const serveCommand: CliCommand = {
 
     let target: ReplayTarget;
     try {
-      target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log });
+      target = await openReplayTarget({ store: values.store, fsync: values.fsync === true, log, domains });
     } catch (err) {
       const why = err instanceof EventLogCorruption || err instanceof EventLogLocationError ? err.message : `cannot open ${values.store}: ${(err as Error).message}`;
       io.stderr.write(`mockjutsu serve: ${why}\n`);
@@ -226,6 +242,7 @@ export const serveCommand: CliCommand = {
         token,
         plugins: [replayTargetPlugin(target), sidecarDataPlugin(data)],
         schemas,
+        domains,
         sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
         log,
       });

@@ -33,7 +33,9 @@ Options:
   --report FILE       also write the JSON report to FILE ("-": to stdout, the summary then goes to stderr)
   --users N|FILE, --start T, --model FILE
                       the generator options of the run, when it used other than the defaults
-\${domainFlagsHelp().replace(/^  /gm, '  ')}
+${domainFlagsHelp()}
+                     verify regenerates the domain's sessions and reads stored events under its
+                     envelope's field names (eventType, streamId, version...)
   --token T           bearer token of a sidecar started with --token (default: MOCKJUTSU_TOKEN)
   --allow-incomplete  the run stopped part-way (a time-limited k6 test): per partition, events
                       after the last stored one count as not sent, not lost (--sessions is then

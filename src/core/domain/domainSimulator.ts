@@ -48,13 +48,21 @@ export function instantiateProgram(domain: CompiledDomain, params: Readonly<Reco
 
 /**
  * Generates the sessions of a domain. Session k of partition p is a pure function of
- * (config, p, k): it draws from its own PRNG derived from (seed, p, k).
+ * (config, p, k): it draws from its own PRNG derived from (seed, p, k), and for a domain other
+ * than the shop from its name too.
  */
 export class DomainSimulator {
   private readonly program: DomainProgram;
   private readonly users: UserPool | RecordUserPool;
   private catalogCache: ProductCatalog | undefined;
   private readonly bases = new Map<string, PartitionBase>();
+  /**
+   * What the partition's base is drawn from besides the seed: the partition alone for the shop
+   * (its bytes stay those of 0.3.0), the partition and the domain's name for any other domain,
+   * so two domains' sessions of one (seed, partition, k) get different session and event ids
+   * and can be replayed into one store without colliding.
+   */
+  private readonly partitionSuffix: string;
   private readonly scope: SessionScope;
   private readonly context: { r: Prng; product: () => Product };
   /** Per state and outcome: target lists and scratch space for the allowed ones. */
@@ -63,6 +71,7 @@ export class DomainSimulator {
   private readonly chosen: Array<Instance | null>;
 
   constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
+    this.partitionSuffix = domain.name === 'shop' ? '' : '\u0000' + domain.name;
     this.users = config.userRecords !== undefined
       ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
       : new UserPool(config.seed, config.users, config.userCacheSize);
@@ -105,7 +114,7 @@ export class DomainSimulator {
     let base = this.bases.get(partition);
     if (base === undefined) {
       if (this.bases.size >= 4096) this.bases.clear();
-      base = partitionBase(c.seed, partition);
+      base = partitionBase(c.seed, partition + this.partitionSuffix);
       this.bases.set(partition, base);
     }
     const r = sessionPrng(base, k);

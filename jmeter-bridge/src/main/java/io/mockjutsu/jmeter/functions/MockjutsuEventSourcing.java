@@ -17,7 +17,10 @@ import org.apache.jmeter.threads.JMeterVariables;
 /**
  * {@code ${__mockjutsu_event_sourcing(type[,mode][,variable])}}: the next session (mode
  * {@code session}, the default) or the next event (mode {@code event}) of this thread's own
- * session stream, served by the mockjutsu sidecar ({@code mockjutsu serve}).
+ * session stream, served by the mockjutsu sidecar ({@code mockjutsu serve}). The type is
+ * {@code event_stream} (the shop) or the name of any domain the sidecar serves
+ * ({@code mockjutsu serve --domain bank}: {@code ${__mockjutsu_event_sourcing(bank,event)}});
+ * {@code -Jmockjutsu.users} and {@code -Jmockjutsu.start} set the generator's users and start.
  *
  * <p>{@code ${__mockjutsu_event_sourcing(mock_event,NAME[,variable])}}: the next mock event of the
  * schema registered in the sidecar as NAME ({@code mockjutsu serve --schema NAME=FILE}): event k
@@ -53,7 +56,8 @@ public class MockjutsuEventSourcing extends AbstractFunction {
     private static final Pattern SCHEMA_NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private static final List<String> DESCRIPTION = Collections.unmodifiableList(Arrays.asList(
-            "Type of data (required): event_stream, mock_event, or another type the mockjutsu sidecar lists at GET /types",
+            "Type of data (required): event_stream (the shop), the name of a domain the sidecar serves (mockjutsu serve --domain bank), "
+                    + "mock_event, or another type the mockjutsu sidecar lists at GET /types",
             "Mode (optional): session (default) = the next whole session as a JSON array; "
                     + "event = the next event of this thread's session stream (login ... logout, then the next session); "
                     + "for mock_event (required): the NAME of a schema registered with mockjutsu serve --schema NAME=FILE",

@@ -26,6 +26,10 @@ final class Settings {
     final String envelope;
     /** {@code mockjutsu.mode}: mock_event's realistic ("") or barebone; passed to the sidecar. */
     final String mode;
+    /** {@code mockjutsu.users}: users sessions are drawn from ("" = the sidecar's default); passed to the sidecar, which checks it. */
+    final String users;
+    /** {@code mockjutsu.start}: first session start, ISO-8601 or epoch ms ("" = the default); passed to the sidecar, which checks it. */
+    final String start;
 
     Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch) {
         this(url, seed, batch, timeoutMs, token, backoffMaxMs, asyncPrefetch, "", "");
@@ -33,6 +37,11 @@ final class Settings {
 
     Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch,
             String envelope, String mode) {
+        this(url, seed, batch, timeoutMs, token, backoffMaxMs, asyncPrefetch, envelope, mode, "", "");
+    }
+
+    Settings(String url, String seed, int batch, int timeoutMs, String token, int backoffMaxMs, boolean asyncPrefetch,
+            String envelope, String mode, String users, String start) {
         String u = url == null ? "" : url.trim();
         while (u.endsWith("/")) {
             u = u.substring(0, u.length() - 1);
@@ -47,6 +56,8 @@ final class Settings {
         String e = envelope == null ? "" : envelope.trim();
         this.envelope = "none".equals(e) ? "" : e;
         this.mode = mode == null ? "" : mode.trim();
+        this.users = users == null ? "" : users.trim();
+        this.start = start == null ? "" : start.trim();
     }
 
     static Settings fromProperties() {
@@ -59,7 +70,9 @@ final class Settings {
                 JMeterUtils.getPropDefault("mockjutsu.backoff_max_ms", DEFAULT_BACKOFF_MAX_MS),
                 JMeterUtils.getPropDefault("mockjutsu.async_prefetch", true),
                 JMeterUtils.getPropDefault("mockjutsu.envelope", ""),
-                JMeterUtils.getPropDefault("mockjutsu.mode", ""));
+                JMeterUtils.getPropDefault("mockjutsu.mode", ""),
+                JMeterUtils.getPropDefault("mockjutsu.users", ""),
+                JMeterUtils.getPropDefault("mockjutsu.start", ""));
     }
 
     private static volatile String HOST_NAME;

@@ -41,7 +41,7 @@ final class SidecarClient {
     }
 
     /**
-     * {@code GET /sessions/{key}/batch?n=..&unit=..&from=..&format=ndjson[&seed=..]}: items
+     * {@code GET /sessions/{key}/batch?n=..&unit=..&from=..&format=ndjson[&seed=..][&type=..][&users=..][&start=..]}: items
      * {@code from .. from+n-1} of the key's stream. Idempotent thanks to {@code from}: a batch
      * that failed mid-transfer is simply asked again.
      */
@@ -60,6 +60,12 @@ final class SidecarClient {
         }
         if (s.envelope.length() > 0) {
             path.append("&envelope=").append(encodeQuery(s.envelope));
+        }
+        if (s.users.length() > 0) {
+            path.append("&users=").append(encodeQuery(s.users));
+        }
+        if (s.start.length() > 0) {
+            path.append("&start=").append(encodeQuery(s.start));
         }
         Response r = get(s, path.toString(), shownPath, "application/x-ndjson");
         if (r.status != 200) {
