@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
-import { writeBuiltInPrograms } from './scripts/builtInPrograms.mjs';
+import { writeBuiltInPrograms, writeExampleModules } from './scripts/builtInPrograms.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -30,6 +30,8 @@ async function buildK6() {
   if (!existsSync(script)) return;
   const { buildK6Bundle } = await import(script);
   await buildK6Bundle();
+  // The k6 examples' own domains, compiled ahead (what `mockjutsu domain --compile` writes).
+  for (const path of await writeExampleModules()) console.log(`build: k6 example domain module -> ${path.slice(root.length + 1)}`);
 }
 
 async function buildJmeter(required) {

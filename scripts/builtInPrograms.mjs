@@ -7,12 +7,14 @@
 // generator are TypeScript: esbuild bundles them in memory for this script (with the generated
 // file stubbed out, so a stale or missing one cannot feed itself).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 export const PROGRAMS_PATH = join(root, 'src', 'core', 'domains', 'builtInPrograms.generated.ts');
+/** The k6 examples' domains: each NAME.json there is compiled into NAME.k6.js beside it. */
+export const EXAMPLE_DOMAINS_DIR = join(root, 'k6-scripts', 'domains');
 
 const stubPrograms = {
   name: 'mockjutsu-programs-stub',
@@ -67,6 +69,29 @@ export async function renderBuiltInK6Modules() {
   const out = {};
   for (const name of Object.keys(BUILT_IN_DOMAINS)) out[name] = compileDomainModule(compileDomain(BUILT_IN_DOMAINS[name]), { target: 'k6' });
   return out;
+}
+
+/** The k6 examples' compiled domain modules: { path of NAME.k6.js: text } for each NAME.json. */
+export async function renderExampleModules() {
+  const { compileDomain, compileDomainModule } = await loadCompiler();
+  const out = {};
+  if (!existsSync(EXAMPLE_DOMAINS_DIR)) return out;
+  for (const f of readdirSync(EXAMPLE_DOMAINS_DIR).filter((n) => n.endsWith('.json')).sort()) {
+    const definition = JSON.parse(readFileSync(join(EXAMPLE_DOMAINS_DIR, f), 'utf8'));
+    out[join(EXAMPLE_DOMAINS_DIR, f.replace(/\.json$/, '.k6.js'))] = compileDomainModule(compileDomain(definition), { target: 'k6' });
+  }
+  return out;
+}
+
+/** Writes the examples' modules whose text changed; the paths written. */
+export async function writeExampleModules() {
+  const written = [];
+  for (const [path, text] of Object.entries(await renderExampleModules())) {
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
+    writeFileSync(path, text);
+    written.push(path);
+  }
+  return written;
 }
 
 /** Writes the generated module when its text changed; true when it did. */
