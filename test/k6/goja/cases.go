@@ -27,19 +27,19 @@ type CaseReport struct {
 }
 
 // What every case's script gets appended: a stream made in init and pulled by the default
-// function (heap rows), and the timed loops (speed).
+// function (heap rows), and the timed loops (speed), named so as not to shadow k6's globals (open).
 const caseHeapTail = `
 const stream = makeStream();
 export default function () { stream.next(); }
 `
 
 const caseSpeedTail = `
-let events = [];
-let stream;
-export function open(w) { stream = makeStream(1); for (let i = 0; i < w; i++) stream.next(); }
-export function pull(n) { const s = stream; let e; for (let i = 0; i < n; i++) e = s.next(); return 0; }
-export function collect(w, n) { open(w); events = []; for (let i = 0; i < n; i++) events.push(stream.next()); }
-export function stringifyAll() { let chars = 0; for (let i = 0; i < events.length; i++) chars += JSON.stringify(events[i]).length; return chars; }
+let benchEvents = [];
+let benchStream;
+export function benchOpen(w) { benchStream = makeStream(1); for (let i = 0; i < w; i++) benchStream.next(); }
+export function benchPull(n) { const s = benchStream; let e; for (let i = 0; i < n; i++) e = s.next(); return 0; }
+export function benchCollect(w, n) { benchOpen(w); benchEvents = []; for (let i = 0; i < n; i++) benchEvents.push(benchStream.next()); }
+export function benchStringifyAll() { let chars = 0; for (let i = 0; i < benchEvents.length; i++) chars += JSON.stringify(benchEvents[i]).length; return chars; }
 export default function () {}
 `
 
@@ -73,25 +73,25 @@ func caseSpeed(s *StandIns, script, source string, b *BenchJob) (*Speed, error) 
 	vu.host.phase = "vu"
 	fn := func(name string) js.Callable { f, _ := js.AssertFunction(vu.exports.Get(name)); return f }
 	n := vu.rt.ToValue(b.Events)
-	if _, err := fn("collect")(js.Undefined(), n, n); err != nil {
+	if _, err := fn("benchCollect")(js.Undefined(), n, n); err != nil {
 		return nil, err
 	}
-	chars, err := fn("stringifyAll")(js.Undefined())
+	chars, err := fn("benchStringifyAll")(js.Undefined())
 	if err != nil {
 		return nil, err
 	}
 	var pull, stringify float64
 	for r := 0; r < b.Rounds; r++ {
-		for _, name := range []string{"pull", "stringifyAll"} {
-			if name == "pull" {
-				if _, err := fn("open")(js.Undefined(), n); err != nil {
+		for _, name := range []string{"benchPull", "benchStringifyAll"} {
+			if name == "benchPull" {
+				if _, err := fn("benchOpen")(js.Undefined(), n); err != nil {
 					return nil, err
 				}
 			}
 			runtime.GC()
 			t := cpuTime()
 			var err error
-			if name == "pull" {
+			if name == "benchPull" {
 				_, err = fn(name)(js.Undefined(), n)
 			} else {
 				_, err = fn(name)(js.Undefined())
@@ -101,7 +101,7 @@ func caseSpeed(s *StandIns, script, source string, b *BenchJob) (*Speed, error) 
 				return nil, err
 			}
 			best := &pull
-			if name != "pull" {
+			if name != "benchPull" {
 				best = &stringify
 			}
 			if r == 0 || ns < *best {
