@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { writeFakerSlice } from './scripts/sliceFakerData.mjs';
 import { writeFileDomains } from './scripts/generateFileDomains.mjs';
-import { writeBuiltInPrograms } from './scripts/builtInPrograms.mjs';
+import { writeBuiltInPrograms, writeExampleModules } from './scripts/builtInPrograms.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -33,6 +33,8 @@ async function buildK6() {
   if (!existsSync(script)) return;
   const { buildK6Bundle } = await import(script);
   await buildK6Bundle();
+  // The k6 examples' own domains, compiled ahead (what `mockjutsu domain --compile` writes).
+  for (const path of await writeExampleModules()) console.log(`build: k6 example domain module -> ${path.slice(root.length + 1)}`);
 }
 
 async function buildJmeter(required) {

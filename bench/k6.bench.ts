@@ -84,9 +84,43 @@ async function gojaSection(): Promise<void> {
       console.log(`  next() / JSON.stringify of the same events: ${sp.nextOverStringify.toFixed(2)}x (goal <= 1.5x); serializeEvent / JSON.stringify: ${(sp.serializeNs / sp.stringifyNs).toFixed(2)}x;` +
         ` events/s per VU: next() ${Math.round(1e9 / sp.nextNs)}, JSON.stringify ${Math.round(1e9 / sp.stringifyNs)}`);
     }
+    await domainWays(runner);
   } finally {
     await runner.close();
   }
+}
+
+/**
+ * A custom domain in k6, both ways, in goja (k6-scripts/04 and 05): (a) compiled ahead into a
+ * module imported beside the runtime bundle, (b) its JSON read with open() and compiled in init
+ * by the bundle with the compiler. Baseline: the built-in shop in the runtime bundle. Same
+ * domain (k6-scripts/domains/ledger.json), same seed and partition in (a) and (b).
+ */
+async function domainWays(runner: import('../test/k6/gojaRunner.js').GojaRunnerProcess): Promise<void> {
+  const dir = fileURLToPath(new URL('../k6-scripts/', import.meta.url));
+  const stream = (domain: string) => `function makeStream(partition) { return sessionStream(partition === undefined ? { seed: '42'${domain} } : { seed: '42'${domain}, partition: partition }); }\n`;
+  const cases = [
+    { name: 'empty script', dir, source: 'function makeStream() { return { next() { return {}; } }; }\n' },
+    { name: 'shop, built into mockjutsu.js', dir, source: "import { sessionStream } from '../dist/k6/mockjutsu.js';\n" + stream('') },
+    { name: '(a) ledger.k6.js + mockjutsu.js', dir, source: "import ledger from './domains/ledger.k6.js';\nimport { sessionStream } from '../dist/k6/mockjutsu.js';\n" + stream(', domain: ledger') },
+    { name: '(b) ledger.json, mockjutsu-domains.js', dir, source: "import { sessionStream } from '../dist/k6/mockjutsu-domains.js';\nconst ledger = JSON.parse(open('./domains/ledger.json'));\n" + stream(', domain: ledger') },
+  ];
+  const r = await runner.bench({ bundle: fileURLToPath(new URL('../dist/k6/mockjutsu.js', import.meta.url)), format: 'esm', vus: VUS, iterations: 50, events: 20_000, rounds: 3, cases });
+  const rows = r.cases!;
+  const empty = rows[0]!;
+  console.log(`\ngoja (${r.engine}): a custom domain both ways (k6-scripts/04 vs 05), ${VUS} VUs; heap per VU after a full GC (Go memstats), stream made in init`);
+  const header = ['script', 'init ms/VU', 'heap KB/VU', 'vs empty', 'then KB/VU', 'vs empty', 'next() us', 'stringify us', 'next/stringify', 'events/s'];
+  const cells = rows.slice(1).map((c) => [c.name, c.heap.initMsPerVu.toFixed(2), c.heap.heapKbPerVu.toFixed(0), (c.heap.heapKbPerVu - empty.heap.heapKbPerVu).toFixed(0),
+    c.heap.heapKbPerVuAfterIterations.toFixed(0), (c.heap.heapKbPerVuAfterIterations - empty.heap.heapKbPerVuAfterIterations).toFixed(0),
+    (c.speed.nextNs / 1000).toFixed(1), (c.speed.stringifyNs / 1000).toFixed(1), c.speed.nextOverStringify.toFixed(2) + 'x', String(Math.round(1e9 / c.speed.nextNs))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const line = (xs: string[]) => xs.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+  const [a, b] = [rows[2]!, rows[3]!];
+  const over = (x: number, y: number) => (x / y).toFixed(2) + 'x';
+  console.log(`  (b) / (a): init per VU ${over(b.heap.initMsPerVu, a.heap.initMsPerVu)}, heap per VU over empty ${over(b.heap.heapKbPerVu - empty.heap.heapKbPerVu, a.heap.heapKbPerVu - empty.heap.heapKbPerVu)},` +
+    ` events/s ${over(a.speed.nextNs, b.speed.nextNs)} (goal: <= 1 MB per VU)`);
 }
 
 function printTable(r: Result): void {

@@ -11,7 +11,8 @@
 // module (compileDomainModule). dist/k6/mockjutsu-domains.js is the same entry with the
 // compiler, for scripts that compile a JSON domain from open() in init (heavier per VU).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderBuiltInK6Modules } from './builtInPrograms.mjs';
 import { basename, dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,12 @@ export const K6_BUNDLE_BUDGET_BYTES = 150 * 1024;
  */
 export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts', 'uuid.js': 'uuidNoJit.ts', 'isoTime.js': 'isoTimeNoJit.ts' };
 
+/**
+ * The same for files below src/core (by path): the domain's event serializer is JSON.stringify
+ * (native in goja, ~5x faster there than the generated serializer; same text).
+ */
+export const NO_JIT_PATH_VARIANTS = { 'src/core/domain/eventSerializer.js': 'src/core/domain/eventSerializerNoJit.ts' };
+
 const noJitVariants = {
   name: 'mockjutsu-no-jit-variants',
   setup(b) {
@@ -51,17 +58,29 @@ const noJitVariants = {
       if (dirname(target) !== core) return undefined;
       return { path: join(core, NO_JIT_VARIANTS[basename(target)]) };
     });
+    const pathNames = [...new Set(Object.keys(NO_JIT_PATH_VARIANTS).map((p) => basename(p).replace(/\./g, '\\.')))];
+    b.onResolve({ filter: new RegExp(`(^|/)(${pathNames.join('|')})$`) }, (args) => {
+      if (!args.path.startsWith('.')) return undefined;
+      const target = relative(root, resolvePath(dirname(args.importer), args.path)).split(sep).join('/');
+      const variant = NO_JIT_PATH_VARIANTS[target];
+      return variant === undefined ? undefined : { path: join(root, variant) };
+    });
   },
 };
 
 /**
  * In the runtime bundle these core files become stubs (src/k6/*Stub.ts): the expression compiler
- * (compileDomain.ts, with jsep) and the old Markov model of the `model` option. The stubs throw
- * an error that says how to compile ahead. The bundle with the compiler keeps the originals.
+ * (compileDomain.ts, with jsep), the built-in domains' definitions (built-ins come as generated
+ * modules: linked data and program, so linkDomain's validation code is not bundled either; only
+ * the shop is in the bundle, the others are dist/k6/domains/NAME.k6.js) and the old Markov model
+ * of the `model` option (and modelDomain.ts, the shop with a model's chain). The stubs throw an error
+ * that says how to compile ahead. The bundle with the compiler keeps the originals.
  */
 export const COMPILER_STUBS = {
   'src/core/domain/compileDomain.js': 'src/k6/compileDomainStub.ts',
+  'src/core/domains/index.js': 'src/k6/builtInDomainsStub.ts',
   'src/core/markovModel.js': 'src/k6/markovModelStub.ts',
+  'src/core/domain/modelDomain.js': 'src/k6/markovModelStub.ts',
   'src/core/defaultModel.js': 'src/k6/defaultModelStub.ts',
 };
 
@@ -146,12 +165,18 @@ export async function buildK6Bundle({ outDir = join(root, 'dist', 'k6'), quiet =
     ...K6_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version)),
     ...K6_COMPILER_FORMATS.map(({ format, file }) => buildOne(outDir, format, file, version, true)),
   ]);
+  // Every built-in domain as a module beside the bundles (the runtime bundle carries only the shop).
+  const domainsDir = join(outDir, 'domains');
+  mkdirSync(domainsDir, { recursive: true });
+  const builtInModules = await renderBuiltInK6Modules();
+  for (const [name, text] of Object.entries(builtInModules)) writeFileSync(join(domainsDir, `${name}.k6.js`), text);
   const dts = join(root, 'src', 'k6', 'mockjutsu.d.ts');
   for (const f of [...K6_FORMATS, ...K6_COMPILER_FORMATS]) copyFileSync(dts, join(outDir, f.file.replace(/\.js$/, '.d.ts')));
   if (!quiet) {
     for (const b of [esm, cjs, domainsEsm, domainsCjs]) console.log(`build: k6 bundle -> ${relative(root, b.outfile)} (${(b.bytes / 1024).toFixed(1)} KB, ${b.inputs.length} files)`);
+    console.log(`build: k6 built-in domain modules -> ${relative(root, domainsDir)}/ (${Object.keys(builtInModules).map((n) => `${n}.k6.js`).join(', ')})`);
   }
-  return { ...esm, cjs, domains: { ...domainsEsm, cjs: domainsCjs } };
+  return { ...esm, cjs, domains: { ...domainsEsm, cjs: domainsCjs }, builtInModules: Object.keys(builtInModules).map((n) => join(domainsDir, `${n}.k6.js`)) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildK6Bundle();

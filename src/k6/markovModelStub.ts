@@ -1,4 +1,4 @@
-// Stands in for src/core/markovModel.ts and defaultModel.ts in the k6 runtime bundle (swapped
+// Stands in for src/core/markovModel.ts and domain/modelDomain.ts in the k6 runtime bundle (swapped
 // in by scripts/buildK6Bundle.mjs): sessions follow domains, and the old Markov model (the
 // `model` option) is compiled only by the bundle with the compiler (mockjutsu-domains.js).
 import { MockjutsuError } from '../core/mockjutsuError.js';
@@ -17,6 +17,8 @@ function noModelCompiler(): never {
 
 export const compileModel = noModelCompiler;
 export const parseModel = noModelCompiler;
+// src/core/domain/modelDomain.ts (the shop with a model's chain)
+export const shopWithModel = noModelCompiler;
 // The old simulator's helpers (imported by modules the bundle drops: modelStatistics).
 export const REQUIRES_CART = 1;
 export const REQUIRES_ORDER = 2;

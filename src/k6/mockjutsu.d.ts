@@ -22,9 +22,10 @@ export {
 
 /**
  * Options of {@link sessionStream}: the generator options plus an optional fixed partition.
- * `domain`: a built-in name ("shop", the default) or the default export of a module compiled
- * ahead (`mockjutsu domain --compile FILE --target k6 --out NAME.k6.js`); a domain definition
- * (JSON from `open()`) needs mockjutsu-domains.js, the bundle with the compiler.
+ * `domain`: "shop" (the default, carried by mockjutsu.js) or the default export of a module
+ * compiled ahead (`mockjutsu domain --compile FILE --target k6 --out NAME.k6.js`; every built-in
+ * domain ships as one: dist/k6/domains/NAME.k6.js); a domain definition (JSON from `open()`)
+ * needs mockjutsu-domains.js, the bundle with the compiler.
  */
 export interface K6SessionStreamOptions extends GeneratorOptions {
   /**

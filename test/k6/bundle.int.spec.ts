@@ -118,4 +118,36 @@ describe('k6 bundle: build output', () => {
   it('both files are built from the same inputs', () => {
     assert.deepEqual([...build.cjs.inputs].sort(), [...build.inputs].sort());
   });
+
+  it('the runtime bundle carries built-ins as linked data: no definition, no validation or serializer code, no compiler', () => {
+    for (const input of [
+      'src/core/domain/linkDomain.ts', 'src/core/domain/domainChain.ts', 'src/core/domain/compileDomain.ts', 'src/core/domain/nearestName.ts',
+      'src/core/domain/eventSerializerSource.ts', 'src/core/domain/eventSerializer.ts', 'src/core/domains/shopDomain.ts', 'src/core/domains/index.ts',
+      'src/core/domain/modelDomain.ts', 'src/core/markovModel.ts',
+    ]) assert.equal(build.contributions[input] ?? 0, 0, input);
+    for (const input of ['src/core/domains/builtInPrograms.generated.ts', 'src/core/domain/linkedDomain.ts', 'src/k6/builtInDomainsStub.ts', 'src/core/domain/eventSerializerNoJit.ts']) {
+      assert.ok(build.contributions[input]! > 0, input);
+    }
+    const code = bundleText(bundlePath);
+    // The shop's definition (its expressions as text) and linkDomain's messages are not in it;
+    // its program (generated code) and its chain (data) are.
+    assert.ok(!code.includes('len(cart) < params.max_cart_lines'));
+    assert.ok(!code.includes('did you mean'));
+    assert.ok(!code.includes('is not a state of the chain'));
+    assert.match(code, /"remove_from_cart"/);
+    assert.match(code, /mockjutsu-domain-module\/2/);
+  });
+
+  it('ships every built-in domain as a module beside the bundles (dist/k6/domains/NAME.k6.js), ES2017, evaluating no code', () => {
+    assert.deepEqual(build.builtInModules.map((p) => p.replace(/^.*\/dist\/k6\//, '')), ['domains/shop.k6.js', 'domains/bank.k6.js', 'domains/hotel.k6.js']);
+    for (const path of build.builtInModules) {
+      const code = readFileSync(path, 'utf8');
+      assert.match(code, /^\/\/ mockjutsu compiled domain "shop" for k6 \(format mockjutsu-domain-module\/2\)/);
+      assert.doesNotThrow(() => acorn.parse(code, { ecmaVersion: 2017, sourceType: 'module' }));
+      // (`self` is the program's own parameter there, not the global: the module is not minified)
+      assert.deepEqual(scan(code, 'module').names.filter((n) => n !== 'self'), []);
+      assert.ok(!code.includes('new Function') && !code.includes('eval('));
+      assert.match(code, /\nexport default \{ format: "mockjutsu-domain-module\/2", name: "shop", domain: domain, program: program \};\n$/);
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // imported beside the runtime bundle gives the library's bytes; the runtime bundle refuses a
 // definition with the compile-ahead message; the bundle with the compiler compiles it in init.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +12,15 @@ import { shopDomain } from '../../src/core/domains/shopDomain.js';
 import { ledgerDomain } from '../fixtures/ledgerDomain.js';
 import { assertNoExecInInit, results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
+// @ts-ignore: a build script in plain JS
+import { renderExampleModules } from '../../scripts/builtInPrograms.mjs';
 import { ensureGojaRunner, startGojaRunner, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
 
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const RUNTIME = fileURLToPath(new URL('../../dist/k6/mockjutsu.js', import.meta.url));
 const WITH_COMPILER = fileURLToPath(new URL('../../dist/k6/mockjutsu-domains.js', import.meta.url));
+const EXAMPLES = new URL('../../k6-scripts/', import.meta.url);
+const SHOP_MODULE = fileURLToPath(new URL('../../dist/k6/domains/shop.k6.js', import.meta.url));
 
 describe('k6: domains compiled ahead, in goja', function () {
   this.timeout(300_000);
@@ -65,6 +69,39 @@ describe('k6: domains compiled ahead, in goja', function () {
       }
     });
   }
+
+  it('the built-in shop shipped as dist/k6/domains/shop.k6.js gives the same bytes as the shop inside mockjutsu.js', async () => {
+    const report = await run(`import shop from '${SHOP_MODULE}';\nimport { sessionStream, serializeEvent } from '${RUNTIME}';\n` +
+      'const stream = sessionStream({ seed: __ENV.SEED, domain: shop });\nconst inside = sessionStream({ seed: __ENV.SEED });\n' +
+      'export default function () { const a = JSON.stringify(stream.next()); const b = serializeEvent(inside.next()); if (a !== b) throw new Error(a + " vs " + b); return a; }', { vus: [4], iterations: 60 });
+    assert.equal(report.optionsError, undefined, JSON.stringify(report.optionsError));
+    assert.deepEqual(results<string>(report), library('shop', 4, 60));
+  });
+
+  it('examples 04 (module compiled ahead) and 05 (JSON compiled in init) post the library\'s ledger events, the same requests both ways', async () => {
+    const ledger = JSON.parse(readFileSync(new URL('domains/ledger.json', EXAMPLES), 'utf8'));
+    // The committed module is what the compiler makes of the JSON today (`npm run build` rewrites it).
+    for (const [path, text] of Object.entries(await renderExampleModules() as Record<string, string>)) assert.equal(readFileSync(path, 'utf8'), text, path);
+    const vus = [1, 2];
+    const reports = [];
+    for (const name of ['04-domain-compiled-ahead.js', '05-domain-compiled-in-init.js']) {
+      const report = await runner.run({ script: fileURLToPath(new URL(name, EXAMPLES)), env: { SEED: '42', TARGET_URL: 'http://127.0.0.1:8099' }, vus, iterations: 30 });
+      assert.equal(report.optionsError, undefined, `${name}: ${JSON.stringify(report.optionsError)}`);
+      assert.equal(JSON.parse(report.options!).vus, 10);
+      report.vus.forEach((vu, i) => {
+        assert.equal(vu.initError, undefined, `${name}: ${JSON.stringify(vu.initError)}`);
+        for (const it of vu.iterations) assert.equal(it.error, undefined, `${name}: ${JSON.stringify(it.error)}`);
+        const expected = createSessionStream({ seed: 42, partition: vus[i]!, domain: compileDomain(ledger) }).take(30);
+        assert.deepEqual(vu.requests.map((r) => [r.url, r.body, r.headers['If-Match'], r.status]),
+          expected.map((e) => [`http://127.0.0.1:8099/streams/${e.stream_id}`, JSON.stringify(e), String((e.stream_version as number) - 1), 201]));
+        assert.equal(vu.requests[0]!.url, `http://127.0.0.1:8099/streams/Account-AC${vus[i]}-000000`);
+        assert.equal(vu.checks.length, 60);
+        assert.ok(vu.checks.every((c) => c.ok));
+      });
+      reports.push(report.vus.map((v) => v.requests));
+    }
+    assert.deepEqual(reports[1], reports[0]);
+  });
 
   it('the runtime bundle refuses a definition with the compile-ahead message; the compiler bundle compiles it in init, same bytes', async () => {
     const definition = JSON.stringify(ledgerDomain);

@@ -31,6 +31,18 @@ export interface GojaBenchJob {
   iterations: number;
   events: number;
   rounds: number;
+  /**
+   * When given, only these are measured: each an ES module placed in `dir` (its imports and
+   * open() resolve there) that defines `makeStream(partition)` (test/k6/goja/cases.go).
+   */
+  cases?: Array<{ name: string; dir: string; source: string }>;
+}
+
+/** A bench case's figures: heap and init per VU (the stream made in init), then speed in one VU. */
+export interface GojaCaseReport {
+  name: string;
+  heap: GojaHeapRow;
+  speed: { events: number; nextNs: number; stringifyNs: number; meanEventBytes: number; nextOverStringify: number };
 }
 
 export interface GojaHeapRow {
@@ -48,6 +60,7 @@ export interface GojaBenchReport {
   rows: GojaHeapRow[];
   /** Nanoseconds per event of each loop, over the same events. */
   speed: { events: number; nextNs: number; stringifyNs: number; serializeNs: number; nextSerializeNs: number; meanEventBytes: number; nextOverStringify: number };
+  cases?: GojaCaseReport[];
 }
 
 /** Built, or why not (`skip`, only outside CI). */

@@ -13,11 +13,15 @@ export interface K6BundleFile {
   bytes: number;
   inputs: string[];
   imports: string[];
+  /** Minified bytes each input contributes (0: imported, but nothing of it kept). */
+  contributions: Record<string, number>;
 }
 
 /** The ESM build's fields, plus `cjs` for the CommonJS build. */
 export interface K6BundleBuild extends K6BundleFile {
   cjs: K6BundleFile;
+  /** dist/k6/domains/NAME.k6.js of every built-in domain. */
+  builtInModules: string[];
 }
 
 let building: Promise<K6BundleBuild> | undefined;

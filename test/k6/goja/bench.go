@@ -23,6 +23,8 @@ type BenchJob struct {
 	// Events per timed loop, and how many rounds (the best round counts).
 	Events int `json:"events"`
 	Rounds int `json:"rounds"`
+	// Cases: when given, only these are measured (see cases.go), not the bundle's own rows.
+	Cases []BenchCase `json:"cases,omitempty"`
 
 	jsProfile string
 }
@@ -48,10 +50,11 @@ type Speed struct {
 }
 
 type BenchReport struct {
-	Engine string    `json:"engine"`
-	Format string    `json:"format"`
-	Rows   []HeapRow `json:"rows"`
-	Speed  Speed     `json:"speed"`
+	Engine string       `json:"engine"`
+	Format string       `json:"format"`
+	Rows   []HeapRow    `json:"rows"`
+	Speed  Speed        `json:"speed"`
+	Cases  []CaseReport `json:"cases,omitempty"`
 }
 
 func heapAfterGC() uint64 {
@@ -83,6 +86,13 @@ func runBench(s *StandIns, b *BenchJob) (*BenchReport, error) {
 	}
 	if b.Format == "" {
 		b.Format = "esm"
+	}
+	if len(b.Cases) > 0 {
+		cases, err := runCases(s, b)
+		if err != nil {
+			return nil, err
+		}
+		return &BenchReport{Engine: EngineName, Format: b.Format, Cases: cases}, nil
 	}
 	script := filepath.Join(filepath.Dir(b.Bundle), "bench-script.js")
 	imp := b.importLine("sessionStream, serializeEvent")
