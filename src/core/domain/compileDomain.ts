@@ -75,7 +75,10 @@ export function compileDomain(input: unknown): CompiledDomain {
     const payloadSource = et.payload;
     const fields = plan.fields;
     if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
-    scope.payload = { js: 'p' };
+    // Whether a field reads `payload` (an earlier field): then the payload is built field by
+    // field. Tracked on the scope entry, so a string literal like '/p/' is no false alarm.
+    let readsPayload = false;
+    scope.payload = { get js(): string { readsPayload = true; return 'p'; } };
     const put = (key: string, valueJs: string): string =>
       `if((f=${valueJs})!==undefined)${UNSAFE_KEYS.has(key) ? `$b.put(p,${JSON.stringify(key)},f)` : `p[${JSON.stringify(key)}]=f`};`;
     const order = payloadSource === undefined ? plan.fieldNames : payloadSource.properties;
@@ -87,7 +90,7 @@ export function compileDomain(input: unknown): CompiledDomain {
         const fpath = `${path}.payload.fields.${f}`;
         return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope }) : `$b.own(d,${JSON.stringify(f)})`;
       });
-      if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !values.some((v) => /(^|[^\w$.])p\b/.test(v))) {
+      if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !readsPayload) {
         // Fields evaluated in order into locals; when none is undefined (the usual case) the
         // payload is one object literal (one allocation, its final shape at once), else built
         // field by field skipping the undefined ones. Only when no field reads the payload.

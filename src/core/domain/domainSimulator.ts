@@ -61,6 +61,12 @@ export class DomainSimulator {
   private readonly allowedTargets: Int32Array;
   private readonly allowedCumulative: Float64Array;
   private readonly chosen: Array<Instance | null>;
+  /** Per event type: its aggregate, its instance rule (RULE_*), its aggregate's name. */
+  private readonly eventAggregate: Int32Array;
+  private readonly eventRule: Uint8Array;
+  private readonly eventAggregateName: string[];
+  /** Per aggregate: the session's instances (reused from session to session; never seen by expressions). */
+  private readonly instances: Instance[][];
 
   constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
     this.users = config.userRecords !== undefined
@@ -80,6 +86,10 @@ export class DomainSimulator {
     };
     this.program = instantiateProgram(domain, params, draws, this.context);
     this.chosen = domain.chain.states.map(() => null);
+    this.eventAggregate = Int32Array.from(domain.events, (e) => e.aggregate);
+    this.eventRule = Uint8Array.from(domain.events, (e) => (e.instance === 'new' ? RULE_NEW : e.instance === 'expression' ? RULE_EXPRESSION : RULE_ANY));
+    this.eventAggregateName = domain.events.map((e) => domain.aggregates[e.aggregate]!.name);
+    this.instances = domain.aggregates.map(() => []);
     const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
     this.allowedTargets = new Int32Array(most);
     this.allowedCumulative = new Float64Array(most);
@@ -123,8 +133,14 @@ export class DomainSimulator {
     S.c = false;
     S.t0 = startMs;
     S.sid = sessionId;
-    const instances: Instance[][] = d.aggregates.map(() => []);
-    S.i = d.aggregates.map(() => []);
+    const instances = this.instances;
+    // S.i is fresh per session: expressions may keep (or emit) the lists they read.
+    const lists: Array<Array<Record<string, unknown>>> = [];
+    for (let a = 0; a < instances.length; a++) {
+      instances[a]!.length = 0;
+      lists.push([]);
+    }
+    S.i = lists;
     const x = this.context;
     x.r = r;
 
@@ -138,7 +154,6 @@ export class DomainSimulator {
       S.o = state.outcomes.length > 0 ? state.outcomes[outcomeIndex]!.name : '';
       S.t = ts;
       S.n = step;
-      const et = d.events[state.index]!;
       const eventId = uuidV4(r);
       let payload: Record<string, unknown>;
       try {
@@ -148,7 +163,7 @@ export class DomainSimulator {
       }
       instance.version++;
       const event = program.event(
-        eventId, state.name, instance.streamId, d.aggregates[et.aggregate]!.name, instance.id, instance.version,
+        eventId, state.name, instance.streamId, this.eventAggregateName[state.index]!, instance.id, instance.version,
         firstPosition + step - 1, correlationId, previousId, sessionId, user.user_id, formatIsoMs(ts), d.schemaVersion, payload,
       );
       events.push(event);
@@ -162,7 +177,8 @@ export class DomainSimulator {
         this.chosen[next] = null;
         S.c = true;
       } else {
-        next = this.nextState(state.outcomes[outcomeIndex]!.targets, state.outcomes[outcomeIndex]!.weights, instances, r, partition, k);
+        const outcome = state.outcomes[outcomeIndex]!;
+        next = this.nextState(outcome.targets, outcome.weights, instances, r, partition, k);
       }
       ts += thinkTimeMs(r, state.thinkMedianMs, state.thinkSigma);
       state = states[next]!;
@@ -182,11 +198,16 @@ export class DomainSimulator {
     const cumulative = this.allowedCumulative;
     let n = 0;
     let acc = 0;
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[i]!;
-      if (!this.candidateFor(t, instances, partition, k)) continue;
-      allowed[n] = t;
-      cumulative[n++] = (acc += weights[i]!);
+    let t = -1;
+    try {
+      for (let i = 0; i < targets.length; i++) {
+        t = targets[i]!;
+        if (!this.candidateFor(t, instances)) continue;
+        allowed[n] = t;
+        cumulative[n++] = (acc += weights[i]!);
+      }
+    } catch (e) {
+      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
     }
     if (n === 0) {
       this.chosen[this.domain.chain.terminal] = null;
@@ -200,40 +221,52 @@ export class DomainSimulator {
     return allowed[j]!;
   }
 
-  /** Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`. */
-  private candidateFor(t: number, instances: Instance[][], partition: string, k: number): boolean {
-    const et = this.domain.events[t]!;
-    const list = instances[et.aggregate]!;
-    const guard = this.program.guard[t];
-    this.chosen[t] = null;
-    try {
-      if (et.instance === 'new') {
-        const agg = this.domain.aggregates[et.aggregate]!;
-        if (list.length >= agg.maxInstances || (list.length > 0 && agg.id.kind === 'session')) return false;
-        return guard === null || guard(this.scope, this.freshState(et.aggregate));
-      }
-      if (et.instance === 'expression') {
-        const id = this.program.instanceId[t]!(this.scope);
-        const inst = list.find((i) => i.id === id);
-        if (inst === undefined || (guard !== null && !guard(this.scope, inst.state))) return false;
-        this.chosen[t] = inst;
-        return true;
-      }
+  /**
+   * Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`.
+   * Guards run in instance order and stop at the second match (a guard may draw: the calls are
+   * part of the session's bytes).
+   */
+  private candidateFor(t: number, instances: Instance[][]): boolean {
+    const list = instances[this.eventAggregate[t]!]!;
+    const guard = this.program.guard[t] as DomainProgram['guard'][number];
+    const chosen = this.chosen;
+    const rule = this.eventRule[t]!;
+    if (rule === RULE_ANY) {
+      const count = list.length;
       if (guard === null) {
-        if (list.length === 1) this.chosen[t] = list[0]!;
-        return list.length > 0;
+        chosen[t] = count === 1 ? list[0]! : null;
+        return count > 0;
       }
+      if (count === 1) {
+        const only = list[0]!;
+        const ok = guard(this.scope, only.state);
+        chosen[t] = ok ? only : null;
+        return ok;
+      }
+      chosen[t] = null;
       let n = 0;
-      for (const inst of list) {
+      for (let i = 0; i < count; i++) {
+        const inst = list[i]!;
         if (guard(this.scope, inst.state)) {
-          if (n++ === 0) this.chosen[t] = inst;
-          else { this.chosen[t] = null; return true; }
+          if (n++ === 0) chosen[t] = inst;
+          else { chosen[t] = null; return true; }
         }
       }
       return n > 0;
-    } catch (e) {
-      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
     }
+    chosen[t] = null;
+    if (rule === RULE_NEW) {
+      const a = this.eventAggregate[t]!;
+      const agg = this.domain.aggregates[a]!;
+      if (list.length >= agg.maxInstances || (list.length > 0 && agg.id.kind === 'session')) return false;
+      return guard === null || guard(this.scope, this.freshState(a));
+    }
+    const id = this.program.instanceId[t]!(this.scope);
+    let inst: Instance | undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.id === id) { inst = list[i]!; break; }
+    if (inst === undefined || (guard !== null && !guard(this.scope, inst.state))) return false;
+    chosen[t] = inst;
+    return true;
   }
 
   private readonly fresh: Array<Record<string, unknown> | undefined> = [];
@@ -275,6 +308,10 @@ export class DomainSimulator {
     return inst;
   }
 }
+
+const RULE_ANY = 0;
+const RULE_NEW = 1;
+const RULE_EXPRESSION = 2;
 
 function runtimeError(e: unknown, domain: string, eventType: string, seed: string, partition: string, k: number): Error {
   if (e instanceof MockjutsuError) return e;
