@@ -41,6 +41,8 @@ export function compileDomain(input: unknown): CompiledDomain {
   baseScope.session_id = { js: 'S.sid' };
   baseScope.params = { js: 'P' }; // read-only data: no members, not assignable
 
+  /** Lists of literals read by builtins, made once per program (`$k0`...). */
+  const constants: string[] = [];
   const guards: string[] = [];
   const instanceIds: string[] = [];
   const builds: string[] = [];
@@ -55,10 +57,10 @@ export function compileDomain(input: unknown): CompiledDomain {
     scope.self = { js: 'self', members: agg.stateVariables };
     if (plan.instanceExpr !== undefined) {
       const idScope: Record<string, ScopeEntry> = Object.assign(Object.create(null), baseScope);
-      instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope })};}`);
+      instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants })};}`);
     } else instanceIds.push('null');
     if (plan.guard !== undefined) {
-      guards.push(`function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope })});}`);
+      guards.push(`function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`);
     } else guards.push('null');
 
     // Lets, payload, effects: one generated function.
@@ -68,7 +70,7 @@ export function compileDomain(input: unknown): CompiledDomain {
     let body = '';
     plan.lets.forEach(([name, text], i) => {
       const lpath = `${path}.let.${name}`;
-      body += `var v${i}=${compileExpression(text, { path: lpath, scope })};`;
+      body += `var v${i}=${compileExpression(text, { path: lpath, scope, constants })};`;
       scope[name] = { js: `v${i}`, assignable: true }; // a let may hold data an effect changes (a cart line)
     });
 
@@ -84,11 +86,11 @@ export function compileDomain(input: unknown): CompiledDomain {
     const order = payloadSource === undefined ? plan.fieldNames : payloadSource.properties;
     if (order === undefined) {
       body += 'var p={},f;p=$b.copy(d);';
-      for (const f of plan.fieldNames) body += put(f, compileExpression(fields[f]!, { path: `${path}.payload.fields.${f}`, scope }));
+      for (const f of plan.fieldNames) body += put(f, compileExpression(fields[f]!, { path: `${path}.payload.fields.${f}`, scope, constants }));
     } else {
       const values = order.map((f) => {
         const fpath = `${path}.payload.fields.${f}`;
-        return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope }) : `$b.own(d,${JSON.stringify(f)})`;
+        return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope, constants }) : `$b.own(d,${JSON.stringify(f)})`;
       });
       if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !readsPayload) {
         // Fields evaluated in order into locals; when none is undefined (the usual case) the
@@ -105,14 +107,14 @@ export function compileDomain(input: unknown): CompiledDomain {
     if (!plan.declaresPayload && st.outcomes.length > 1) body += 'p.outcome=S.o;';
     plan.effects.forEach((e, i) => {
       const epath = `${path}.effects[${i}]`;
-      body += compileExpression(e, { path: epath, scope, assignment: true }) + ';';
+      body += compileExpression(e, { path: epath, scope, assignment: true, constants }) + ';';
     });
     builds.push(`function(S,self){${body}return p;}`);
   }
 
   // The simulator passes every contract field, in contract order; the event keeps the domain's.
   const eventFn = `function(${ENVELOPE_FIELDS.map((_, i) => `a${i}`).join(',')}){return {${c.envelope.map((col) => `${JSON.stringify(col.name)}:a${ENVELOPE_FIELDS.indexOf(col.field)}`).join(',')}};}`;
-  const programSource = '"use strict";return {' +
+  const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') + 'return {' +
     `session:function(){return ${jsLiteral(c.sessionDef)};},` +
     `instance:[${instanceInit.join(',')}],` +
     `guard:[${guards.join(',')}],` +
