@@ -1,7 +1,7 @@
 import { compileExpression, type ScopeEntry } from './expression/index.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
-import { UNSAFE_KEYS, checkDomain, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
+import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
@@ -43,6 +43,7 @@ export function compileDomain(input: unknown): CompiledDomain {
 
   /** Lists of literals read by builtins, made once per program (`$k0`...). */
   const constants: string[] = [];
+  const slots = fieldDrawSlots(c.events);
   const guards: string[] = [];
   const instanceIds: string[] = [];
   const builds: string[] = [];
@@ -76,7 +77,10 @@ export function compileDomain(input: unknown): CompiledDomain {
 
     const payloadSource = et.payload;
     const fields = plan.fields;
-    if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
+    // Unbound fields: drawn as one object (d), or each alone in order (d0, d1...) when that is the same.
+    const drawn = payloadSource?.draw?.fields;
+    if (drawn !== undefined) body += drawn.map((_, j) => `var d${j}=D[${slots[st.index]! + j}]($x.r);`).join('');
+    else if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
     // Whether a field reads `payload` (an earlier field): then the payload is built field by
     // field. Tracked on the scope entry, so a string literal like '/p/' is no false alarm.
     let readsPayload = false;
@@ -90,7 +94,8 @@ export function compileDomain(input: unknown): CompiledDomain {
     } else {
       const values = order.map((f) => {
         const fpath = `${path}.payload.fields.${f}`;
-        return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope, constants }) : `$b.own(d,${JSON.stringify(f)})`;
+        if (Object.prototype.hasOwnProperty.call(fields, f)) return compileExpression(fields[f]!, { path: fpath, scope, constants });
+        return drawn !== undefined ? `d${drawn.indexOf(f)}` : `$b.own(d,${JSON.stringify(f)})`;
       });
       if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !readsPayload) {
         // Fields evaluated in order into locals; when none is undefined (the usual case) the

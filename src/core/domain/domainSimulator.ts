@@ -72,12 +72,17 @@ export class DomainSimulator {
     this.users = config.userRecords !== undefined
       ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
       : new UserPool(config.seed, config.users, config.userCacheSize);
-    const draws = domain.events.map((e) => {
+    const schemaOptions = { seed: config.seed, start: config.startMs, now: config.startMs };
+    const draws: Array<((r: Prng) => unknown) | undefined> = domain.events.map((e) => {
       const source = e.payload?.draw;
       if (source === undefined) return undefined;
-      const g = compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), seed: config.seed, start: config.startMs, now: config.startMs });
-      return g.draw;
+      return compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), ...schemaOptions }).draw;
     });
+    // Fields drawn alone (fieldDrawSlots): the property's generator, under its name as in the object.
+    for (const e of domain.events) {
+      const source = e.payload?.draw;
+      for (const f of source?.fields ?? []) draws.push(compileSchema(source!.schema as object, { ref: `#/properties/${f}`, ...schemaOptions }).draw);
+    }
     this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: [] };
     const self = this;
     this.context = {
@@ -199,10 +204,23 @@ export class DomainSimulator {
     let n = 0;
     let acc = 0;
     let t = -1;
+    const rules = this.eventRule;
+    const aggregateOf = this.eventAggregate;
+    const guards = this.program.guard;
+    const chosen = this.chosen;
+    const S = this.scope;
     try {
       for (let i = 0; i < targets.length; i++) {
         t = targets[i]!;
-        if (!this.candidateFor(t, instances)) continue;
+        // The usual case inline: any instance, and the session has one.
+        const list = rules[t] === RULE_ANY ? instances[aggregateOf[t]!]! : null;
+        if (list !== null && list.length === 1) {
+          const only = list[0]!;
+          const guard = guards[t];
+          const ok = guard === null || guard === undefined || guard(S, only.state);
+          chosen[t] = ok ? only : null;
+          if (!ok) continue;
+        } else if (!this.candidateFor(t, instances)) continue;
         allowed[n] = t;
         cumulative[n++] = (acc += weights[i]!);
       }
