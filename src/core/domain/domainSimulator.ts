@@ -38,6 +38,32 @@ interface SessionScope {
   i: Array<Array<Record<string, unknown>>>;
 }
 
+/** The allowed targets of one guard outcome (bit j set: guard j of the plan failed), drawn as nextState does. */
+interface AllowedSet {
+  readonly n: number;
+  readonly targets: Int32Array;
+  readonly cumulative: Float64Array;
+  readonly total: number;
+}
+
+/**
+ * How the next state of one outcome is drawn when every target works on `any` instance and
+ * each of their aggregates has exactly one instance in the session (the usual case): evaluate
+ * the guards (in target order, as the general path does), then look the allowed set up.
+ */
+interface TransitionPlan {
+  /** Every target's rule is `any` and there are at most MAX_PLAN_GUARDS guarded targets. */
+  readonly simple: boolean;
+  /** The aggregates of the targets (each must have exactly one instance for the plan to apply). */
+  readonly aggregates: Int32Array;
+  /** Event types of the guarded targets, in target order. */
+  readonly guarded: Int32Array;
+  /** Allowed sets by guard mask, made when first needed. */
+  readonly sets: Array<AllowedSet | undefined>;
+}
+
+const MAX_PLAN_GUARDS = 8;
+
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
 export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
   // Code generation is the point: each expression compiled once to JS the engine can optimize.
@@ -67,6 +93,8 @@ export class DomainSimulator {
   private readonly eventAggregateName: string[];
   /** Per aggregate: the session's instances (reused from session to session; never seen by expressions). */
   private readonly instances: Instance[][];
+  /** Per state and outcome: how its next state is drawn in the usual case. */
+  private readonly plans: TransitionPlan[][];
 
   constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
     this.users = config.userRecords !== undefined
@@ -95,6 +123,16 @@ export class DomainSimulator {
     this.eventRule = Uint8Array.from(domain.events, (e) => (e.instance === 'new' ? RULE_NEW : e.instance === 'expression' ? RULE_EXPRESSION : RULE_ANY));
     this.eventAggregateName = domain.events.map((e) => domain.aggregates[e.aggregate]!.name);
     this.instances = domain.aggregates.map(() => []);
+    this.plans = domain.chain.states.map((st) => st.outcomes.map((o) => {
+      const simple = o.targets.every((t) => this.eventRule[t] === RULE_ANY) && o.targets.filter((t) => this.program.guard[t] != null).length <= MAX_PLAN_GUARDS;
+      const guarded = o.targets.filter((t) => this.program.guard[t] != null);
+      return {
+        simple,
+        aggregates: Int32Array.from(new Set(o.targets.map((t) => this.eventAggregate[t]!))),
+        guarded: Int32Array.from(simple ? guarded : []),
+        sets: simple ? new Array<AllowedSet | undefined>(1 << guarded.length).fill(undefined) : [],
+      };
+    }));
     const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
     this.allowedTargets = new Int32Array(most);
     this.allowedCumulative = new Float64Array(most);
@@ -182,8 +220,10 @@ export class DomainSimulator {
         this.chosen[next] = null;
         S.c = true;
       } else {
-        const outcome = state.outcomes[outcomeIndex]!;
-        next = this.nextState(outcome.targets, outcome.weights, instances, r, partition, k);
+        const plan = this.plans[state.index]![outcomeIndex]!;
+        const simple = plan.simple && this.singleInstances(plan.aggregates);
+        next = simple ? this.nextByPlan(plan, state.outcomes[outcomeIndex]!, r, partition, k)
+          : this.nextState(state.outcomes[outcomeIndex]!.targets, state.outcomes[outcomeIndex]!.weights, instances, r, partition, k);
       }
       ts += thinkTimeMs(r, state.thinkMedianMs, state.thinkSigma);
       state = states[next]!;
@@ -192,6 +232,52 @@ export class DomainSimulator {
         : this.resolve(next, instances, r, partition, k, sessionId, user.user_id);
     }
     return events;
+  }
+
+  /** Whether each of these aggregates has exactly one instance in the session. */
+  private singleInstances(aggregates: Int32Array): boolean {
+    for (let i = 0; i < aggregates.length; i++) if (this.instances[aggregates[i]!]!.length !== 1) return false;
+    return true;
+  }
+
+  /**
+   * nextState for a simple plan (every target `any`, one instance per aggregate): the same
+   * guard calls in the same order, the same draw, the allowed set looked up by the guards' mask.
+   */
+  private nextByPlan(plan: TransitionPlan, outcome: { readonly targets: readonly number[]; readonly weights: readonly number[] }, r: Prng, partition: string, k: number): number {
+    const guarded = plan.guarded;
+    const guards = this.program.guard;
+    const aggregateOf = this.eventAggregate;
+    const instances = this.instances;
+    const S = this.scope;
+    let mask = 0;
+    let t = -1;
+    try {
+      for (let j = 0; j < guarded.length; j++) {
+        t = guarded[j]!;
+        if (!guards[t]!(S, instances[aggregateOf[t]!]![0]!.state)) mask |= 1 << j;
+      }
+    } catch (e) {
+      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
+    }
+    const set = plan.sets[mask] ?? (plan.sets[mask] = allowedSet(outcome.targets, outcome.weights, guarded, mask));
+    const n = set.n;
+    let next: number;
+    if (n === 0) {
+      next = this.domain.chain.terminal;
+      this.chosen[next] = null;
+      return next;
+    }
+    if (n === 1) next = set.targets[0]!;
+    else {
+      const cumulative = set.cumulative;
+      const x = r() * set.total;
+      let j = 0;
+      while (j < n - 1 && x >= cumulative[j]!) j++;
+      next = set.targets[j]!;
+    }
+    this.chosen[next] = instances[aggregateOf[next]!]![0]!;
+    return next;
   }
 
   /**
@@ -325,6 +411,20 @@ export class DomainSimulator {
     this.scope.i[a]!.push(state);
     return inst;
   }
+}
+
+/** The targets allowed when the guards in `mask` failed, with cumulative weights summed as nextState sums them. */
+function allowedSet(targets: readonly number[], weights: readonly number[], guarded: Int32Array, mask: number): AllowedSet {
+  const allowed: number[] = [];
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const j = guarded.indexOf(targets[i]!);
+    if (j !== -1 && (mask & (1 << j)) !== 0) continue;
+    allowed.push(targets[i]!);
+    cumulative.push((acc += weights[i]!));
+  }
+  return { n: allowed.length, targets: Int32Array.from(allowed), cumulative: Float64Array.from(cumulative), total: acc };
 }
 
 const RULE_ANY = 0;
