@@ -1,4 +1,5 @@
 import { compileExpression, type ScopeEntry } from './expression/index.js';
+import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtins.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
 import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
@@ -11,6 +12,9 @@ export type {
   DomainProgram, DomainProgramFactory,
 } from './linkDomain.js';
 export { jsLiteral } from './linkDomain.js';
+
+/** A call of a builtin that draws from the session's PRNG (or the catalog): such code is never shared. */
+const DRAWING_BUILTIN = new RegExp(`\\$b\\.(?:${Object.keys(BUILTIN_SIGNATURES).filter((n) => DRAWING_BUILTINS.has(n)).join('|')})\\(`);
 
 /** The function of a program given as source (what a program generated ahead is already). */
 export function programFunction(programSource: string): DomainProgramFactory {
@@ -45,6 +49,8 @@ export function compileDomain(input: unknown): CompiledDomain {
   const constants: string[] = [];
   const slots = fieldDrawSlots(c.events);
   const guards: string[] = [];
+  /** Guards that draw nothing, one per distinct code (`$g0`...). */
+  const sharedGuards: string[] = [];
   const instanceIds: string[] = [];
   const builds: string[] = [];
   for (const et of c.events) {
@@ -61,7 +67,15 @@ export function compileDomain(input: unknown): CompiledDomain {
       instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants })};}`);
     } else instanceIds.push('null');
     if (plan.guard !== undefined) {
-      guards.push(`function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`);
+      const fn = `function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`;
+      // A guard that draws nothing is shared by the event types whose guard is the same code:
+      // the simulator then asks it once per step (a shared guard answers the same for all).
+      if (DRAWING_BUILTIN.test(fn)) guards.push(fn);
+      else {
+        let i = sharedGuards.indexOf(fn);
+        if (i === -1) i = sharedGuards.push(fn) - 1;
+        guards.push(`$g${i}`);
+      }
     } else guards.push('null');
 
     // Lets, payload, effects: one generated function.
@@ -119,7 +133,8 @@ export function compileDomain(input: unknown): CompiledDomain {
 
   // The simulator passes every contract field, in contract order; the event keeps the domain's.
   const eventFn = `function(${ENVELOPE_FIELDS.map((_, i) => `a${i}`).join(',')}){return {${c.envelope.map((col) => `${JSON.stringify(col.name)}:a${ENVELOPE_FIELDS.indexOf(col.field)}`).join(',')}};}`;
-  const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') + 'return {' +
+  const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') +
+    sharedGuards.map((js, i) => `var $g${i}=${js};`).join('') + 'return {' +
     `session:function(){return ${jsLiteral(c.sessionDef)};},` +
     `instance:[${instanceInit.join(',')}],` +
     `guard:[${guards.join(',')}],` +

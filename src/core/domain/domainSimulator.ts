@@ -58,6 +58,11 @@ interface TransitionPlan {
   readonly aggregates: Int32Array;
   /** Event types of the guarded targets, in target order. */
   readonly guarded: Int32Array;
+  /**
+   * Per guarded target: the position of an earlier one with the same guard function on the
+   * same aggregate (the program shares a guard only when it draws nothing), else -1.
+   */
+  readonly sameAs: Int32Array;
   /** Allowed sets by guard mask, made when first needed. */
   readonly sets: Array<AllowedSet | undefined>;
 }
@@ -126,10 +131,12 @@ export class DomainSimulator {
     this.plans = domain.chain.states.map((st) => st.outcomes.map((o) => {
       const simple = o.targets.every((t) => this.eventRule[t] === RULE_ANY) && o.targets.filter((t) => this.program.guard[t] != null).length <= MAX_PLAN_GUARDS;
       const guarded = o.targets.filter((t) => this.program.guard[t] != null);
+      const g = simple ? guarded : [];
       return {
         simple,
         aggregates: Int32Array.from(new Set(o.targets.map((t) => this.eventAggregate[t]!))),
-        guarded: Int32Array.from(simple ? guarded : []),
+        guarded: Int32Array.from(g),
+        sameAs: Int32Array.from(g, (t, j) => g.findIndex((u, i) => i < j && this.program.guard[u] === this.program.guard[t] && this.eventAggregate[u] === this.eventAggregate[t])),
         sets: simple ? new Array<AllowedSet | undefined>(1 << guarded.length).fill(undefined) : [],
       };
     }));
@@ -253,7 +260,13 @@ export class DomainSimulator {
     let mask = 0;
     let t = -1;
     try {
+      const sameAs = plan.sameAs;
       for (let j = 0; j < guarded.length; j++) {
+        const same = sameAs[j]!;
+        if (same !== -1) {
+          if ((mask & (1 << same)) !== 0) mask |= 1 << j;
+          continue;
+        }
         t = guarded[j]!;
         if (!guards[t]!(S, instances[aggregateOf[t]!]![0]!.state)) mask |= 1 << j;
       }
