@@ -2,7 +2,7 @@ import { compileExpression, type ScopeEntry } from './expression/index.js';
 import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtins.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
-import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
+import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, planGuarded, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
@@ -53,6 +53,8 @@ export function compileDomain(input: unknown): CompiledDomain {
   const sharedGuards: string[] = [];
   const instanceIds: string[] = [];
   const builds: string[] = [];
+  /** Per event type: its guard as an expression over `s<aggregate>` (the only instance's state). */
+  const maskGuards: Array<string | undefined> = [];
   for (const et of c.events) {
     const plan = c.plans[et.index]!;
     const path = plan.path;
@@ -67,6 +69,10 @@ export function compileDomain(input: unknown): CompiledDomain {
       instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants })};}`);
     } else instanceIds.push('null');
     if (plan.guard !== undefined) {
+      // The guard again with `self` = the aggregate's only instance, for the plans' masks.
+      const maskScope: Record<string, ScopeEntry> = Object.assign(Object.create(null), baseScope);
+      maskScope.self = { js: `s${et.aggregate}`, members: agg.stateVariables };
+      maskGuards[et.index] = compileExpression(plan.guard, { path: `${path}.guard`, scope: maskScope, constants });
       const fn = `function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`;
       // A guard that draws nothing is shared by the event types whose guard is the same code:
       // the simulator then asks it once per step (a shared guard answers the same for all).
@@ -131,6 +137,24 @@ export function compileDomain(input: unknown): CompiledDomain {
     builds.push(`function(S,self){${body}return p;}`);
   }
 
+  // Guard masks of the plans: every guard of an outcome in one function, in target order; a
+  // guard that draws nothing and repeats one on the same aggregate copies its bit.
+  const masks = chain.states.map((st) => '[' + st.outcomes.map((o) => {
+    const guarded = planGuarded(c.events, o.targets);
+    if (guarded === undefined || guarded.length === 0) return 'null';
+    let body = 'var m=0;';
+    const loaded = new Set<number>();
+    guarded.forEach((t, j) => {
+      const a = c.events[t]!.aggregate;
+      const js = maskGuards[t]!;
+      const same = guarded.findIndex((u, i) => i < j && maskGuards[u] === js && c.events[u]!.aggregate === a && !DRAWING_BUILTIN.test(js));
+      if (same !== -1) { body += `if((m&${1 << same})!==0)m|=${1 << j};`; return; }
+      if (!loaded.has(a) && new RegExp(`(^|[^\\w$.])s${a}\\b`).test(js)) { loaded.add(a); body += `var s${a}=I[${a}][0].state;`; }
+      body += `W[0]=${t};if(!(${js}))m|=${1 << j};`;
+    });
+    return `function(S,I,W){${body}return m;}`;
+  }).join(',') + ']');
+
   // The simulator passes every contract field, in contract order; the event keeps the domain's.
   const eventFn = `function(${ENVELOPE_FIELDS.map((_, i) => `a${i}`).join(',')}){return {${c.envelope.map((col) => `${JSON.stringify(col.name)}:a${ENVELOPE_FIELDS.indexOf(col.field)}`).join(',')}};}`;
   const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') +
@@ -140,6 +164,7 @@ export function compileDomain(input: unknown): CompiledDomain {
     `guard:[${guards.join(',')}],` +
     `instanceId:[${instanceIds.join(',')}],` +
     `build:[${builds.join(',\n')}],` +
+    `mask:[${masks.join(',')}],` +
     `event:${eventFn}};`;
 
   return finishDomain(c, programSource);

@@ -9,7 +9,7 @@ import { MockjutsuError } from '../mockjutsuError.js';
 import { compileSchema } from '../schema/schemaGenerator.js';
 // builtins.js, not the expression index: the simulator runs programs, it never parses (no jsep in k6)
 import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/builtins.js';
-import type { CompiledDomain, DomainProgram } from './linkDomain.js';
+import { planGuarded, type CompiledDomain, type DomainProgram } from './linkDomain.js';
 import { programFunction } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
@@ -56,6 +56,8 @@ interface TransitionPlan {
   readonly simple: boolean;
   /** The aggregates of the targets (each must have exactly one instance for the plan to apply). */
   readonly aggregates: Int32Array;
+  /** The program's guard mask of this outcome (all its guards in one function), if it has one. */
+  readonly maskOf: ((S: unknown, I: unknown, W: Int32Array) => number) | null;
   /** Event types of the guarded targets, in target order. */
   readonly guarded: Int32Array;
   /**
@@ -66,8 +68,6 @@ interface TransitionPlan {
   /** Allowed sets by guard mask, made when first needed. */
   readonly sets: Array<AllowedSet | undefined>;
 }
-
-const MAX_PLAN_GUARDS = 8;
 
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
 export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
@@ -100,6 +100,8 @@ export class DomainSimulator {
   private readonly instances: Instance[][];
   /** Per state and outcome: how its next state is drawn in the usual case. */
   private readonly plans: TransitionPlan[][];
+  /** Where a program's guard mask says which event type's guard runs (for errors). */
+  private readonly guardAt = new Int32Array(1);
 
   constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
     this.users = config.userRecords !== undefined
@@ -128,16 +130,17 @@ export class DomainSimulator {
     this.eventRule = Uint8Array.from(domain.events, (e) => (e.instance === 'new' ? RULE_NEW : e.instance === 'expression' ? RULE_EXPRESSION : RULE_ANY));
     this.eventAggregateName = domain.events.map((e) => domain.aggregates[e.aggregate]!.name);
     this.instances = domain.aggregates.map(() => []);
-    this.plans = domain.chain.states.map((st) => st.outcomes.map((o) => {
-      const simple = o.targets.every((t) => this.eventRule[t] === RULE_ANY) && o.targets.filter((t) => this.program.guard[t] != null).length <= MAX_PLAN_GUARDS;
-      const guarded = o.targets.filter((t) => this.program.guard[t] != null);
-      const g = simple ? guarded : [];
+    this.plans = domain.chain.states.map((st) => st.outcomes.map((o, oi) => {
+      const guarded = planGuarded(domain.events, o.targets);
+      const simple = guarded !== undefined;
+      const g = guarded ?? [];
       return {
         simple,
+        maskOf: simple && g.length > 0 ? this.program.mask?.[st.index]?.[oi] ?? null : null,
         aggregates: Int32Array.from(new Set(o.targets.map((t) => this.eventAggregate[t]!))),
         guarded: Int32Array.from(g),
         sameAs: Int32Array.from(g, (t, j) => g.findIndex((u, i) => i < j && this.program.guard[u] === this.program.guard[t] && this.eventAggregate[u] === this.eventAggregate[t])),
-        sets: simple ? new Array<AllowedSet | undefined>(1 << guarded.length).fill(undefined) : [],
+        sets: simple ? new Array<AllowedSet | undefined>(1 << g.length).fill(undefined) : [],
       };
     }));
     const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
@@ -259,7 +262,14 @@ export class DomainSimulator {
     const S = this.scope;
     let mask = 0;
     let t = -1;
-    try {
+    const maskOf = plan.maskOf;
+    if (maskOf !== null) {
+      try {
+        mask = maskOf(S, instances, this.guardAt);
+      } catch (e) {
+        throw runtimeError(e, this.domain.name, this.domain.chain.states[this.guardAt[0]!]!.name, this.config.seed, partition, k);
+      }
+    } else try {
       const sameAs = plan.sameAs;
       for (let j = 0; j < guarded.length; j++) {
         const same = sameAs[j]!;

@@ -87,6 +87,20 @@ export interface EnvelopeColumn {
   readonly name: string;
 }
 
+/** At most this many guarded targets in an outcome whose next state is drawn by plan. */
+export const MAX_PLAN_GUARDS = 8;
+
+/**
+ * The guarded targets of an outcome (event types, in target order) when its next state can be
+ * drawn by plan: every target works on `any` instance and at most MAX_PLAN_GUARDS have guards.
+ * Bit j of a plan's guard mask is set when guard j fails. Undefined when there is no plan.
+ */
+export function planGuarded(events: readonly CompiledEventType[], targets: readonly number[]): number[] | undefined {
+  if (!targets.every((t) => events[t]!.instance === 'any')) return undefined;
+  const guarded = targets.filter((t) => events[t]!.hasGuard);
+  return guarded.length <= MAX_PLAN_GUARDS ? guarded : undefined;
+}
+
 /** What the generated program gives the simulator (see domainSimulator.ts for the arguments). */
 export interface DomainProgram {
   /** Fresh session variables. */
@@ -99,6 +113,13 @@ export interface DomainProgram {
   instanceId: Array<((S: unknown) => unknown) | null>;
   /** Per event type: builds the payload and runs the effects. */
   build: Array<(S: unknown, self: unknown) => Record<string, unknown>>;
+  /**
+   * Per state and outcome with a plan and guards (see {@link planGuarded}): the guard mask,
+   * given the scope, the instances per aggregate (each aggregate of a guarded target has one:
+   * `I[a][0].state` is its `self`) and a scratch array whose first entry names the event type
+   * whose guard runs (for errors). Null where there is none. Absent in programs generated before.
+   */
+  mask?: Array<Array<((S: unknown, I: unknown, W: Int32Array) => number) | null>>;
   /** Builds an event object with the envelope's names, in contract order. */
   event: (...fields: unknown[]) => Record<string, unknown>;
 }

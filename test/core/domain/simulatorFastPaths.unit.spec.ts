@@ -33,6 +33,13 @@ function withoutPlans(sim: DomainSimulator): DomainSimulator {
   return sim;
 }
 
+/** The same simulator without the program's guard masks (a program generated before them). */
+function withoutMasks(sim: DomainSimulator): DomainSimulator {
+  const s = sim as unknown as { plans: Array<Array<{ maskOf: unknown }>> };
+  s.plans = s.plans.map((outcomes) => outcomes.map((plan) => ({ ...plan, maskOf: null })));
+  return sim;
+}
+
 /** Two aggregates, guards that draw, guards shared by two events, several instances. */
 const guarded: DomainDefinition = {
   domain: 'guarded',
@@ -85,6 +92,31 @@ describe('domain simulator fast paths (unit)', () => {
     // every event type happens, and a session may hold two accounts (the general path's case)
     for (const t of ['opened', 'another', 'deposited', 'withdrawn', 'lucky', 'checked', 'closed']) assert.ok(fast.includes(`"event_type":"${t}"`), t);
     assert.match(fast, /"aggregate_id":"[0-9a-f-]{36}"[^\n]*"event_type":"another"/);
+  });
+
+  it("the program's guard masks give the bytes of the guards asked one by one", () => {
+    for (const domain of [shopDomain, guarded]) {
+      const config = resolveGeneratorConfig({ seed: 'masks', domain });
+      assertSameSessions(sessionsText(new DomainSimulator(config), 300), sessionsText(withoutMasks(new DomainSimulator(config)), 300));
+    }
+    const src = compileDomain(shopDomain).programSource;
+    // page_view's outcome: add_to_cart's guard, then remove_from_cart's, whose bit checkout copies
+    assert.match(src, /mask:\[\[null\],\[function\(S,I,W\)\{var m=0;W\[0\]=3;if\(!\(\(\$b\.len\(\$x, S\.s\["cart"\]\) < P\.max_cart_lines\)\)\)m\|=1;W\[0\]=4;if\(!\(\(\$b\.len\(\$x, S\.s\["cart"\]\) > 0\)\)\)m\|=2;if\(\(m&2\)!==0\)m\|=4;return m;\}\]/);
+  });
+
+  it('a guard that fails in a mask is named in the error, with the session to replay', () => {
+    const broken: DomainDefinition = {
+      domain: 'broken',
+      aggregates: { A: {} },
+      chain: { start: 'a', terminal: 'z', states: { a: { transitions: { b: 1, z: 1 } }, b: { transitions: { z: 1 } }, z: {} } },
+      events: { a: {}, b: { guard: 'last.payload.missing.x > 0' }, z: {} },
+    };
+    const sim = new DomainSimulator(resolveGeneratorConfig({ seed: 'broken', domain: broken }));
+    assert.notEqual((sim as unknown as { plans: Array<Array<{ maskOf: unknown }>> }).plans[0]![0]!.maskOf, null);
+    assert.throws(() => sim.simulate('0', 3, 1), (e: Error) => {
+      assert.equal(e.message, "domain broken: event b failed: Cannot read properties of undefined (reading 'x') (replay: seed broken, partition 0, session 3)");
+      return true;
+    });
   });
 
   it('a guard that draws nothing is shared by the events with the same guard; one that draws never is', () => {
