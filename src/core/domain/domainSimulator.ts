@@ -118,7 +118,7 @@ export class DomainSimulator {
       const source = e.payload?.draw;
       for (const f of source?.fields ?? []) draws.push(compileSchema(source!.schema as object, { ref: `#/properties/${f}`, ...schemaOptions }).draw);
     }
-    this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: [] };
+    this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: domain.aggregates.map(() => []) };
     const self = this;
     this.context = {
       r: undefined as unknown as Prng,
@@ -187,13 +187,13 @@ export class DomainSimulator {
     S.t0 = startMs;
     S.sid = sessionId;
     const instances = this.instances;
-    // S.i is fresh per session: expressions may keep (or emit) the lists they read.
-    const lists: Array<Array<Record<string, unknown>>> = [];
+    // The lists in S.i are fresh per session: expressions may keep (or emit) the lists they
+    // read. S.i itself is only indexed by the program (`S.i[0]`), so it is reused.
+    const lists = S.i;
     for (let a = 0; a < instances.length; a++) {
       instances[a]!.length = 0;
-      lists.push([]);
+      lists[a] = [];
     }
-    S.i = lists;
     const x = this.context;
     x.r = r;
 
