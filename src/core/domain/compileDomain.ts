@@ -1,7 +1,8 @@
 import { compileExpression, type ScopeEntry } from './expression/index.js';
+import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtins.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
-import { UNSAFE_KEYS, checkDomain, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
+import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, planGuarded, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
@@ -11,6 +12,9 @@ export type {
   DomainProgram, DomainProgramFactory,
 } from './linkDomain.js';
 export { jsLiteral } from './linkDomain.js';
+
+/** A call of a builtin that draws from the session's PRNG (or the catalog): such code is never shared. */
+const DRAWING_BUILTIN = new RegExp(`\\$b\\.(?:${Object.keys(BUILTIN_SIGNATURES).filter((n) => DRAWING_BUILTINS.has(n)).join('|')})\\(`);
 
 /** The function of a program given as source (what a program generated ahead is already). */
 export function programFunction(programSource: string): DomainProgramFactory {
@@ -41,9 +45,16 @@ export function compileDomain(input: unknown): CompiledDomain {
   baseScope.session_id = { js: 'S.sid' };
   baseScope.params = { js: 'P' }; // read-only data: no members, not assignable
 
+  /** Lists of literals read by builtins, made once per program (`$k0`...). */
+  const constants: string[] = [];
+  const slots = fieldDrawSlots(c.events);
   const guards: string[] = [];
+  /** Guards that draw nothing, one per distinct code (`$g0`...). */
+  const sharedGuards: string[] = [];
   const instanceIds: string[] = [];
   const builds: string[] = [];
+  /** Per event type: its guard as an expression over `s<aggregate>` (the only instance's state). */
+  const maskGuards: Array<string | undefined> = [];
   for (const et of c.events) {
     const plan = c.plans[et.index]!;
     const path = plan.path;
@@ -55,10 +66,22 @@ export function compileDomain(input: unknown): CompiledDomain {
     scope.self = { js: 'self', members: agg.stateVariables };
     if (plan.instanceExpr !== undefined) {
       const idScope: Record<string, ScopeEntry> = Object.assign(Object.create(null), baseScope);
-      instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope })};}`);
+      instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants })};}`);
     } else instanceIds.push('null');
     if (plan.guard !== undefined) {
-      guards.push(`function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope })});}`);
+      // The guard again with `self` = the aggregate's only instance, for the plans' masks.
+      const maskScope: Record<string, ScopeEntry> = Object.assign(Object.create(null), baseScope);
+      maskScope.self = { js: `s${et.aggregate}`, members: agg.stateVariables };
+      maskGuards[et.index] = compileExpression(plan.guard, { path: `${path}.guard`, scope: maskScope, constants });
+      const fn = `function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`;
+      // A guard that draws nothing is shared by the event types whose guard is the same code:
+      // the simulator then asks it once per step (a shared guard answers the same for all).
+      if (DRAWING_BUILTIN.test(fn)) guards.push(fn);
+      else {
+        let i = sharedGuards.indexOf(fn);
+        if (i === -1) i = sharedGuards.push(fn) - 1;
+        guards.push(`$g${i}`);
+      }
     } else guards.push('null');
 
     // Lets, payload, effects: one generated function.
@@ -68,26 +91,33 @@ export function compileDomain(input: unknown): CompiledDomain {
     let body = '';
     plan.lets.forEach(([name, text], i) => {
       const lpath = `${path}.let.${name}`;
-      body += `var v${i}=${compileExpression(text, { path: lpath, scope })};`;
+      body += `var v${i}=${compileExpression(text, { path: lpath, scope, constants })};`;
       scope[name] = { js: `v${i}`, assignable: true }; // a let may hold data an effect changes (a cart line)
     });
 
     const payloadSource = et.payload;
     const fields = plan.fields;
-    if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
-    scope.payload = { js: 'p' };
+    // Unbound fields: drawn as one object (d), or each alone in order (d0, d1...) when that is the same.
+    const drawn = payloadSource?.draw?.fields;
+    if (drawn !== undefined) body += drawn.map((_, j) => `var d${j}=D[${slots[st.index]! + j}]($x.r);`).join('');
+    else if (payloadSource?.draw !== undefined) body += `var d=D[${st.index}]($x.r);`;
+    // Whether a field reads `payload` (an earlier field): then the payload is built field by
+    // field. Tracked on the scope entry, so a string literal like '/p/' is no false alarm.
+    let readsPayload = false;
+    scope.payload = { get js(): string { readsPayload = true; return 'p'; } };
     const put = (key: string, valueJs: string): string =>
       `if((f=${valueJs})!==undefined)${UNSAFE_KEYS.has(key) ? `$b.put(p,${JSON.stringify(key)},f)` : `p[${JSON.stringify(key)}]=f`};`;
     const order = payloadSource === undefined ? plan.fieldNames : payloadSource.properties;
     if (order === undefined) {
       body += 'var p={},f;p=$b.copy(d);';
-      for (const f of plan.fieldNames) body += put(f, compileExpression(fields[f]!, { path: `${path}.payload.fields.${f}`, scope }));
+      for (const f of plan.fieldNames) body += put(f, compileExpression(fields[f]!, { path: `${path}.payload.fields.${f}`, scope, constants }));
     } else {
       const values = order.map((f) => {
         const fpath = `${path}.payload.fields.${f}`;
-        return Object.prototype.hasOwnProperty.call(fields, f) ? compileExpression(fields[f]!, { path: fpath, scope }) : `$b.own(d,${JSON.stringify(f)})`;
+        if (Object.prototype.hasOwnProperty.call(fields, f)) return compileExpression(fields[f]!, { path: fpath, scope, constants });
+        return drawn !== undefined ? `d${drawn.indexOf(f)}` : `$b.own(d,${JSON.stringify(f)})`;
       });
-      if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !values.some((v) => /(^|[^\w$.])p\b/.test(v))) {
+      if (order.length > 0 && !order.some((f) => UNSAFE_KEYS.has(f)) && !readsPayload) {
         // Fields evaluated in order into locals; when none is undefined (the usual case) the
         // payload is one object literal (one allocation, its final shape at once), else built
         // field by field skipping the undefined ones. Only when no field reads the payload.
@@ -102,19 +132,39 @@ export function compileDomain(input: unknown): CompiledDomain {
     if (!plan.declaresPayload && st.outcomes.length > 1) body += 'p.outcome=S.o;';
     plan.effects.forEach((e, i) => {
       const epath = `${path}.effects[${i}]`;
-      body += compileExpression(e, { path: epath, scope, assignment: true }) + ';';
+      body += compileExpression(e, { path: epath, scope, assignment: true, constants }) + ';';
     });
     builds.push(`function(S,self){${body}return p;}`);
   }
 
+  // Guard masks of the plans: every guard of an outcome in one function, in target order; a
+  // guard that draws nothing and repeats one on the same aggregate copies its bit.
+  const masks = chain.states.map((st) => '[' + st.outcomes.map((o) => {
+    const guarded = planGuarded(c.events, o.targets);
+    if (guarded === undefined || guarded.length === 0) return 'null';
+    let body = 'var m=0;';
+    const loaded = new Set<number>();
+    guarded.forEach((t, j) => {
+      const a = c.events[t]!.aggregate;
+      const js = maskGuards[t]!;
+      const same = guarded.findIndex((u, i) => i < j && maskGuards[u] === js && c.events[u]!.aggregate === a && !DRAWING_BUILTIN.test(js));
+      if (same !== -1) { body += `if((m&${1 << same})!==0)m|=${1 << j};`; return; }
+      if (!loaded.has(a) && new RegExp(`(^|[^\\w$.])s${a}\\b`).test(js)) { loaded.add(a); body += `var s${a}=I[${a}][0].state;`; }
+      body += `W[0]=${t};if(!(${js}))m|=${1 << j};`;
+    });
+    return `function(S,I,W){${body}return m;}`;
+  }).join(',') + ']');
+
   // The simulator passes every contract field, in contract order; the event keeps the domain's.
   const eventFn = `function(${ENVELOPE_FIELDS.map((_, i) => `a${i}`).join(',')}){return {${c.envelope.map((col) => `${JSON.stringify(col.name)}:a${ENVELOPE_FIELDS.indexOf(col.field)}`).join(',')}};}`;
-  const programSource = '"use strict";return {' +
+  const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') +
+    sharedGuards.map((js, i) => `var $g${i}=${js};`).join('') + 'return {' +
     `session:function(){return ${jsLiteral(c.sessionDef)};},` +
     `instance:[${instanceInit.join(',')}],` +
     `guard:[${guards.join(',')}],` +
     `instanceId:[${instanceIds.join(',')}],` +
     `build:[${builds.join(',\n')}],` +
+    `mask:[${masks.join(',')}],` +
     `event:${eventFn}};`;
 
   return finishDomain(c, programSource);

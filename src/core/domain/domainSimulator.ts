@@ -9,7 +9,7 @@ import { MockjutsuError } from '../mockjutsuError.js';
 import { compileSchema } from '../schema/schemaGenerator.js';
 // builtins.js, not the expression index: the simulator runs programs, it never parses (no jsep in k6)
 import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/builtins.js';
-import type { CompiledDomain, DomainProgram } from './linkDomain.js';
+import { planGuarded, type CompiledDomain, type DomainProgram } from './linkDomain.js';
 import { programFunction } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
@@ -36,6 +36,37 @@ interface SessionScope {
   o: string;
   /** Per aggregate: the states of the session's instances (what `Account` reads). */
   i: Array<Array<Record<string, unknown>>>;
+}
+
+/** The allowed targets of one guard outcome (bit j set: guard j of the plan failed), drawn as nextState does. */
+interface AllowedSet {
+  readonly n: number;
+  readonly targets: Int32Array;
+  readonly cumulative: Float64Array;
+  readonly total: number;
+}
+
+/**
+ * How the next state of one outcome is drawn when every target works on `any` instance and
+ * each of their aggregates has exactly one instance in the session (the usual case): evaluate
+ * the guards (in target order, as the general path does), then look the allowed set up.
+ */
+interface TransitionPlan {
+  /** Every target's rule is `any` and there are at most MAX_PLAN_GUARDS guarded targets. */
+  readonly simple: boolean;
+  /** The aggregates of the targets (each must have exactly one instance for the plan to apply). */
+  readonly aggregates: Int32Array;
+  /** The program's guard mask of this outcome (all its guards in one function), if it has one. */
+  readonly maskOf: ((S: unknown, I: unknown, W: Int32Array) => number) | null;
+  /** Event types of the guarded targets, in target order. */
+  readonly guarded: Int32Array;
+  /**
+   * Per guarded target: the position of an earlier one with the same guard function on the
+   * same aggregate (the program shares a guard only when it draws nothing), else -1.
+   */
+  readonly sameAs: Int32Array;
+  /** Allowed sets by guard mask, made when first needed. */
+  readonly sets: Array<AllowedSet | undefined>;
 }
 
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
@@ -69,19 +100,34 @@ export class DomainSimulator {
   private readonly allowedTargets: Int32Array;
   private readonly allowedCumulative: Float64Array;
   private readonly chosen: Array<Instance | null>;
+  /** Per event type: its aggregate, its instance rule (RULE_*), its aggregate's name. */
+  private readonly eventAggregate: Int32Array;
+  private readonly eventRule: Uint8Array;
+  private readonly eventAggregateName: string[];
+  /** Per aggregate: the session's instances (reused from session to session; never seen by expressions). */
+  private readonly instances: Instance[][];
+  /** Per state and outcome: how its next state is drawn in the usual case. */
+  private readonly plans: TransitionPlan[][];
+  /** Where a program's guard mask says which event type's guard runs (for errors). */
+  private readonly guardAt = new Int32Array(1);
 
   constructor(readonly config: GeneratorConfig, readonly domain: CompiledDomain = config.domain, params: Readonly<Record<string, unknown>> = config.params) {
     this.partitionSuffix = domain.name === 'shop' ? '' : '\u0000' + domain.name;
     this.users = config.userRecords !== undefined
       ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
       : new UserPool(config.seed, config.users, config.userCacheSize);
-    const draws = domain.events.map((e) => {
+    const schemaOptions = { seed: config.seed, start: config.startMs, now: config.startMs };
+    const draws: Array<((r: Prng) => unknown) | undefined> = domain.events.map((e) => {
       const source = e.payload?.draw;
       if (source === undefined) return undefined;
-      const g = compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), seed: config.seed, start: config.startMs, now: config.startMs });
-      return g.draw;
+      return compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), ...schemaOptions }).draw;
     });
-    this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: [] };
+    // Fields drawn alone (fieldDrawSlots): the property's generator, under its name as in the object.
+    for (const e of domain.events) {
+      const source = e.payload?.draw;
+      for (const f of source?.fields ?? []) draws.push(compileSchema(source!.schema as object, { ref: `#/properties/${f}`, ...schemaOptions }).draw);
+    }
+    this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: domain.aggregates.map(() => []) };
     const self = this;
     this.context = {
       r: undefined as unknown as Prng,
@@ -89,6 +135,23 @@ export class DomainSimulator {
     };
     this.program = instantiateProgram(domain, params, draws, this.context);
     this.chosen = domain.chain.states.map(() => null);
+    this.eventAggregate = Int32Array.from(domain.events, (e) => e.aggregate);
+    this.eventRule = Uint8Array.from(domain.events, (e) => (e.instance === 'new' ? RULE_NEW : e.instance === 'expression' ? RULE_EXPRESSION : RULE_ANY));
+    this.eventAggregateName = domain.events.map((e) => domain.aggregates[e.aggregate]!.name);
+    this.instances = domain.aggregates.map(() => []);
+    this.plans = domain.chain.states.map((st) => st.outcomes.map((o, oi) => {
+      const guarded = planGuarded(domain.events, o.targets);
+      const simple = guarded !== undefined;
+      const g = guarded ?? [];
+      return {
+        simple,
+        maskOf: simple && g.length > 0 ? this.program.mask?.[st.index]?.[oi] ?? null : null,
+        aggregates: Int32Array.from(new Set(o.targets.map((t) => this.eventAggregate[t]!))),
+        guarded: Int32Array.from(g),
+        sameAs: Int32Array.from(g, (t, j) => g.findIndex((u, i) => i < j && this.program.guard[u] === this.program.guard[t] && this.eventAggregate[u] === this.eventAggregate[t])),
+        sets: simple ? new Array<AllowedSet | undefined>(1 << g.length).fill(undefined) : [],
+      };
+    }));
     const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
     this.allowedTargets = new Int32Array(most);
     this.allowedCumulative = new Float64Array(most);
@@ -132,8 +195,14 @@ export class DomainSimulator {
     S.c = false;
     S.t0 = startMs;
     S.sid = sessionId;
-    const instances: Instance[][] = d.aggregates.map(() => []);
-    S.i = d.aggregates.map(() => []);
+    const instances = this.instances;
+    // The lists in S.i are fresh per session: expressions may keep (or emit) the lists they
+    // read. S.i itself is only indexed by the program (`S.i[0]`), so it is reused.
+    const lists = S.i;
+    for (let a = 0; a < instances.length; a++) {
+      instances[a]!.length = 0;
+      lists[a] = [];
+    }
     const x = this.context;
     x.r = r;
 
@@ -147,7 +216,6 @@ export class DomainSimulator {
       S.o = state.outcomes.length > 0 ? state.outcomes[outcomeIndex]!.name : '';
       S.t = ts;
       S.n = step;
-      const et = d.events[state.index]!;
       const eventId = uuidV4(r);
       let payload: Record<string, unknown>;
       try {
@@ -157,7 +225,7 @@ export class DomainSimulator {
       }
       instance.version++;
       const event = program.event(
-        eventId, state.name, instance.streamId, d.aggregates[et.aggregate]!.name, instance.id, instance.version,
+        eventId, state.name, instance.streamId, this.eventAggregateName[state.index]!, instance.id, instance.version,
         firstPosition + step - 1, correlationId, previousId, sessionId, user.user_id, formatIsoMs(ts), d.schemaVersion, payload,
       );
       events.push(event);
@@ -171,7 +239,10 @@ export class DomainSimulator {
         this.chosen[next] = null;
         S.c = true;
       } else {
-        next = this.nextState(state.outcomes[outcomeIndex]!.targets, state.outcomes[outcomeIndex]!.weights, instances, r, partition, k);
+        const plan = this.plans[state.index]![outcomeIndex]!;
+        const simple = plan.simple && this.singleInstances(plan.aggregates);
+        next = simple ? this.nextByPlan(plan, state.outcomes[outcomeIndex]!, r, partition, k)
+          : this.nextState(state.outcomes[outcomeIndex]!.targets, state.outcomes[outcomeIndex]!.weights, instances, r, partition, k);
       }
       ts += thinkTimeMs(r, state.thinkMedianMs, state.thinkSigma);
       state = states[next]!;
@@ -180,6 +251,65 @@ export class DomainSimulator {
         : this.resolve(next, instances, r, partition, k, sessionId, user.user_id);
     }
     return events;
+  }
+
+  /** Whether each of these aggregates has exactly one instance in the session. */
+  private singleInstances(aggregates: Int32Array): boolean {
+    for (let i = 0; i < aggregates.length; i++) if (this.instances[aggregates[i]!]!.length !== 1) return false;
+    return true;
+  }
+
+  /**
+   * nextState for a simple plan (every target `any`, one instance per aggregate): the same
+   * guard calls in the same order, the same draw, the allowed set looked up by the guards' mask.
+   */
+  private nextByPlan(plan: TransitionPlan, outcome: { readonly targets: readonly number[]; readonly weights: readonly number[] }, r: Prng, partition: string, k: number): number {
+    const guarded = plan.guarded;
+    const guards = this.program.guard;
+    const aggregateOf = this.eventAggregate;
+    const instances = this.instances;
+    const S = this.scope;
+    let mask = 0;
+    let t = -1;
+    const maskOf = plan.maskOf;
+    if (maskOf !== null) {
+      try {
+        mask = maskOf(S, instances, this.guardAt);
+      } catch (e) {
+        throw runtimeError(e, this.domain.name, this.domain.chain.states[this.guardAt[0]!]!.name, this.config.seed, partition, k);
+      }
+    } else try {
+      const sameAs = plan.sameAs;
+      for (let j = 0; j < guarded.length; j++) {
+        const same = sameAs[j]!;
+        if (same !== -1) {
+          if ((mask & (1 << same)) !== 0) mask |= 1 << j;
+          continue;
+        }
+        t = guarded[j]!;
+        if (!guards[t]!(S, instances[aggregateOf[t]!]![0]!.state)) mask |= 1 << j;
+      }
+    } catch (e) {
+      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
+    }
+    const set = plan.sets[mask] ?? (plan.sets[mask] = allowedSet(outcome.targets, outcome.weights, guarded, mask));
+    const n = set.n;
+    let next: number;
+    if (n === 0) {
+      next = this.domain.chain.terminal;
+      this.chosen[next] = null;
+      return next;
+    }
+    if (n === 1) next = set.targets[0]!;
+    else {
+      const cumulative = set.cumulative;
+      const x = r() * set.total;
+      let j = 0;
+      while (j < n - 1 && x >= cumulative[j]!) j++;
+      next = set.targets[j]!;
+    }
+    this.chosen[next] = instances[aggregateOf[next]!]![0]!;
+    return next;
   }
 
   /**
@@ -191,11 +321,29 @@ export class DomainSimulator {
     const cumulative = this.allowedCumulative;
     let n = 0;
     let acc = 0;
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[i]!;
-      if (!this.candidateFor(t, instances, partition, k)) continue;
-      allowed[n] = t;
-      cumulative[n++] = (acc += weights[i]!);
+    let t = -1;
+    const rules = this.eventRule;
+    const aggregateOf = this.eventAggregate;
+    const guards = this.program.guard;
+    const chosen = this.chosen;
+    const S = this.scope;
+    try {
+      for (let i = 0; i < targets.length; i++) {
+        t = targets[i]!;
+        // The usual case inline: any instance, and the session has one.
+        const list = rules[t] === RULE_ANY ? instances[aggregateOf[t]!]! : null;
+        if (list !== null && list.length === 1) {
+          const only = list[0]!;
+          const guard = guards[t];
+          const ok = guard === null || guard === undefined || guard(S, only.state);
+          chosen[t] = ok ? only : null;
+          if (!ok) continue;
+        } else if (!this.candidateFor(t, instances)) continue;
+        allowed[n] = t;
+        cumulative[n++] = (acc += weights[i]!);
+      }
+    } catch (e) {
+      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
     }
     if (n === 0) {
       this.chosen[this.domain.chain.terminal] = null;
@@ -209,40 +357,52 @@ export class DomainSimulator {
     return allowed[j]!;
   }
 
-  /** Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`. */
-  private candidateFor(t: number, instances: Instance[][], partition: string, k: number): boolean {
-    const et = this.domain.events[t]!;
-    const list = instances[et.aggregate]!;
-    const guard = this.program.guard[t];
-    this.chosen[t] = null;
-    try {
-      if (et.instance === 'new') {
-        const agg = this.domain.aggregates[et.aggregate]!;
-        if (list.length >= agg.maxInstances || (list.length > 0 && agg.id.kind === 'session')) return false;
-        return guard === null || guard(this.scope, this.freshState(et.aggregate));
-      }
-      if (et.instance === 'expression') {
-        const id = this.program.instanceId[t]!(this.scope);
-        const inst = list.find((i) => i.id === id);
-        if (inst === undefined || (guard !== null && !guard(this.scope, inst.state))) return false;
-        this.chosen[t] = inst;
-        return true;
-      }
+  /**
+   * Whether event type t can happen now; remembers a single candidate instance in `chosen[t]`.
+   * Guards run in instance order and stop at the second match (a guard may draw: the calls are
+   * part of the session's bytes).
+   */
+  private candidateFor(t: number, instances: Instance[][]): boolean {
+    const list = instances[this.eventAggregate[t]!]!;
+    const guard = this.program.guard[t] as DomainProgram['guard'][number];
+    const chosen = this.chosen;
+    const rule = this.eventRule[t]!;
+    if (rule === RULE_ANY) {
+      const count = list.length;
       if (guard === null) {
-        if (list.length === 1) this.chosen[t] = list[0]!;
-        return list.length > 0;
+        chosen[t] = count === 1 ? list[0]! : null;
+        return count > 0;
       }
+      if (count === 1) {
+        const only = list[0]!;
+        const ok = guard(this.scope, only.state);
+        chosen[t] = ok ? only : null;
+        return ok;
+      }
+      chosen[t] = null;
       let n = 0;
-      for (const inst of list) {
+      for (let i = 0; i < count; i++) {
+        const inst = list[i]!;
         if (guard(this.scope, inst.state)) {
-          if (n++ === 0) this.chosen[t] = inst;
-          else { this.chosen[t] = null; return true; }
+          if (n++ === 0) chosen[t] = inst;
+          else { chosen[t] = null; return true; }
         }
       }
       return n > 0;
-    } catch (e) {
-      throw runtimeError(e, this.domain.name, this.domain.chain.states[t]!.name, this.config.seed, partition, k);
     }
+    chosen[t] = null;
+    if (rule === RULE_NEW) {
+      const a = this.eventAggregate[t]!;
+      const agg = this.domain.aggregates[a]!;
+      if (list.length >= agg.maxInstances || (list.length > 0 && agg.id.kind === 'session')) return false;
+      return guard === null || guard(this.scope, this.freshState(a));
+    }
+    const id = this.program.instanceId[t]!(this.scope);
+    let inst: Instance | undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.id === id) { inst = list[i]!; break; }
+    if (inst === undefined || (guard !== null && !guard(this.scope, inst.state))) return false;
+    chosen[t] = inst;
+    return true;
   }
 
   private readonly fresh: Array<Record<string, unknown> | undefined> = [];
@@ -284,6 +444,24 @@ export class DomainSimulator {
     return inst;
   }
 }
+
+/** The targets allowed when the guards in `mask` failed, with cumulative weights summed as nextState sums them. */
+function allowedSet(targets: readonly number[], weights: readonly number[], guarded: Int32Array, mask: number): AllowedSet {
+  const allowed: number[] = [];
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const j = guarded.indexOf(targets[i]!);
+    if (j !== -1 && (mask & (1 << j)) !== 0) continue;
+    allowed.push(targets[i]!);
+    cumulative.push((acc += weights[i]!));
+  }
+  return { n: allowed.length, targets: Int32Array.from(allowed), cumulative: Float64Array.from(cumulative), total: acc };
+}
+
+const RULE_ANY = 0;
+const RULE_NEW = 1;
+const RULE_EXPRESSION = 2;
 
 function runtimeError(e: unknown, domain: string, eventType: string, seed: string, partition: string, k: number): Error {
   if (e instanceof MockjutsuError) return e;

@@ -35,7 +35,41 @@ export interface PayloadSchemaSource {
   /** The payload's top-level property order when the schema lists it. */
   readonly properties: readonly string[] | undefined;
   /** What the schema compiler draws the unbound fields from (undefined: every field is bound). */
-  readonly draw: { readonly schema: unknown; readonly ref?: string } | undefined;
+  readonly draw: { readonly schema: unknown; readonly ref?: string; readonly fields?: readonly string[] } | undefined;
+}
+
+/**
+ * Whether drawing `schema` (an inline object schema of unbound payload fields) is the same as
+ * drawing each of its properties alone, in order: every property required, and nothing on the
+ * object that could draw more (optional or extra keys, examples, not, unions, bounds...).
+ * Then the program calls each field's generator directly (see {@link fieldDrawSlots}).
+ */
+function drawsFieldByField(schema: Record<string, unknown>, names: readonly string[]): boolean {
+  const required = schema.required;
+  if (!Array.isArray(required) || !names.every((n) => required.includes(n) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) return false;
+  for (const k of Object.keys(schema)) {
+    if (k === 'properties' || k === 'required' || k === 'title' || k === 'description' || k === '$comment') continue;
+    if (k === 'type' && schema.type === 'object') continue;
+    if (k === 'additionalProperties' && typeof schema.additionalProperties === 'boolean') continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Where the field-by-field draws of each event type sit in the program's draw list `D`: after
+ * the per-event payload draws (`D[i]` for event type i), in event order and field order. -1 for
+ * an event type without them.
+ */
+export function fieldDrawSlots(events: readonly CompiledEventType[]): number[] {
+  let next = events.length;
+  return events.map((e) => {
+    const fields = e.payload?.draw?.fields;
+    if (fields === undefined) return -1;
+    const slot = next;
+    next += fields.length;
+    return slot;
+  });
 }
 
 export interface CompiledEventType {
@@ -53,6 +87,20 @@ export interface EnvelopeColumn {
   readonly name: string;
 }
 
+/** At most this many guarded targets in an outcome whose next state is drawn by plan. */
+export const MAX_PLAN_GUARDS = 8;
+
+/**
+ * The guarded targets of an outcome (event types, in target order) when its next state can be
+ * drawn by plan: every target works on `any` instance and at most MAX_PLAN_GUARDS have guards.
+ * Bit j of a plan's guard mask is set when guard j fails. Undefined when there is no plan.
+ */
+export function planGuarded(events: readonly CompiledEventType[], targets: readonly number[]): number[] | undefined {
+  if (!targets.every((t) => events[t]!.instance === 'any')) return undefined;
+  const guarded = targets.filter((t) => events[t]!.hasGuard);
+  return guarded.length <= MAX_PLAN_GUARDS ? guarded : undefined;
+}
+
 /** What the generated program gives the simulator (see domainSimulator.ts for the arguments). */
 export interface DomainProgram {
   /** Fresh session variables. */
@@ -65,6 +113,13 @@ export interface DomainProgram {
   instanceId: Array<((S: unknown) => unknown) | null>;
   /** Per event type: builds the payload and runs the effects. */
   build: Array<(S: unknown, self: unknown) => Record<string, unknown>>;
+  /**
+   * Per state and outcome with a plan and guards (see {@link planGuarded}): the guard mask,
+   * given the scope, the instances per aggregate (each aggregate of a guarded target has one:
+   * `I[a][0].state` is its `self`) and a scratch array whose first entry names the event type
+   * whose guard runs (for errors). Null where there is none. Absent in programs generated before.
+   */
+  mask?: Array<Array<((S: unknown, I: unknown, W: Int32Array) => number) | null>>;
   /** Builds an event object with the envelope's names, in contract order. */
   event: (...fields: unknown[]) => Record<string, unknown>;
 }
@@ -393,7 +448,8 @@ export function checkDomain(input: unknown): CheckedDomain {
           const required = Array.isArray(schema.required) ? schema.required.filter((r) => unboundNames.includes(r as string)) : undefined;
           const drawn: Record<string, unknown> = {}; // ES2017 (k6): no Object.fromEntries
           for (const n of unboundNames) Object.defineProperty(drawn, n, { value: props[n], enumerable: true, writable: true, configurable: true });
-          draw = { schema: { ...schema, properties: drawn, ...(required !== undefined ? { required } : {}) } };
+          const drawSchema: Record<string, unknown> = { ...schema, properties: drawn, ...(required !== undefined ? { required } : {}) };
+          draw = drawsFieldByField(drawSchema, unboundNames) ? { schema: drawSchema, fields: unboundNames } : { schema: drawSchema };
         } else draw = ref === undefined ? { schema } : { schema, ref };
         payloadSource = ref === undefined ? { schema, properties, draw } : { schema, ref, properties, draw };
       }

@@ -53,6 +53,9 @@ export const FAKE_LISTS: Readonly<Record<string, readonly string[]>> = Object.fr
   user_agent: userAgents,
 });
 
+/** The builtins that draw from the session's PRNG (`$x`): an expression without them draws nothing. */
+export const DRAWING_BUILTINS: ReadonlySet<string> = new Set(['random', 'int', 'chance', 'pick', 'pick_weighted', 'uuid', 'lognormal', 'product', 'fake']);
+
 /** Every builtin callable from an expression, with its arity. */
 export const BUILTIN_SIGNATURES: Readonly<Record<string, BuiltinSignature>> = Object.freeze({
   random: { min: 0, max: 0, usage: 'random()' },

@@ -25,7 +25,16 @@ export interface CompileExpressionOptions {
    * level; nothing else is allowed. Otherwise assignments are refused.
    */
   readonly assignment?: boolean;
+  /**
+   * Where a list of literals given to a builtin that only reads it (`pick(['a', 'b'])`) is
+   * hoisted to, so it is made once, not on every call: the list's JS is pushed here (once per
+   * distinct text) and the call reads `$k<index>`. The caller defines those names.
+   */
+  readonly constants?: string[];
 }
+
+/** Builtins that only read a list argument and never hand it back (its elements may be returned). */
+const READ_ONLY_LIST_BUILTINS: ReadonlySet<string> = new Set(['pick', 'pick_weighted', 'includes', 'len']);
 
 /** The JS names the generated code relies on: `$b` = EXPRESSION_BUILTINS, `$x` = ExpressionContext. */
 export const BUILTINS_NAME = '$b';
@@ -106,12 +115,24 @@ function describeNode(n: AstNode): string {
 
 interface Local { js: string }
 
+/** `[1, 'a', null]`: a list of literal numbers, strings, booleans or nulls (no data that could be changed). */
+function isLiteralList(n: AstNode): boolean {
+  if (n.type !== 'ArrayExpression') return false;
+  for (const e of n.elements as Array<AstNode | null>) {
+    if (e === null || e.type !== 'Literal') return false;
+    const v = e.value;
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
+  }
+  return true;
+}
+
 class Compiler {
   private nextLocal = 0;
 
   constructor(
     private readonly path: string,
     private readonly scope: Readonly<Record<string, ScopeEntry>>,
+    private readonly constants?: string[],
   ) {}
 
   fail(message: string): never {
@@ -334,9 +355,20 @@ class Compiler {
         const list = a.value as string;
         if (!Object.prototype.hasOwnProperty.call(FAKE_LISTS, list)) this.fail(`unknown fake list "${list}"${didYouMean(list, Object.keys(FAKE_LISTS))}; lists: ${nameList(Object.keys(FAKE_LISTS))}`);
         out.push(jsString(list));
-      } else out.push(this.node(a, locals));
+      } else {
+        const js = this.node(a, locals);
+        out.push(this.constants !== undefined && READ_ONLY_LIST_BUILTINS.has(name) && isLiteralList(a) ? this.constant(js) : js);
+      }
     });
     return `${BUILTINS_NAME}.${name}(${out.join(', ')})`;
+  }
+
+  /** The name of a hoisted constant with this JS (see {@link CompileExpressionOptions.constants}). */
+  private constant(js: string): string {
+    const list = this.constants!;
+    let i = list.indexOf(js);
+    if (i === -1) i = list.push(js) - 1;
+    return `$k${i}`;
   }
 
   private lambda(builtin: string, sig: BuiltinSignature, n: AstNode, locals: ReadonlyMap<string, Local>): string {
@@ -378,7 +410,7 @@ export function compileExpression(source: string, options: CompileExpressionOpti
     if (isJsepError(e)) fail(path, `syntax error at column ${e.index + 1}: ${e.description}\n  ${source}\n  ${' '.repeat(e.index)}^`);
     throw e;
   }
-  const compiler = new Compiler(path, scope);
+  const compiler = new Compiler(path, scope, options.constants);
   const locals: ReadonlyMap<string, Local> = new Map();
   if (options.assignment !== true) return compiler.node(ast, locals);
   const body = ast.type === 'Compound' ? (ast.body as AstNode[]) : ast.type === 'SequenceExpression' ? (ast.expressions as AstNode[]) : [ast];
