@@ -1,5 +1,5 @@
 import { compileExpression, type ScopeEntry } from './expression/index.js';
-import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtins.js';
+import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtinSignatures.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
 import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, planGuarded, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';

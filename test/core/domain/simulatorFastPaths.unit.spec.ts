@@ -3,7 +3,8 @@ import { parse } from 'acorn';
 import { compileDomain } from '../../../src/core/domain/compileDomain.js';
 import { DomainSimulator } from '../../../src/core/domain/domainSimulator.js';
 import type { DomainDefinition } from '../../../src/core/domain/domainDefinition.js';
-import { EXPRESSION_BUILTINS, BUILTIN_SIGNATURES, DRAWING_BUILTINS } from '../../../src/core/domain/expression/builtins.js';
+import { EXPRESSION_BUILTINS } from '../../../src/core/domain/expression/builtins.js';
+import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from '../../../src/core/domain/expression/builtinSignatures.js';
 import { resolveGeneratorConfig } from '../../../src/core/generatorOptions.js';
 import { shopDomain } from '../../../src/core/domains/shopDomain.js';
 

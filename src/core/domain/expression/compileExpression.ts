@@ -1,6 +1,7 @@
 import { MockjutsuError } from '../../mockjutsuError.js';
 import { nearestName } from '../nearestName.js';
-import { BUILTIN_SIGNATURES, FAKE_LISTS, type BuiltinSignature } from './builtins.js';
+import { FAKE_LISTS } from './builtins.js';
+import { BUILTIN_SIGNATURES, type BuiltinSignature } from './builtinSignatures.js';
 import { isJsepError, parseExpression, type AstNode } from './parser.js';
 
 /** An identifier an expression may use, and the JS it compiles to. */
