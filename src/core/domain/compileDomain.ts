@@ -1,3 +1,4 @@
+import { MockjutsuError } from '../mockjutsuError.js';
 import { compileExpression, type ScopeEntry } from './expression/index.js';
 import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtinSignatures.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
@@ -14,6 +15,14 @@ export type {
 export { jsLiteral } from './linkDomain.js';
 
 /** A call of a builtin that draws from the session's PRNG (or the catalog): such code is never shared. */
+/**
+ * Guards and instance expressions are asked several times per step (for each candidate target
+ * and instance), so a draw there would make the outcome depend on how often they were asked.
+ */
+function noDraw(path: string, what: string): never {
+  throw new MockjutsuError('INVALID_DOMAIN', `${path}: ${what} cannot draw random values (${[...DRAWING_BUILTINS].map((n) => n + '()').join(', ')}): it is evaluated for every candidate; put the chance into the chain's weights, or draw in a let or an effect and test the variable it sets`, path);
+}
+
 const DRAWING_BUILTIN = new RegExp(`\\$b\\.(?:${Object.keys(BUILTIN_SIGNATURES).filter((n) => DRAWING_BUILTINS.has(n)).join('|')})\\(`);
 
 /** The function of a program given as source (what a program generated ahead is already). */
@@ -66,7 +75,9 @@ export function compileDomain(input: unknown): CompiledDomain {
     scope.self = { js: 'self', members: agg.stateVariables };
     if (plan.instanceExpr !== undefined) {
       const idScope: Record<string, ScopeEntry> = Object.assign(Object.create(null), baseScope);
-      instanceIds.push(`function(S){return ${compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants })};}`);
+      const js = compileExpression(plan.instanceExpr, { path: `${path}.instance`, scope: idScope, constants });
+      if (DRAWING_BUILTIN.test(js)) noDraw(`${path}.instance`, 'an instance expression');
+      instanceIds.push(`function(S){return ${js};}`);
     } else instanceIds.push('null');
     if (plan.guard !== undefined) {
       // The guard again with `self` = the aggregate's only instance, for the plans' masks.
@@ -74,14 +85,12 @@ export function compileDomain(input: unknown): CompiledDomain {
       maskScope.self = { js: `s${et.aggregate}`, members: agg.stateVariables };
       maskGuards[et.index] = compileExpression(plan.guard, { path: `${path}.guard`, scope: maskScope, constants });
       const fn = `function(S,self){return !!(${compileExpression(plan.guard, { path: `${path}.guard`, scope, constants })});}`;
-      // A guard that draws nothing is shared by the event types whose guard is the same code:
-      // the simulator then asks it once per step (a shared guard answers the same for all).
-      if (DRAWING_BUILTIN.test(fn)) guards.push(fn);
-      else {
-        let i = sharedGuards.indexOf(fn);
-        if (i === -1) i = sharedGuards.push(fn) - 1;
-        guards.push(`$g${i}`);
-      }
+      if (DRAWING_BUILTIN.test(fn)) noDraw(`${path}.guard`, 'a guard');
+      // A guard is shared by the event types whose guard is the same code: the simulator then
+      // asks it once per step (it draws nothing, so it answers the same for all).
+      let i = sharedGuards.indexOf(fn);
+      if (i === -1) i = sharedGuards.push(fn) - 1;
+      guards.push(`$g${i}`);
     } else guards.push('null');
 
     // Lets, payload, effects: one generated function.
