@@ -3,7 +3,8 @@ import { compileExpression, type ScopeEntry } from './expression/index.js';
 import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from './expression/builtinSignatures.js';
 import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
-import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, planGuarded, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
+import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
+import { planGuarded } from './guardPlan.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
