@@ -24,7 +24,8 @@ function noDraw(path: string, what: string): never {
   throw new MockjutsuError('INVALID_DOMAIN', `${path}: ${what} cannot draw random values (${[...DRAWING_BUILTINS].map((n) => n + '()').join(', ')}): it is evaluated for every candidate; put the chance into the chain's weights, or draw in a let or an effect and test the variable it sets`, path);
 }
 
-const DRAWING_BUILTIN = new RegExp(`\\$b\\.(?:${Object.keys(BUILTIN_SIGNATURES).filter((n) => DRAWING_BUILTINS.has(n)).join('|')})\\(`);
+// `$x.r(`: random() and chance(number) are compiled inline to the PRNG's draw (compileExpression).
+const DRAWING_BUILTIN = new RegExp(`\\$b\\.(?:${Object.keys(BUILTIN_SIGNATURES).filter((n) => DRAWING_BUILTINS.has(n)).join('|')})\\(|\\$x\\.r\\(`);
 
 /** The function of a program given as source (what a program generated ahead is already). */
 export function programFunction(programSource: string): DomainProgramFactory {

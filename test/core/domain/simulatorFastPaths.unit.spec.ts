@@ -136,8 +136,16 @@ describe('domain simulator fast paths (unit)', () => {
   it('lists of literals given to pick and pick_weighted are made once; a list that can be kept or changed is not', () => {
     const src = compileDomain(shopDomain).programSource;
     assert.ok(src.startsWith('"use strict";var $k0=[null, null, "https://www.google.com/"'));
-    assert.match(src, /\$b\.pick_weighted\(\$x, \$k1, \$k2\)/);
-    assert.match(src, /var \$k1=\[1, 2, 3, 4, 5\];var \$k2=\[70, 20, 7, 2, 1\];/);
+    assert.match(src, /\$b\.pick\(\$x, \$k1\)/);
+    assert.match(src, /var \$k1=\["card", "paypal", "apple_pay", "google_pay", "bank_transfer"\];/);
+    // random() and chance(number literal) are the PRNG's draw inline; chance of a variable stays the builtin (it checks p)
+    assert.match(src, /var v0=\$x\.r\(\);/);
+    assert.match(src, /\(\(\$x\.r\(\) < 0\.85\) \? S\.u\.preferred_auth : "password"\)/);
+    assert.doesNotMatch(src, /\$b\.(random|chance)\(/);
+    const weighted = compileDomain({ ...guarded, session: { n: 0, p: 0.5 }, events: { ...guarded.events, closed: { payload: { fields: { q: 'pick_weighted([1, 2], [3, 1])', c: 'chance(p)' } } } } }).programSource;
+    assert.match(weighted, /\$b\.pick_weighted\(\$x, \$k0, \$k1\)/);
+    assert.match(weighted, /var \$k0=\[1, 2\];var \$k1=\[3, 1\];/);
+    assert.match(weighted, /\$b\.chance\(\$x, S\.s\["p"\]\)/);
     const kept = compileDomain({
       ...guarded,
       session: { n: 0, tags: [] },

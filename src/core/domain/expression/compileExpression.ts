@@ -348,6 +348,15 @@ class Compiler {
       const expected = sig.min === sig.max ? `${sig.min}` : sig.max === Infinity ? `at least ${sig.min}` : `${sig.min} to ${sig.max}`;
       this.fail(`${name} takes ${expected} argument${sig.max === 1 && sig.min === 1 ? '' : 's'}, got ${args.length}: ${sig.usage}`);
     }
+    // The draws a program makes most often, inlined (the same single draw the builtin makes):
+    // random(), and chance(p) with p a number literal (the builtin's check holds at compile time).
+    if (this.constants !== undefined) {
+      if (name === 'random') return `${CONTEXT_NAME}.r()`;
+      const p = args[0];
+      if (name === 'chance' && p !== undefined && p.type === 'Literal' && typeof p.value === 'number' && p.value === p.value) {
+        return `(${CONTEXT_NAME}.r() < ${this.node(p, locals)})`;
+      }
+    }
     const out: string[] = [CONTEXT_NAME];
     args.forEach((a, i) => {
       if (i === sig.lambda) out.push(this.lambda(name, sig, a, locals));
