@@ -96,6 +96,56 @@ export function parseParamFlags(values: readonly string[] | undefined, domain: C
   return out;
 }
 
+/**
+ * `serve --param [DOMAIN.]NAME=VALUE ...` over the served `--domain` domains: an unqualified
+ * NAME sets the param of every served domain that declares it (at least one must), a qualified
+ * one (`library.max_loans=1`) that of the domain named. Returns the domains with the values
+ * as their params, so every request of a domain (/generate, /bulk, /sessions, JMeter) draws
+ * with them, as `createGenerator({ domain, params })` would.
+ */
+export function applyServeParams(values: readonly string[] | undefined, domains: readonly CompiledDomain[]): CompiledDomain[] {
+  if (values === undefined || values.length === 0) return [...domains];
+  const paramsOf = (d: CompiledDomain): string => `${d.name}: ${Object.keys(d.params).join(', ') || '(none)'}`;
+  if (domains.length === 0) {
+    throw new UsageError(`--param ${JSON.stringify(values[0])}: --param sets the params of the domains served with --domain, and none is given; e.g. --domain bank --param NAME=VALUE`);
+  }
+  const given = new Map<CompiledDomain, string[]>();
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(v)}: expected NAME=VALUE or DOMAIN.NAME=VALUE; the served domains' params: ${domains.map(paramsOf).join('; ')}`);
+    const lhs = v.slice(0, eq);
+    const dot = lhs.lastIndexOf('.');
+    const targets = dot < 0 ? domains.filter((d) => Object.prototype.hasOwnProperty.call(d.params, lhs)) : domains.filter((d) => d.name === lhs.slice(0, dot));
+    if (dot >= 0 && targets.length === 0) {
+      throw new UsageError(`--param ${JSON.stringify(v)}: no served domain is named ${JSON.stringify(lhs.slice(0, dot))}; served with --domain: ${domains.map((d) => d.name).join(', ')}`);
+    }
+    if (targets.length === 0) {
+      throw new UsageError(`--param ${JSON.stringify(v)}: no served domain has a param ${JSON.stringify(lhs)}; their params: ${domains.map(paramsOf).join('; ')}`);
+    }
+    const name = lhs.slice(dot + 1);
+    if (dot >= 0 && !Object.prototype.hasOwnProperty.call(targets[0]!.params, name)) {
+      const near = nearestName(name, Object.keys(targets[0]!.params));
+      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ';'} its params: ${Object.keys(targets[0]!.params).join(', ') || '(none)'}`);
+    }
+    // NAME=VALUE for each target (parseParamFlags checks the name and the value's type)
+    for (const d of targets) given.set(d, [...(given.get(d) ?? []), v.slice(dot + 1)]);
+  }
+  return domains.map((d) => {
+    const overrides = parseParamFlags(given.get(d), d);
+    return overrides === undefined ? d : domainWithParams(d, overrides);
+  });
+}
+
+/** `domain` with `overrides` as its params (its definition's too): the defaults every generator of it starts from. */
+export function domainWithParams(domain: CompiledDomain, overrides: Readonly<Record<string, unknown>>): CompiledDomain {
+  const params: Record<string, unknown> = {};
+  for (const source of [domain.params, overrides]) {
+    for (const k of Object.keys(source)) Object.defineProperty(params, k, { value: source[k], enumerable: true, writable: true, configurable: true });
+  }
+  Object.freeze(params);
+  return Object.freeze({ ...domain, params, definition: { ...domain.definition, params } });
+}
+
 /** Generator options of `--domain` and `--param` (none when neither is given). */
 export async function resolveDomainFlags(values: { domain?: string; param?: string[] }): Promise<{ domain?: LoadedDomain; options: { domain?: DomainInput; params?: Record<string, unknown> } }> {
   const domain = values.domain === undefined ? undefined : await loadDomainFlag(values.domain);

@@ -66,6 +66,9 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
   describe('usage errors: exit 2, a message naming the bad flag or value and what is allowed, the usage line', () => {
     const cases: Array<[string, string[], RegExp, string?]> = [
       ['an unknown type lists the known ones', ['export', 'nope', '--count', '1'], /unknown type "nope"; known types: event_stream, user, cdc_event/],
+      ['a domain\'s name as the type says how to name a domain (the sidecar\'s /generate/bank is the CLI\'s event_stream --domain bank)', ['generate', 'bank'],
+        /unknown type "bank"; known types: event_stream, user, cdc_event \(a domain's sessions are the type event_stream with --domain: event_stream --domain bank\)/, 'Usage: mockjutsu generate'],
+      ['a domain file\'s name as the type', ['export', 'library', '--count', '1'], /unknown type "library"; .*\(a domain's sessions are the type event_stream with --domain: event_stream --domain NAME\|FILE\)/],
       ['a missing type', ['generate'], /missing <type>; known types: event_stream, user, cdc_event/, 'Usage: mockjutsu generate'],
       ['a non-numeric --count', ['export', 'event_stream', '--count', 'ten'], /--count is "ten"; allowed: an integer from 1 to 1000000000000/],
       ['--count 0', ['export', 'event_stream', '--count', '0'], /--count is "0"; allowed: an integer from 1/],

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { ENVELOPE_KINDS, jutsu } from '../../core/index.js';
+import { BUILT_IN_DOMAINS, ENVELOPE_KINDS, jutsu } from '../../core/index.js';
 import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
@@ -32,7 +32,11 @@ const EXPORT_FLAGS = {
 export function typeArgument(positionals: string[]): string {
   const type = positionals[0];
   if (type === undefined) throw new UsageError(`missing <type>; known types: ${jutsu.types().join(', ')}`);
-  if (!jutsu.types().includes(type)) throw new UsageError(`unknown type ${JSON.stringify(type)}; known types: ${jutsu.types().join(', ')}`);
+  if (!jutsu.types().includes(type)) {
+    // the sidecar and JMeter name a domain's sessions by the domain; the CLI by --domain
+    const domain = Object.prototype.hasOwnProperty.call(BUILT_IN_DOMAINS, type) ? type : 'NAME|FILE';
+    throw new UsageError(`unknown type ${JSON.stringify(type)}; known types: ${jutsu.types().join(', ')} (a domain's sessions are the type event_stream with --domain: event_stream --domain ${domain})`);
+  }
   return type;
 }
 

@@ -7,9 +7,9 @@ import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../r
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { parseUsersFlag } from '../generatorFlags.js';
-import { loadDomainFlag } from '../domainFlags.js';
+import { applyServeParams, loadDomainFlag } from '../domainFlags.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--param [DOMAIN.]NAME=VALUE]... [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -26,6 +26,11 @@ Options:
                         domain file (JSON or YAML). GET /generate/NAME, /bulk/NAME, /sessions/:key/next?type=NAME
                         (JMeter: \${__mockjutsu_event_sourcing(NAME)}); the replay target and verify read its
                         events' envelope. Repeatable; the shop is always served (as event_stream and shop)
+  --param [DOMAIN.]NAME=VALUE
+                        set a param of the served --domain domains for every request of theirs
+                        (repeatable): max_loans=1 sets it in every served domain that has it,
+                        library.max_loans=1 in that domain only; the value takes the type of the
+                        domain's own value
   --users N|FILE        users of the sessions served when a request names none (?users=): a count
                         (1..10000000, default 1000), or a file of users that exist in the system
                         under test (.msgpack as the recorder writes it, .ndjson, .json or .csv;
@@ -101,6 +106,7 @@ const SERVE_FLAGS = {
   'shutdown-timeout': { type: 'string' },
   schema: { type: 'string', multiple: true },
   domain: { type: 'string', multiple: true },
+  param: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -192,15 +198,19 @@ export const serveCommand: CliCommand = {
     }
     for (const s of schemas) log(`mockjutsu sidecar: schema ${s.name}: ${s.info.kind} ${s.info.name} (${s.info.pointer}) at GET /mock-event/${s.name}`);
 
-    const domains: CompiledDomain[] = [];
-    for (const v of values.domain ?? []) domains.push((await loadDomainFlag(v)).compiled);
+    const loaded: CompiledDomain[] = [];
+    for (const v of values.domain ?? []) loaded.push((await loadDomainFlag(v)).compiled);
+    const domains = applyServeParams(values.param, loaded);
     try {
       new ServedTypes(domains); // names that clash stop serve now, before anything is opened
     } catch (err) {
       if (err instanceof MockjutsuError) throw new UsageError(`--domain: ${err.message}`);
       throw err;
     }
-    for (const d of domains) log(`mockjutsu sidecar: domain ${d.name}: ${d.events.length} event types at GET /generate/${d.name}, /sessions/:key/next?type=${d.name}`);
+    for (const [i, d] of domains.entries()) {
+      const params = d === loaded[i] ? '' : `, params ${Object.keys(d.params).map((k) => `${k}=${JSON.stringify(d.params[k])}`).join(' ')}`;
+      log(`mockjutsu sidecar: domain ${d.name}: ${d.events.length} event types at GET /generate/${d.name}, /sessions/:key/next?type=${d.name}${params}`);
+    }
 
     if (values['records-dir'] === '') throw new UsageError('--records-dir needs a value: the directory records are written to');
     const recordFormat = values['record-format'];
