@@ -29,6 +29,11 @@ export interface WriteOutputOptions {
   progress?: ProgressBar;
   /** Called once the output is open, before anything is written (e.g. to report the seed). */
   onOpen?: () => void;
+  /**
+   * Given the output's `written` once it is open (when it can tell): resolves once every chunk
+   * written so far has left its Buffer, so a producer may fill that Buffer again.
+   */
+  output?: { written?: () => Promise<void> };
 }
 
 /**
@@ -38,6 +43,7 @@ export interface WriteOutputOptions {
  */
 export async function writeOutput(chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, options: WriteOutputOptions): Promise<void> {
   const sink: OutputSink = await openOutput(options.out, options.io.stdout as Writable);
+  if (options.output !== undefined) options.output.written = sink.written;
   options.onOpen?.();
   const { progress } = options;
   const isFile = sink.name !== 'stdout';

@@ -5,7 +5,7 @@ import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { EXPORT_FORMATS, exportChunks, type ExportFormat, type ExportPlan } from '../exportChunks.js';
-import { parallelSessionExport } from '../parallelExport.js';
+import { parallelSessionExport, type OutputWritten } from '../parallelExport.js';
 import { parsePartitions } from '../../core/index.js';
 import { progressBarFor } from '../progressBar.js';
 import { writeOutput } from '../writeOutput.js';
@@ -102,8 +102,9 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   // Options are checked here, before the output is opened (the workers see valid ones only).
   const sequential = await withFlagNames(async () => exportChunks(plan));
   const enveloped = plan.envelope !== undefined && plan.envelope !== 'none';
-  const chunks = type === 'event_stream' && workers > 1 && !enveloped ? parallelSessionExport(plan, workers) : sequential;
-  await writeOutput(chunks, { out: values.out, io, progress, onOpen: () => reportSeed(resolved, io) });
+  const output: OutputWritten = {};
+  const chunks = type === 'event_stream' && workers > 1 && !enveloped ? parallelSessionExport(plan, workers, undefined, output) : sequential;
+  await writeOutput(chunks, { out: values.out, io, progress, output, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }
 
