@@ -113,13 +113,18 @@ describe('export --workers: parallel runs give the single-thread bytes (int, wor
     }
   });
 
-  it('positions past 10^11 (more digits than the mark has) are written into a larger Buffer', () => {
+  it('marks are found one per event (else none), and positions up to 2^53 fit where they were', () => {
     const text = `a${POSITION_MARK_TEXT}b\n{${POSITION_MARK_TEXT}}\n`;
     const bytes = Buffer.from(text);
     const holes = findMarks(bytes, bytes.length, 2)!;
     assert.deepEqual([...holes], [1, 1 + POSITION_MARK_TEXT.length + 3]);
     assert.equal(findMarks(bytes, bytes.length, 1), undefined);
     assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 99_999_999_999).toString(), 'a99999999999b\n{100000000000}\n');
+    assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 2 ** 53 - 2).toString(), `a${2 ** 53 - 2}b\n{${2 ** 53 - 1}}\n`);
+    assert.throws(() => fillPositions(Buffer.from(bytes), bytes.length, holes, 2 ** 53 - 1), /not safe integers/);
+    // A '+' that is not a mark's is passed over.
+    const plus = Buffer.from(`x+1e+300 ${POSITION_MARK_TEXT}+`);
+    assert.deepEqual([...findMarks(plus, plus.length, 1)!], [9]);
     assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 9, 1).toString(), '9b\n{10}\n');
   });
 });
