@@ -34,9 +34,9 @@ function cli(format: Format, workers: number, pipe: boolean): Timed {
   return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };
 }
 
-function baseline(format: Format, pipe: boolean): { seconds: number; events: number } {
+function baseline(format: Format, pipe: boolean): { seconds: number; cpu: number; events: number } {
   const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(SESSIONS), SEED]), pipe);
-  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; events: number };
+  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; cpu: number; events: number };
 }
 
 export default async function exportBench(): Promise<void> {
@@ -47,8 +47,9 @@ export default async function exportBench(): Promise<void> {
   const cores = availableParallelism();
   console.log(`export event_stream --count ${SESSIONS}, end to end (start-up included), to /dev/null and | cat;`);
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row)`);
-  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s w1 / w${cores}   peak RSS w1 / w${cores}`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
+  console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
+  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
   for (const format of FORMATS) {
     for (const pipe of [false, true]) {
@@ -60,7 +61,7 @@ export default async function exportBench(): Promise<void> {
       console.log(
         `${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
         `     ${k(rate(many))} (${(rate(many) / b).toFixed(2)}x, ${(rate(many) / rate(one)).toFixed(2)}x)` +
-        `     ${one.cpu.toFixed(2)} / ${many.cpu.toFixed(2)}` +
+        `     ${base.cpu.toFixed(2)} / ${one.cpu.toFixed(2)} / ${many.cpu.toFixed(2)} (${(base.cpu / one.cpu).toFixed(2)}x)` +
         `     ${one.rssMb.toFixed(0)} / ${many.rssMb.toFixed(0)} MB`,
       );
     }

@@ -92,8 +92,8 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
     ? progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items')
     : undefined;
   const partitions = values.partitions === undefined ? undefined : partitionsFlag(values.partitions, values);
-  // Default 1: on 2 cores the workers do not pay yet (0.84x the single thread, twice the RSS,
-  // measured by npm run bench); see parallelExport.ts.
+  // Default 1: on this project's shared 2-core machine N threads did not reach 1.8x of one
+  // (npm run bench: RSS under 150 MB now, the speed-up lost to other jobs' load); see parallelExport.ts.
   const workers = values.workers === undefined ? 1 : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
   const plan: ExportPlan = {
     type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
@@ -143,9 +143,9 @@ Options:
       --envelope E     none (default), cloudevents (CloudEvents 1.0, the event in data) or
                        eventbridge (the event in detail): every event of every type, json and
                        ndjson only
-      --workers N      worker threads that generate and serialise in parallel, 1..${MAX_WORKERS}
-                       (default 1: none; on 2 cores they do not pay yet). The output is
-                       byte-identical whatever N
+      --workers N      threads that generate and serialise in parallel, 1..${MAX_WORKERS}: this
+                       one and N-1 worker threads (default 1: none; opt-in until N threads
+                       reach 1.8x of one). The output is byte-identical whatever N
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).
