@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { ENVELOPE_KINDS, jutsu } from '../../core/index.js';
 import { SQL_DIALECTS, checkTableName, type SqlDialect } from '../../formats/index.js';
@@ -103,7 +104,9 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const sequential = await withFlagNames(async () => exportChunks(plan));
   const enveloped = plan.envelope !== undefined && plan.envelope !== 'none';
   const output: OutputWritten = {};
-  const chunks = type === 'event_stream' && workers > 1 && !enveloped ? parallelSessionExport(plan, workers, undefined, output) : sequential;
+  // More threads than cores only add isolates (~25-30 MB of RSS each, measured): at most the cores.
+  const threads = Math.min(workers, availableParallelism());
+  const chunks = type === 'event_stream' && threads > 1 && !enveloped ? parallelSessionExport(plan, threads, undefined, output) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, output, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }
@@ -144,8 +147,9 @@ Options:
                        eventbridge (the event in detail): every event of every type, json and
                        ndjson only
       --workers N      threads that generate and serialise in parallel, 1..${MAX_WORKERS}: this
-                       one and N-1 worker threads (default 1: none; opt-in until N threads
-                       reach 1.8x of one). The output is byte-identical whatever N
+                       one and N-1 worker threads, at most the number of cores (default 1:
+                       none; opt-in until N threads reach 1.8x of one). The output is
+                       byte-identical whatever N
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).
