@@ -2,10 +2,11 @@
 // --workers <cores>, to a file (/dev/null) and through a pipe (| cat), against a baseline run
 // in the same session through the same file or pipe: prebuilt events written the naive way
 // (JSON.stringify for NDJSON, field map + join for CSV and SQL), its building not timed. Also
-// the CLI's peak RSS. Needs dist/ (npm run bench builds it) and /usr/bin/time.
+// the CLI's CPU time (user + system, every thread) and peak RSS. Needs dist/ (npm run bench
+// builds it) and /usr/bin/time.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const SESSIONS = Number(process.env['MOCKJUTSU_BENCH_SESSIONS'] ?? 20_000);
@@ -16,7 +17,7 @@ const TIME = '/usr/bin/time';
 const FORMATS = ['ndjson', 'csv', 'sql', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Timed { wall: number; rssMb: number }
+interface Timed { wall: number; cpu: number; rssMb: number }
 
 function sh(command: string, pipe: boolean): { stderr: string } {
   const r = spawnSync('sh', ['-c', `${command} ${pipe ? '| cat' : ''} > /dev/null`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -28,14 +29,14 @@ const quote = (args: string[]) => args.map((a) => `'${a}'`).join(' ');
 
 function cli(format: Format, workers: number, pipe: boolean): Timed {
   const args = ['export', 'event_stream', '--count', String(SESSIONS), '--seed', SEED, '--format', format, '--workers', String(workers)];
-  const { stderr } = sh(quote([TIME, '-f', '%e %M', process.execPath, CLI, ...args]), pipe);
-  const [wall, rssKb] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wall: wall!, rssMb: rssKb! / 1024 };
+  const { stderr } = sh(quote([TIME, '-f', '%e %U %S %M', process.execPath, CLI, ...args]), pipe);
+  const [wall, user, sys, rssKb] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };
 }
 
-function baseline(format: Format, pipe: boolean): { seconds: number; events: number } {
+function baseline(format: Format, pipe: boolean): { seconds: number; cpu: number; events: number } {
   const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(SESSIONS), SEED]), pipe);
-  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; events: number };
+  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; cpu: number; events: number };
 }
 
 export default async function exportBench(): Promise<void> {
@@ -46,7 +47,9 @@ export default async function exportBench(): Promise<void> {
   const cores = availableParallelism();
   console.log(`export event_stream --count ${SESSIONS}, end to end (start-up included), to /dev/null and | cat;`);
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
-  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   peak RSS w1 / w${cores}`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
+  console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
+  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
   for (const format of FORMATS) {
     for (const pipe of [false, true]) {
@@ -58,6 +61,7 @@ export default async function exportBench(): Promise<void> {
       console.log(
         `${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
         `     ${k(rate(many))} (${(rate(many) / b).toFixed(2)}x, ${(rate(many) / rate(one)).toFixed(2)}x)` +
+        `     ${base.cpu.toFixed(2)} / ${one.cpu.toFixed(2)} / ${many.cpu.toFixed(2)} (${(base.cpu / one.cpu).toFixed(2)}x)` +
         `     ${one.rssMb.toFixed(0)} / ${many.rssMb.toFixed(0)} MB`,
       );
     }

@@ -4,7 +4,6 @@ import type { CompiledDomain } from '../core/domain/compileDomain.js';
 import type { DomainDefinition } from '../core/domain/domainDefinition.js';
 import type { DomainInput } from '../core/domain/resolveDomain.js';
 import { nearestName } from '../core/domain/nearestName.js';
-import { loadDomainFile } from '../schemaFiles/index.js';
 import { UsageError } from './cliCommand.js';
 
 // `--domain NAME|FILE` and `--param name=value`: shared by every command that generates
@@ -47,6 +46,8 @@ export async function loadDomainFlag(value: string, flag = '--domain'): Promise<
     const near = nearestName(value, Object.keys(BUILT_IN_DOMAINS));
     throw new UsageError(`${flag} ${JSON.stringify(value)} is neither a built-in domain${near !== undefined ? ` (did you mean ${JSON.stringify(near)}?)` : ''} nor a file; built-in domains: ${Object.keys(BUILT_IN_DOMAINS).join(', ')}`);
   }
+  // Loaded on use: the file loader brings YAML and $ref parsers (~70 ms of start-up otherwise).
+  const { loadDomainFile } = await import('../schemaFiles/index.js');
   const compiled = await loadDomainFile(value);
   return { compiled, option: compiled.definition, source: value };
 }

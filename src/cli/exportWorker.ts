@@ -1,16 +1,13 @@
-// A worker thread of `export --workers N`: simulates runs of sessions (phase 1: their event
-// counts, and for SQL their row lengths), then, told where the export stands before them (phase
-// 2: first global position and writer state), writes their text into a Buffer it transfers.
+// A worker thread of `export --workers N`: stages runs of sessions (runStager.ts: simulated and
+// written at once, a mark in place of each global_position) and transfers their Buffers; it
+// holds no sessions, so they die young. parallelExport.ts puts the positions in.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileModel, createGenerator, type MarkovModelDefinition, type Session } from '../core/index.js';
-import { createSessionExportWriter } from '../formats/index.js';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
+import { createRunStager, isDeferred, type DeferredRun } from './runStager.js';
 
 const data = workerData as ExportWorkerData;
-const { model, ...rest } = data.options;
-const generator = createGenerator({ ...rest, model: model === undefined ? undefined : compileModel(model as MarkovModelDefinition) });
-const writer = createSessionExportWriter({ ...data.format, domain: generator.config.domain });
-const held = new Map<number, Session[]>();
+const stager = createRunStager(data.options, data.format);
+const deferred = new Map<number, DeferredRun>();
 const port = parentPort!;
 
 function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
@@ -18,40 +15,31 @@ function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
 }
 
 function simulate(id: number, partition: string, from: number, to: number): void {
-  const sessions: Session[] = [];
-  let position = 1; // relative to the run; phase 2 shifts it
-  let events = 0;
-  for (let k = from; k < to; k++) {
-    const s = generator.session(partition, k, position);
-    position += s.length;
-    events += s.length;
-    sessions.push(s);
+  const run = stager.stage(partition, from, to);
+  if (isDeferred(run)) {
+    deferred.set(id, run);
+    send({ type: 'deferred', id, events: run.events, rowChars: run.rowChars });
+    return;
   }
-  held.set(id, sessions);
-  send({ type: 'counted', id, events, rowLengths: writer.rowLengths?.(sessions) });
+  const { events, bytes, length, holes, rowEnds, rowChars } = run;
+  const transfer = [bytes.buffer as ArrayBuffer];
+  for (const a of [holes, rowEnds, rowChars]) if (a !== undefined) transfer.push(a.buffer as ArrayBuffer);
+  send({ type: 'staged', id, events, bytes: bytes.buffer as ArrayBuffer, length, holes, rowEnds, rowChars }, transfer);
 }
 
-function write(id: number, firstPosition: number, state: ToWorkerWrite['state']): void {
-  const sessions = held.get(id)!;
-  held.delete(id);
-  const shift = firstPosition - 1;
-  let text = '';
-  writer.state = state;
-  for (const s of sessions) {
-    if (shift !== 0) for (const e of s) (e as { global_position: number }).global_position += shift;
-    text = writer.append(text, s);
-  }
-  // A buffer of its own (not a slice of Buffer's shared pool), so it can be transferred.
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+function write(m: ToWorkerWrite): void {
+  const run = deferred.get(m.id)!;
+  deferred.delete(m.id);
+  const text = stager.write(run, m.firstPosition, m.state);
+  const bytes = Buffer.allocUnsafeSlow(Math.max(1, Buffer.byteLength(text, 'utf8')));
   bytes.write(text, 0, 'utf8');
-  send({ type: 'written', id, bytes: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
+  send({ type: 'written', id: m.id, bytes: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
 }
 
 type ToWorkerWrite = Extract<ToWorker, { type: 'write' }>;
 
-// Writes go before simulations: a run waiting to be written holds its sessions, and sessions
-// held across many other runs outlive V8's young generation (they cost a major GC each).
-const writes: Array<Extract<ToWorker, { type: 'write' }>> = [];
+// A deferred run's write goes before simulations: the writer waits for it.
+const writes: ToWorkerWrite[] = [];
 const simulations: Array<Extract<ToWorker, { type: 'simulate' }>> = [];
 let scheduled = false;
 
@@ -61,7 +49,7 @@ function work(): void {
   if (m === undefined) return;
   try {
     if (m.type === 'simulate') simulate(m.id, m.partition, m.from, m.to);
-    else write(m.id, m.firstPosition, m.state);
+    else write(m);
   } catch (e) {
     send({ type: 'failed', id: m.id, message: (e as Error).stack ?? String(e) });
   }
@@ -75,7 +63,8 @@ function schedule(): void {
 }
 
 port.on('message', (m: ToWorker) => {
-  if (m.type === 'write') writes.push(m);
+  if (m.type === 'recycle') stager.recycle(m.buffer);
+  else if (m.type === 'write') writes.push(m);
   else simulations.push(m);
   schedule();
 });

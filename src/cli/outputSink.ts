@@ -14,6 +14,12 @@ export interface OutputSink {
   readonly atomic: boolean;
   /** Writes a chunk (text is written as UTF-8); resolves when more may be written (backpressure). */
   write(chunk: string | Uint8Array): Promise<void>;
+  /**
+   * Resolves once every chunk written so far has left the caller's bytes (is in the kernel), so
+   * a Buffer passed to {@link write} may be filled again. Undefined when the sink cannot tell
+   * (a stream that may keep a reference, such as a PassThrough): then never reuse a Buffer.
+   */
+  readonly written?: () => Promise<void>;
   /** Everything was written: flush (and, for a file, fsync and rename into place). */
   finish(): Promise<void>;
   /** The output is incomplete: drop it (for a file, remove the temp file). Never throws. */
@@ -47,10 +53,25 @@ function waitDrain(stream: Writable): Promise<void> {
 export class StreamSink implements OutputSink {
   readonly name = 'stdout';
   readonly atomic = false;
-  constructor(private readonly stream: Writable) {}
+  readonly written?: () => Promise<void>;
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(private readonly stream: Writable) {
+    // A stream on a file descriptor (stdout as a file, pipe or terminal) calls a write's callback
+    // once the bytes went to the kernel, and writes in order: the last callback covers them all.
+    if (typeof (stream as { fd?: unknown }).fd === 'number') this.written = () => this.last;
+  }
 
   async write(chunk: string | Uint8Array): Promise<void> {
-    if (!this.stream.write(chunk)) await waitDrain(this.stream);
+    let accepted: boolean;
+    if (this.written === undefined) accepted = this.stream.write(chunk);
+    else {
+      let done!: () => void;
+      this.last = new Promise<void>((r) => (done = r));
+      // An error also releases the bytes; it reaches us through 'error' (waitDrain) or the next write.
+      accepted = this.stream.write(chunk, () => done());
+    }
+    if (!accepted) await waitDrain(this.stream);
     // Pipes and files are written synchronously on Linux, so 'drain' may never be needed:
     // still let the event loop run, or EPIPE and signals would wait for the end of the run.
     else await nextMacrotask();
@@ -87,6 +108,10 @@ export class AtomicFileSink implements OutputSink {
     return new AtomicFileSink(name, finalPath, tempPath, fh);
   }
 
+
+  readonly written = async (): Promise<void> => {
+    await this.pending;
+  };
 
   async write(chunk: string | Uint8Array): Promise<void> {
     // One write in flight: the next chunk is generated while this one goes to disk.
@@ -131,6 +156,9 @@ export class WriteThroughSink implements OutputSink {
   static async open(name: string, path: string): Promise<WriteThroughSink> {
     return new WriteThroughSink(name, await open(path, 'w'));
   }
+
+  /** Every write is complete when it resolves. */
+  readonly written = (): Promise<void> => Promise.resolve();
 
   async write(chunk: string | Uint8Array): Promise<void> {
     await writeFully(this.fh, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);

@@ -1,28 +1,35 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { resolveDomain } from '../core/index.js';
 import { createSessionExportWriter, initialExportState, type SessionExportOptions } from '../formats/index.js';
+import { assembleSqlRun, fillPositions, positionChars, type SqlAssembly } from './positionHoles.js';
 import { exportPartitions, type ExportPlan } from './exportChunks.js';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
+import { createRunStager, isDeferred, type DeferredRun, type RunStager, type StagedRun } from './runStager.js';
 
 /**
- * Sessions per run handed to a worker (~160 events, ~110 KB of text). Small on purpose: a
- * worker holds a run's sessions from simulating it until it is told where the run starts, and
- * sessions held that long outlive V8's young generation: runs of 250 cost 1.55x the CPU of
- * runs of 10 in the same loop (measured with bench-like loops in one process).
+ * Sessions per run (~640 events, ~450 KB of text). Nothing holds a run's sessions once it is
+ * staged (text with marks for the positions), so runs can be long: fewer messages.
  */
-export const RUN_SESSIONS = 16;
-/** Runs queued per worker, so a worker always has the next run to simulate while it waits. */
-const RUNS_IN_FLIGHT = 8;
+export const RUN_SESSIONS = 64;
+/** Runs staged ahead of the writer per generating thread: bounds memory, keeps every thread busy. */
+const RUNS_AHEAD = 6;
+/** Runs queued on one worker: enough to keep it busy while this thread stages a run of its own. */
+const WORKER_QUEUE = 4;
 
 /** A run of consecutive sessions of one partition, as the export goes through it. */
 interface Run {
-  worker: Worker;
-  events?: number;
-  rowLengths?: number[];
-  bytes?: ArrayBuffer;
+  /** The worker staging it; undefined when this thread did. */
+  worker?: Worker;
+  staged?: Pick<StagedRun, 'events' | 'length' | 'holes' | 'rowEnds' | 'rowChars'> & { bytes: ArrayBuffer };
+  /** Deferred by a worker (it keeps the sessions) or by this thread (`local`). */
+  deferred?: { events: number; rowChars?: Int32Array; local?: DeferredRun };
+  /** A deferred run's text once written. */
+  text?: Uint8Array;
+  requested?: boolean;
 }
 
 function startWorker(data: ExportWorkerData): Worker {
@@ -36,33 +43,52 @@ function startWorker(data: ExportWorkerData): Worker {
   return new Worker(code, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
 }
 
-// A cap on each worker's old space: a bug that held runs would fail the export, not the machine.
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96 };
-
-const digits = (n: number): number => (n < 10 ? 1 : Math.floor(Math.log10(n)) + 1);
+// A cap on each worker's heap: a bug that held runs would fail the export, not the machine.
+// A small young generation: a worker's sessions die young (RSS 113 vs 130-135 MB with 16-32 MB
+// at --workers 2, the same CPU).
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 
 /**
- * An event_stream export written by `workers` worker threads: each simulates and serialises
- * runs of {@link RUN_SESSIONS} sessions into Buffers it transfers (never strings), and this
- * thread emits them in order. Where each run starts (its first global position; for SQL the
- * open INSERT statement) is planned here from the runs before it, which the workers report
- * once simulated (event counts, SQL row lengths), so the bytes equal the single-thread
- * export's whatever the worker count. At most RUNS_IN_FLIGHT runs per worker are in flight: memory stays
- * flat for any count.
+ * Set by the writer once its output is open (see `writeOutput`): `written()` resolves once every
+ * chunk handed to the output so far has left its Buffer. Then the Buffers of written runs are
+ * filled again (sent back to their worker); without it every run gets a new one.
  */
-export async function* parallelSessionExport(plan: ExportPlan, workers: number, runSessions = RUN_SESSIONS): AsyncGenerator<Uint8Array> {
+export interface OutputWritten {
+  written?: () => Promise<void>;
+}
+
+/**
+ * An event_stream export made by `threads` generating threads: `threads - 1` worker threads and
+ * this one, which stages a run itself whenever it has nothing to write. A run is
+ * {@link RUN_SESSIONS} sessions simulated and written at once into a Buffer (workers transfer
+ * it: never strings, never sessions held), a mark in place of every global_position, which
+ * depends on all sessions before the run. Taking the runs in order, this thread knows where each
+ * starts and puts the digits in (for SQL also the INSERT statements' ends and starts), so the
+ * bytes equal the single-thread export's whatever the thread count. At most RUNS_AHEAD runs
+ * per thread are staged ahead of the output: memory stays flat for any count.
+ */
+export async function* parallelSessionExport(plan: ExportPlan, threads: number, runSessions = RUN_SESSIONS, output?: OutputWritten): AsyncGenerator<Uint8Array> {
   const partitions = exportPartitions(plan);
   const format: SessionExportOptions = { format: plan.format, pretty: plan.pretty, dialect: plan.dialect, table: plan.table };
   // validates the options before any thread starts; the domain gives the csv/sql columns
-  const writer = createSessionExportWriter({ ...format, domain: resolveDomain(plan.options.domain, plan.options.model) });
+  const domain = resolveDomain(plan.options.domain, plan.options.model);
+  const writer = createSessionExportWriter({ ...format, domain });
+  const hasPosition = domain.envelope.some((c) => c.field === 'global_position');
+  const sql: SqlAssembly | undefined = writer.sql && {
+    insert: Buffer.from(writer.sql.insert, 'utf8'),
+    end: Buffer.from(writer.sql.end, 'utf8'),
+    step: writer.sql.step,
+  };
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
   const { partition: _p, model, ...options } = plan.options;
   const data: ExportWorkerData = { options: { ...options, model: model === undefined ? undefined : (model as { definition?: unknown }).definition ?? model }, format };
-  const pool = Array.from({ length: Math.max(1, Math.min(workers, total)) }, () => startWorker(data));
+  const threadCount = Math.max(1, Math.min(threads, total));
+  const pool = Array.from({ length: threadCount - 1 }, () => startWorker(data));
+  const queued = new Map<Worker, number>(pool.map((w) => [w, 0]));
+  let local: RunStager | undefined;
   const runs = new Map<number, Run>();
-  const planState = initialExportState();
-  let nextPlan = 0;
+  const state = initialExportState();
   let nextPosition = 1;
   let failure: Error | undefined;
   let finished = false;
@@ -72,36 +98,28 @@ export async function* parallelSessionExport(plan: ExportPlan, workers: number, 
     wake = undefined;
     w?.();
   };
-  const runOf = (id: number) => ({ partition: partitions[Math.floor(id / runsPerPartition)]!, from: (id % runsPerPartition) * runSessions });
-  const send = (worker: Worker, m: ToWorker) => worker.postMessage(m);
-
-  // Plans every run whose predecessors are all counted: its first position and writer state.
-  const planRuns = (): void => {
-    for (let run = runs.get(nextPlan); run?.events !== undefined; run = runs.get(nextPlan)) {
-      if (nextPlan % runsPerPartition === 0) nextPosition = 1;
-      send(run.worker, { type: 'write', id: nextPlan, firstPosition: nextPosition, state: planState });
-      const shift = nextPosition - 1;
-      if (writer.advanceState && run.rowLengths) {
-        // Lengths were measured with positions 1..n; the run's rows carry shift+1..shift+n.
-        const lengths = run.rowLengths.map((n, i) => n - digits(i + 1) + digits(i + 1 + shift));
-        writer.advanceState(planState, lengths);
-      }
-      planState.written = true;
-      run.rowLengths = undefined;
-      nextPosition += run.events;
-      nextPlan++;
-    }
+  const runOf = (id: number) => {
+    const from = (id % runsPerPartition) * runSessions;
+    return { partition: partitions[Math.floor(id / runsPerPartition)]!, from, to: Math.min(plan.count, from + runSessions) };
+  };
+  const send = (worker: Worker, m: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(m, transfer);
+  // This thread's Buffers (SQL runs are assembled here), filled again once written.
+  const spare: ArrayBuffer[] = [];
+  const takeSpare = (size: number): Buffer => {
+    const i = spare.findIndex((b) => b.byteLength >= size);
+    return i === -1 ? Buffer.allocUnsafeSlow(Math.ceil(size * 1.25)) : Buffer.from(spare.splice(i, 1)[0]!);
   };
 
   for (const worker of pool) {
     worker.on('message', (m: FromWorker) => {
       const run = runs.get(m.id);
       if (m.type === 'failed') failure ??= new Error(`export worker failed on run ${m.id}: ${m.message}`);
-      else if (run !== undefined && m.type === 'counted') {
-        run.events = m.events;
-        run.rowLengths = m.rowLengths;
-        planRuns();
-      } else if (run !== undefined && m.type === 'written') run.bytes = m.bytes;
+      else if (run !== undefined) {
+        if (m.type === 'staged') run.staged = m;
+        else if (m.type === 'deferred') run.deferred = m;
+        else run.text = new Uint8Array(m.bytes);
+        if (m.type !== 'written') queued.set(worker, queued.get(worker)! - 1);
+      }
       notify();
     });
     worker.on('error', (e) => {
@@ -114,36 +132,99 @@ export async function* parallelSessionExport(plan: ExportPlan, workers: number, 
     });
   }
 
+  /** Moves the SQL state past a run's rows (their positions from `first`). */
+  const stepSql = (rowChars: Int32Array, first: number): void => {
+    for (let i = 0; i < rowChars.length; i++) sql!.step(state.sql, rowChars[i]! + (hasPosition ? positionChars(first + i) : 0));
+  };
+
   try {
     yield Buffer.from(writer.head, 'utf8');
     let nextDispatch = 0;
-    const maxInFlight = pool.length * RUNS_IN_FLIGHT;
+    const maxAhead = threadCount * RUNS_AHEAD;
     for (let nextYield = 0; nextYield < total; ) {
-      for (; nextDispatch < total && nextDispatch - nextYield < maxInFlight; nextDispatch++) {
-        const worker = pool[nextDispatch % pool.length]!;
-        runs.set(nextDispatch, { worker });
-        const { partition, from } = runOf(nextDispatch);
-        send(worker, { type: 'simulate', id: nextDispatch, partition, from, to: Math.min(plan.count, from + runSessions) });
+      // Runs to the workers with room in their queue.
+      for (const worker of pool) {
+        while (nextDispatch < total && nextDispatch - nextYield < maxAhead && queued.get(worker)! < WORKER_QUEUE) {
+          runs.set(nextDispatch, { worker });
+          queued.set(worker, queued.get(worker)! + 1);
+          send(worker, { type: 'simulate', id: nextDispatch, ...runOf(nextDispatch) });
+          nextDispatch++;
+        }
       }
       if (failure) throw failure;
       const run = runs.get(nextYield)!;
-      if (run.bytes === undefined) {
+      if (nextYield % runsPerPartition === 0) nextPosition = 1;
+      let out: Uint8Array;
+      let events: number;
+      /** Gives `out`'s Buffer back to be filled again, once it is written. */
+      let reuse: (() => void) | undefined;
+      if (run.staged !== undefined) {
+        const m = run.staged;
+        events = m.events;
+        const bytes = Buffer.from(m.bytes, 0, m.length);
+        const owner = run.worker;
+        if (sql !== undefined) {
+          out = assembleSqlRun(bytes, m.length, m.holes, m.rowEnds!, m.rowChars!, nextPosition, state.sql, sql, takeSpare);
+          giveBack(owner, m.bytes);
+          const assembled = out.buffer as ArrayBuffer;
+          reuse = () => {
+            if (spare.length < RUNS_AHEAD) spare.push(assembled);
+          };
+        } else {
+          // json: each session came after a separator; the export's first one has none.
+          const skip = writer.format === 'json' && !state.written ? 1 : 0;
+          out = m.holes === undefined ? bytes.subarray(skip, m.length) : fillPositions(bytes, m.length, m.holes, nextPosition, skip);
+          reuse = () => giveBack(owner, m.bytes);
+        }
+      } else if (run.deferred !== undefined && run.text !== undefined) {
+        events = run.deferred.events;
+        out = run.text;
+      } else if (run.deferred !== undefined && !run.requested) {
+        run.requested = true;
+        const at = { written: state.written, sql: { ...state.sql } };
+        if (run.deferred.local !== undefined) run.text = Buffer.from(local!.write(run.deferred.local, nextPosition, at), 'utf8');
+        else send(run.worker!, { type: 'write', id: nextYield, firstPosition: nextPosition, state: at });
+        // The state moves past the run now; its text comes (came) back in 'written'.
+        if (sql !== undefined) stepSql(run.deferred.rowChars!, nextPosition);
+        continue;
+      } else if (nextDispatch < total && nextDispatch - nextYield < maxAhead) {
+        // Nothing to write yet: stage the next run here.
+        const id = nextDispatch++;
+        const { partition, from, to } = runOf(id);
+        local ??= createRunStager(data.options, format);
+        const r = local.stage(partition, from, to);
+        runs.set(id, isDeferred(r) ? { deferred: { events: r.events, rowChars: r.rowChars, local: r } } : { staged: { ...r, bytes: r.bytes.buffer as ArrayBuffer } });
+        // Lets the workers' messages in: their queues refill only once their runs are counted back.
+        await nextMacrotask();
+        continue;
+      } else {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
+      state.written = true;
+      nextPosition += events;
       runs.delete(nextYield);
       if (plan.counter) {
-        const { from } = runOf(nextYield);
-        plan.counter.items += Math.min(plan.count, from + runSessions) - from;
-        plan.counter.events += run.events!;
+        const { from, to } = runOf(nextYield);
+        plan.counter.items += to - from;
+        plan.counter.events += events;
       }
       nextYield++;
-      yield new Uint8Array(run.bytes);
+      yield out;
+      // The output has taken `out`; once written, its Buffer goes back to be filled again.
+      const written = output?.written;
+      if (reuse !== undefined && written !== undefined && !failure) void written().then(reuse, () => undefined);
     }
-    writer.state = planState;
+    writer.state = state;
     yield Buffer.from(writer.tail(), 'utf8');
   } finally {
     finished = true;
     await Promise.all(pool.map((w) => w.terminate()));
+  }
+
+  function giveBack(owner: Worker | undefined, buffer: ArrayBuffer): void {
+    if (owner === undefined) {
+      if (local !== undefined) local.recycle(buffer);
+    } else if (!finished) send(owner, { type: 'recycle', buffer }, [buffer]);
   }
 }

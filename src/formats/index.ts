@@ -5,5 +5,5 @@ export * from './csvSerializer.js';
 export * from './sqlSerializer.js';
 export {
   createSessionExportWriter, initialExportState, SESSION_EXPORT_FORMATS,
-  type SessionExportFormat, type SessionExportOptions, type SessionExportState, type SessionExportWriter,
+  type SessionExportFormat, type SessionExportOptions, type SessionExportState, type SessionExportWriter, type SqlRunParts,
 } from './sessionExportWriter.js';

@@ -45,12 +45,20 @@ export interface SessionExportWriter {
   /** Text after the last session. */
   tail(): string;
   /**
-   * SQL only: the row length of each event of `sessions` (with its global_position as it is),
-   * so the state after them can be planned without their text (see {@link advanceState}).
+   * SQL only: the parts a parallel writer assembles the script from once it knows where a run
+   * starts: each event's VALUES tuple, the text that opens and ends an INSERT statement, and
+   * `step`, which moves a state past a row of so many characters (true: the row ends its
+   * statement). `append` is `(opens ? insert : ',\n') + row + (ends ? end : '')` row by row.
    */
-  rowLengths?(sessions: readonly Session[]): number[];
-  /** SQL only: moves `state` past rows of the given lengths. */
-  advanceState?(state: SessionExportState, rowLengths: Iterable<number>): void;
+  readonly sql?: SqlRunParts;
+}
+
+/** See {@link SessionExportWriter.sql}. */
+export interface SqlRunParts {
+  row(event: object): string;
+  readonly insert: string;
+  readonly end: string;
+  step(state: SqlStatementState, rowChars: number): boolean;
 }
 
 /** A fresh export state: nothing written, no statement open. */
@@ -113,14 +121,11 @@ export function createSessionExportWriter(options: SessionExportOptions): Sessio
           script.state = writer.state.sql;
           return script.tail();
         },
-        rowLengths: (sessions) => {
-          const out: number[] = [];
-          for (const s of sessions) for (const e of s) out.push(script.row(e).length);
-          return out;
-        },
-        advanceState(s, lengths) {
-          for (const n of lengths) script.step(s.sql, n);
-          s.written = true;
+        sql: {
+          row: (e) => script.row(e),
+          insert: script.insert,
+          end: script.end,
+          step: (st, rowChars) => script.step(st, rowChars),
         },
       };
       return writer;

@@ -255,8 +255,10 @@ export class SqlScript<T> {
   /** Session settings, CREATE TABLE and BEGIN. */
   readonly head: string;
   state: SqlStatementState = { rows: 0, chars: 0 };
-  private readonly insert: string;
-  private readonly end: string;
+  /** `INSERT INTO t (columns) VALUES` and a newline: what opens a statement. */
+  readonly insert: string;
+  /** What ends a statement (`;` and a newline, or the ON CONFLICT clause). */
+  readonly end: string;
   private readonly batchRows: number;
   readonly chunkChars: number;
 

@@ -3,6 +3,9 @@ import { createSessionStream, eventStream, type SessionEvent } from '../../src/c
 import { ndjsonChunks } from '../../src/formats/index.js';
 import { exportChunks, type ExportFormat, type ExportPlan } from '../../src/cli/exportChunks.js';
 import { parallelSessionExport } from '../../src/cli/parallelExport.js';
+import { POSITION_MARK, POSITION_MARK_TEXT, fillPositions, findMarks } from '../../src/cli/positionHoles.js';
+import type { DomainDefinition } from '../../src/core/domain/domainDefinition.js';
+import { weirdDomain } from '../formats/weirdDomain.js';
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -60,5 +63,68 @@ describe('export --workers: parallel runs give the single-thread bytes (int, wor
     assert.ok(counter.events >= 20);
     await it.return(undefined);
     assert.deepEqual(await it.next(), { done: true, value: undefined });
+  });
+
+  // Workers write each event with a mark in place of its global_position and the writer puts
+  // the digits in: the mark must be found under any envelope name, absent when the domain drops
+  // the field, and a payload that holds the mark's own text must not be taken for it.
+  const renamed: DomainDefinition = { ...weirdDomain, domain: 'weird-renamed', envelope: { fields: { ...weirdDomain.envelope!.fields, global_position: 'seq', event_id: 'id' } } };
+  const dropped: DomainDefinition = { ...weirdDomain, domain: 'weird-dropped', envelope: { fields: { ...weirdDomain.envelope!.fields, global_position: false } } };
+
+  for (const format of ['ndjson', 'json', 'csv', 'sql'] as const satisfies readonly ExportFormat[]) {
+    it(`${format}: a domain that renames global_position (and has non-ASCII, control characters, quotes) gives the single-thread bytes`, async () => {
+      const plan: ExportPlan = { type: 'event_stream', format, count: 40, options: { seed: 'ren', domain: renamed }, partitions: ['a', 'b'] };
+      const one = sequential(plan);
+      assert.ok(one.includes(format === 'ndjson' || format === 'json' ? '"seq":' : 'seq'));
+      assert.ok(!one.includes(POSITION_MARK_TEXT));
+      assert.equal(await collect(parallelSessionExport(plan, 3, 3)), one);
+    });
+  }
+
+  it('a domain that drops global_position: no mark to fill, the same bytes (ndjson, sql)', async () => {
+    for (const format of ['ndjson', 'sql'] as const) {
+      const plan: ExportPlan = { type: 'event_stream', format, count: 30, options: { seed: 'drop', domain: dropped } };
+      const one = sequential(plan);
+      assert.ok(!one.includes('global_position'));
+      assert.equal(await collect(parallelSessionExport(plan, 2, 4)), one, format);
+    }
+  });
+
+  it("payloads that hold the mark's text: those runs are written the slow way, the bytes stay the same", async () => {
+    const marked: DomainDefinition = {
+      ...weirdDomain,
+      domain: 'marked',
+      events: {
+        ...weirdDomain.events,
+        opened: {
+          aggregate: 'Other', instance: 'new',
+          payload: {
+            schema: { type: 'object', properties: { label: { type: 'string' }, n: { type: 'integer' } } },
+            fields: { label: `chance(0.3) ? '${POSITION_MARK_TEXT}' : 'x'`, n: `chance(0.5) ? ${POSITION_MARK} : 7` },
+          },
+        },
+      },
+    };
+    for (const format of ['ndjson', 'json', 'csv', 'sql'] as const) {
+      const plan: ExportPlan = { type: 'event_stream', format, count: 60, options: { seed: 'mark', domain: marked } };
+      const one = sequential(plan);
+      assert.ok(one.includes(POSITION_MARK_TEXT), 'some payloads hold the mark');
+      assert.equal(await collect(parallelSessionExport(plan, 3, 5)), one, format);
+    }
+  });
+
+  it('marks are found one per event (else none), and positions up to 2^53 fit where they were', () => {
+    const text = `a${POSITION_MARK_TEXT}b\n{${POSITION_MARK_TEXT}}\n`;
+    const bytes = Buffer.from(text);
+    const holes = findMarks(bytes, bytes.length, 2)!;
+    assert.deepEqual([...holes], [1, 1 + POSITION_MARK_TEXT.length + 3]);
+    assert.equal(findMarks(bytes, bytes.length, 1), undefined);
+    assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 99_999_999_999).toString(), 'a99999999999b\n{100000000000}\n');
+    assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 2 ** 53 - 2).toString(), `a${2 ** 53 - 2}b\n{${2 ** 53 - 1}}\n`);
+    assert.throws(() => fillPositions(Buffer.from(bytes), bytes.length, holes, 2 ** 53 - 1), /not safe integers/);
+    // A '+' that is not a mark's is passed over.
+    const plus = Buffer.from(`x+1e+300 ${POSITION_MARK_TEXT}+`);
+    assert.deepEqual([...findMarks(plus, plus.length, 1)!], [9]);
+    assert.equal(fillPositions(Buffer.from(bytes), bytes.length, holes, 9, 1).toString(), '9b\n{10}\n');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -48,5 +48,32 @@ describe('writeOutput (unit)', () => {
     setTimeout(() => stdout.resume(), 20);
     await done;
     assert.ok(drained >= 1);
+  });
+
+  // Text chunks are encoded into two Buffers used in turn: a Buffer refilled before the sink
+  // wrote it would show up as a chunk written twice or a chunk lost.
+  const chunks = Array.from({ length: 40 }, (_, i) => `${i}:`.padEnd(70_000 + i * 997, String.fromCharCode(97 + (i % 26))) + (i % 3 === 0 ? 'é😀\u{10FFFF}\n' : '\n'));
+  const expected = Buffer.from(chunks.join(''), 'utf8');
+
+  it('a file gets every text chunk once, in order, as UTF-8 (Buffers reused)', async () => {
+    await writeOutput(chunks, { out: join(dir, 'x.txt'), io });
+    assert.ok(readFileSync(join(dir, 'x.txt')).equals(expected));
+  });
+
+  it('a stream on a file descriptor gets every text chunk once, in order (Buffers reused after its callbacks)', async () => {
+    const path = join(dir, 'fd.txt');
+    const stdout = createWriteStream(path, { fd: openSync(path, 'w') });
+    await writeOutput(chunks, { out: undefined, io: { stdout, stderr: io.stderr } });
+    await new Promise<void>((resolve) => stdout.end(resolve));
+    assert.ok(readFileSync(path).equals(expected));
+  });
+
+  it('a stream without a file descriptor keeps the chunks it was given (no Buffer reused)', async () => {
+    const stdout = new PassThrough();
+    const done = writeOutput(chunks, { out: undefined, io: { stdout, stderr: io.stderr } });
+    const got: Buffer[] = [];
+    stdout.on('data', (b: Buffer) => got.push(b));
+    await done;
+    assert.ok(Buffer.concat(got).equals(expected));
   });
 });
