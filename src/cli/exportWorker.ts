@@ -2,13 +2,12 @@
 // counts, and for SQL their row lengths), then, told where the export stands before them (phase
 // 2: first global position and writer state), writes their text into a Buffer it transfers.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileModel, createGenerator, type MarkovModelDefinition, type Session } from '../core/index.js';
+import { createGenerator, type Session } from '../core/index.js';
 import { createSessionExportWriter } from '../formats/index.js';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
 
 const data = workerData as ExportWorkerData;
-const { model, ...rest } = data.options;
-const generator = createGenerator({ ...rest, model: model === undefined ? undefined : compileModel(model as MarkovModelDefinition) });
+const generator = createGenerator(data.options);
 const writer = createSessionExportWriter({ ...data.format, domain: generator.config.domain });
 const held = new Map<number, Session[]>();
 const port = parentPort!;

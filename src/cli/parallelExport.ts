@@ -57,8 +57,8 @@ export async function* parallelSessionExport(plan: ExportPlan, workers: number, 
   const writer = createSessionExportWriter({ ...format, domain: resolveDomain(plan.options.domain, plan.options.model) });
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
-  const { partition: _p, model, ...options } = plan.options;
-  const data: ExportWorkerData = { options: { ...options, model: model === undefined ? undefined : (model as { definition?: unknown }).definition ?? model }, format };
+  const { partition: _p, ...options } = plan.options;
+  const data: ExportWorkerData = { options, format };
   const pool = Array.from({ length: Math.max(1, Math.min(workers, total)) }, () => startWorker(data));
   const runs = new Map<number, Run>();
   const planState = initialExportState();
