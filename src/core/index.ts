@@ -14,6 +14,9 @@ export {
   type EventSerializer, type SessionSerializer,
 } from './domain/eventSerializer.js';
 export { resolveDomain, type DomainInput } from './domain/resolveDomain.js';
+export {
+  domainStatistics, type DomainStatistics, type DomainStatisticsOptions, type EventTypeStatistics, type Estimate,
+} from './domain/domainStatistics.js';
 export type { EnvelopeColumn } from './domain/linkDomain.js';
 export { ENVELOPE_FIELDS, type EnvelopeField } from './domain/domainDefinition.js';
 export {
