@@ -29,9 +29,10 @@ describe('core: built-in domains compiled ahead (modules: linked data + program)
       assert.equal(m.format, 'mockjutsu-domain-module/2');
       assert.deepEqual(m.domain, linkedDomainData(compileDomain(BUILT_IN_DOMAINS[name]!)), name);
     }
-    // The shop: only login draws a field (ip); the other payloads are all bound.
+    // The shop: only login draws a field (ip, drawn alone: its program reads D[slot] for it, so
+    // the module keeps the field list); the other payloads are all bound.
     const payloads = shopModule.domain.events.map((e) => [e.name, e.payload]);
-    assert.deepEqual(payloads[0], ['login', { draw: { schema: { type: 'object', required: ['ip'], properties: { ip: { type: 'string', format: 'ipv4' } } } } }]);
+    assert.deepEqual(payloads[0], ['login', { draw: { schema: { type: 'object', required: ['ip'], properties: { ip: { type: 'string', format: 'ipv4' } } }, fields: ['ip'] } }]);
     assert.deepEqual(payloads.slice(1).map(([, p]) => p), [{}, {}, {}, {}, {}, {}, {}]);
     assert.equal(JSON.stringify(shopModule.domain).includes('"properties":["'), false, 'no payload property lists');
   });

@@ -60,7 +60,9 @@ export function linkedDomainData(domain: CompiledDomain): LinkedDomainData {
     if (payload !== undefined) {
       const draw = payload.draw;
       // Draw schemas are the user's data: kept as they are (shared references too).
-      out.payload = draw === undefined ? {} : { draw: draw.ref !== undefined ? { schema: draw.schema, ref: draw.ref } : { schema: draw.schema } };
+      // `fields`: the unbound fields the program draws one by one (D[slot + j]); without them a
+      // restored domain would have fewer draw functions than its program reads.
+      out.payload = draw === undefined ? {} : { draw: { schema: draw.schema, ...(draw.ref !== undefined ? { ref: draw.ref } : {}), ...(draw.fields !== undefined ? { fields: draw.fields } : {}) } };
     }
     return out as unknown as CompiledEventType;
   });
