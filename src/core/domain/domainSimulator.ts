@@ -9,7 +9,8 @@ import { MockjutsuError } from '../mockjutsuError.js';
 import { compileSchema } from '../schema/schemaGenerator.js';
 // builtins.js, not the expression index: the simulator runs programs, it never parses (no jsep in k6)
 import { EXPRESSION_BUILTINS, type ExpressionContext } from './expression/builtins.js';
-import { planGuarded, type CompiledDomain, type DomainProgram } from './linkDomain.js';
+import type { CompiledDomain, DomainProgram } from './linkDomain.js';
+import { planGuarded } from './guardPlan.js';
 import { programFunction } from './compileDomain.js';
 
 /** An event of a domain: the envelope's fields (under the domain's names) and the payload. */
