@@ -1,10 +1,9 @@
-// Domains as data (issue #14): (a) the shop as a compiled domain vs the old hand-written
-// simulator, events/s; (b) NDJSON of the shop's events through its compiled serializer vs
-// JSON.stringify of the same events; (c) the same for a bank-like domain. One process, same run.
+// Domains as data (issue #14): NDJSON of the shop's events through its compiled serializer vs
+// JSON.stringify of the same events, and the same for a bank-like domain. One process, same run.
+// (The shop as a compiled domain vs the old hand-written simulator was measured before the old
+// one was removed, in 0.3.0: see the README's performance table.)
 import { openSync, writeSync, closeSync } from 'node:fs';
-import { createGenerator, resolveGeneratorConfig, serializerFor, type DomainInput } from '../src/core/index.js';
-import { SessionSimulator } from '../src/core/sessionSimulator.js';
-import { DomainSimulator } from '../src/core/domain/domainSimulator.js';
+import { createGenerator, serializerFor, type DomainInput } from '../src/core/index.js';
 import type { DomainDefinition } from '../src/core/domain/domainDefinition.js';
 
 /** A small bank (lane doms ships src/core/domains/bankDomain.ts; until then this one). */
@@ -46,47 +45,6 @@ function best(runs: number, fn: () => number): number {
   return bestS;
 }
 
-function simulatorTable(): void {
-  const SESSIONS = 30_000;
-  const ROUNDS = 15;
-  const config = resolveGeneratorConfig({ seed: 'bench' });
-  const old = new SessionSimulator(config);
-  const compiled = new DomainSimulator(config);
-  let oldEvents = 0;
-  let newEvents = 0;
-  // Rounds of SESSIONS / 5 sessions (sessions k.. of the round, so all 30,000 are generated),
-  // old and new back to back: the ratio of each pair saw the same machine load; the median
-  // pair is the figure (a shared machine moves single rounds by 20% and more).
-  const per = SESSIONS / 5;
-  const run = (sim: { simulate(p: string, k: number, f: number): unknown[] }, from: number): number => {
-    let n = 0;
-    for (let k = from; k < from + per; k++) n += sim.simulate('0', k, 1).length;
-    return n;
-  };
-  run(old, 0); // warm-up, not counted
-  run(compiled, 0);
-  const ratios: number[] = [];
-  let bestOld = 0;
-  let bestNew = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    const from = (round % 5) * per;
-    let o = 0;
-    let c = 0;
-    const tOld = best(1, () => (o = run(old, from)));
-    const tNew = best(1, () => (c = run(compiled, from)));
-    if (round < 5) { oldEvents += o; newEvents += c; }
-    bestOld = Math.max(bestOld, o / tOld);
-    bestNew = Math.max(bestNew, c / tNew);
-    ratios.push((c / tNew) / (o / tOld));
-  }
-  ratios.sort((a, b) => a - b);
-  const median = ratios[ratios.length >> 1]!;
-  console.log('Shop sessions, one core, 30,000 sessions                M events/s   ratio (median of 15 paired rounds; range)');
-  console.log(`hand-written SessionSimulator (baseline)               ${(bestOld / 1e6).toFixed(2).padStart(10)}    1.00`);
-  console.log(`the shop as a compiled domain (DomainSimulator)        ${(bestNew / 1e6).toFixed(2).padStart(10)}    ${median.toFixed(2)} (${ratios[0]!.toFixed(2)}-${ratios[ratios.length - 1]!.toFixed(2)})`);
-  console.log(`(${oldEvents} vs ${newEvents} events: the domain's sessions are its own, not the old bytes)`);
-}
-
 function ndjsonTable(label: string, domain: DomainInput, sessions: number): void {
   const g = createGenerator({ seed: 'bench', domain });
   const events: object[] = [];
@@ -118,7 +76,6 @@ function ndjsonTable(label: string, domain: DomainInput, sessions: number): void
 }
 
 function all(): void {
-  simulatorTable();
   ndjsonTable('shop', 'shop', 20_000);
   ndjsonTable('bank', benchBank, 20_000);
 }

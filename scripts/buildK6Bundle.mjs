@@ -72,16 +72,14 @@ const noJitVariants = {
  * In the runtime bundle these core files become stubs (src/k6/*Stub.ts): the expression compiler
  * (compileDomain.ts, with jsep), the built-in domains' definitions (built-ins come as generated
  * modules: linked data and program, so linkDomain's validation code is not bundled either; only
- * the shop is in the bundle, the others are dist/k6/domains/NAME.k6.js) and the old Markov model
- * of the `model` option (and modelDomain.ts, the shop with a model's chain). The stubs throw an error
+ * the shop is in the bundle, the others are dist/k6/domains/NAME.k6.js) and modelDomain.ts (the
+ * `model` option: the shop with a user's chain, compiled from the shop's definition). The stubs throw an error
  * that says how to compile ahead. The bundle with the compiler keeps the originals.
  */
 export const COMPILER_STUBS = {
   'src/core/domain/compileDomain.js': 'src/k6/compileDomainStub.ts',
   'src/core/domains/index.js': 'src/k6/builtInDomainsStub.ts',
-  'src/core/markovModel.js': 'src/k6/markovModelStub.ts',
-  'src/core/domain/modelDomain.js': 'src/k6/markovModelStub.ts',
-  'src/core/defaultModel.js': 'src/k6/defaultModelStub.ts',
+  'src/core/domain/modelDomain.js': 'src/k6/modelDomainStub.ts',
 };
 
 const compilerStubs = {

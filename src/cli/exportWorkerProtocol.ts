@@ -2,9 +2,9 @@
 import type { GeneratorOptions } from '../core/index.js';
 import type { SessionExportOptions, SessionExportState } from '../formats/index.js';
 
-/** What a worker is started with: the generator options (model as its JSON definition) and the format. */
+/** What a worker is started with: the generator options (plain data, a model included) and the format. */
 export interface ExportWorkerData {
-  options: Omit<GeneratorOptions, 'model'> & { model?: unknown };
+  options: GeneratorOptions;
   format: SessionExportOptions;
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
-  MockjutsuError, compileModel, getDefaultModel, parseModel, resolveSeed,
-  type GeneratorOptions, type MarkovModel,
+  MockjutsuError, parseModel, resolveSeed,
+  type GeneratorOptions, type MarkovModelDefinition,
 } from '../core/index.js';
 import { UsageError, type CliIo } from './cliCommand.js';
 import { parseIntegerFlag, type FlagValues } from './commandArgs.js';
@@ -52,9 +52,8 @@ const READ_ERRORS: Record<string, string> = {
   ENOTDIR: 'a parent is not a directory',
 };
 
-/** The model of `--model FILE` (validated), or the default model when the flag is absent. */
-export async function loadModelFlag(file: string | undefined): Promise<MarkovModel> {
-  if (file === undefined) return getDefaultModel();
+/** The model of `--model FILE` (a chain that replaces the shop's), validated. */
+export async function loadModelFlag(file: string): Promise<MarkovModelDefinition> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -104,7 +103,7 @@ export async function resolveGeneratorFlags(values: FlagValues<typeof GENERATOR_
   const options: GeneratorOptions & { partition?: string } = { seed, ...domainFlags.options };
   if (values.users !== undefined) options.users = parseUsersFlag(values.users, '--users');
   if (values.start !== undefined) options.start = parseStartFlag(values.start);
-  if (values.model !== undefined) options.model = compileModel(await loadModelFlag(values.model));
+  if (values.model !== undefined) options.model = await loadModelFlag(values.model);
   if (values.partition !== undefined) options.partition = values.partition;
   // Checked by the core, whose messages name the flag (see withFlagNames).
   if (values['session-interval'] !== undefined) options.sessionIntervalMs = parseIntegerFlag(values['session-interval'], '--session-interval', 1, 365 * 86_400_000);

@@ -81,8 +81,8 @@ export async function* parallelSessionExport(plan: ExportPlan, threads: number, 
   };
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
-  const { partition: _p, model, ...options } = plan.options;
-  const data: ExportWorkerData = { options: { ...options, model: model === undefined ? undefined : (model as { definition?: unknown }).definition ?? model }, format };
+  const { partition: _p, ...options } = plan.options;
+  const data: ExportWorkerData = { options, format };
   const threadCount = Math.max(1, Math.min(threads, total));
   const pool = Array.from({ length: threadCount - 1 }, () => startWorker(data));
   const queued = new Map<Worker, number>(pool.map((w) => [w, 0]));

@@ -33,12 +33,11 @@ export interface RunStager {
 const PIECE_CHARS = 64 * 1024;
 const SPARE_BUFFERS = 8;
 
-/** Generator options as they cross to a worker: the model as its JSON definition. */
-export type StagerOptions = Omit<GeneratorOptions, 'model'> & { model?: unknown };
+/** Generator options as they cross to a worker (a model is its JSON definition already). */
+export type StagerOptions = GeneratorOptions;
 
 export function createRunStager(options: StagerOptions, format: SessionExportOptions): RunStager {
-  const { model, ...rest } = options;
-  const generator = createGenerator({ ...rest, model: model === undefined ? undefined : compileModel(model as MarkovModelDefinition) });
+  const generator = createGenerator(options);
   const domain = generator.config.domain;
   const writer = createSessionExportWriter({ ...format, domain });
   const position = domain.envelope.find((c) => c.field === 'global_position')?.name;

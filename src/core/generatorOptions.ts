@@ -1,6 +1,5 @@
 import { MockjutsuError, describeValue } from './mockjutsuError.js';
-import { compileModel, type MarkovModel, type MarkovModelDefinition } from './markovModel.js';
-import { defaultModelDefinition } from './defaultModel.js';
+import type { MarkovModelDefinition } from './markovModel.js';
 import { DEFAULT_START_MS, LATEST_SESSION_START_MS, isRepresentableMs } from './timeModel.js';
 import { checkUserRecords, type UserRecord } from './userRecords.js';
 import { resolveDomain, type DomainInput } from './domain/resolveDomain.js';
@@ -23,8 +22,11 @@ export interface GeneratorOptions {
   domain?: DomainInput;
   /** Overrides of the domain's `params` (constants its expressions read as `params.<name>`). */
   params?: Record<string, unknown>;
-  /** The shop's Markov chain replaced by this one (the shop's events keep their rules). */
-  model?: MarkovModelDefinition | MarkovModel;
+  /**
+   * The shop's Markov chain replaced by this one (the shop's events keep their rules; see
+   * `compileModel`). Only with the shop: another domain carries its chain itself.
+   */
+  model?: MarkovModelDefinition;
   /**
    * Number of distinct users sessions are drawn from (1..10,000,000, default 1,000). Returning
    * users keep id and profile. Or the users themselves: an array (or k6 SharedArray) of records
@@ -59,7 +61,6 @@ export interface GeneratorOptions {
 /** Options resolved and validated; what the simulator runs on. */
 export interface GeneratorConfig {
   readonly seed: string;
-  readonly model: MarkovModel;
   /** The compiled domain the sessions follow. */
   readonly domain: CompiledDomain;
   /** The domain's params with the overrides applied. */
@@ -88,13 +89,6 @@ const KNOWN_OPTIONS = new Set<string>([
   // entry-point specific options, validated where they are used
   'count', 'partition', 'unit', 'sessions', 'events', 'session', 'envelope',
 ]);
-
-let defaultModel: MarkovModel | undefined;
-
-/** The compiled default model (compiled once). */
-export function getDefaultModel(): MarkovModel {
-  return (defaultModel ??= compileModel(defaultModelDefinition));
-}
 
 /** Validates a seed and returns its canonical string form. */
 export function normalizeSeed(seed: unknown, path = 'seed'): string {
@@ -156,8 +150,6 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
       throw new MockjutsuError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; allowed: ${[...KNOWN_OPTIONS].join(', ')}`, key);
     }
   }
-  // The default model is compiled only when read (the domain drives the sessions; the k6 bundle has no model compiler).
-  const model = options.model === undefined ? undefined : compileModel(options.model);
   const resolvedSeed = seed ?? resolveSeed(options.seed);
   const userRecords = typeof options.users === 'object' && options.users !== null ? checkUserRecords(options.users, resolvedSeed) : undefined;
   const users = userRecords !== undefined ? userRecords.length : options.users === undefined ? 1000 : checkInteger(options.users, 'users', 1, 10_000_000);
@@ -181,9 +173,6 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   const params = resolveParams(domain, options.params, options.currency, options.siteUrl);
   return Object.freeze({
     seed: resolvedSeed,
-    get model(): MarkovModel {
-      return model ?? getDefaultModel();
-    },
     domain,
     params,
     users,

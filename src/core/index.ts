@@ -3,14 +3,10 @@
 export { MockjutsuError, describeValue, type MockjutsuErrorCode } from './mockjutsuError.js';
 export {
   type Seed, type PartitionKey, type GeneratorOptions, type GeneratorConfig,
-  resolveGeneratorConfig, resolveSeed, GENERATOR_OPTION_NAMES, normalizeSeed, normalizePartition, randomSeed, getDefaultModel, checkInteger,
+  resolveGeneratorConfig, resolveSeed, GENERATOR_OPTION_NAMES, normalizeSeed, normalizePartition, randomSeed, checkInteger,
 } from './generatorOptions.js';
-export {
-  type MarkovModelDefinition, type MarkovModel, type StateDefinition, type OutcomeDefinition, type ThinkTimeDefinition,
-  compileModel, parseModel,
-} from './markovModel.js';
-export { defaultModelDefinition } from './defaultModel.js';
-export { modelStatistics, type ModelStatistics } from './modelStatistics.js';
+export type { MarkovModelDefinition, StateDefinition, OutcomeDefinition, ThinkTimeDefinition } from './markovModel.js';
+export { compileModel, parseModel, checkModel, defaultModelDefinition } from './domain/modelDomain.js';
 export * from './sessionEvent.js';
 export { serializeEvent, serializeSession } from './eventSerializer.js';
 export {
@@ -18,6 +14,9 @@ export {
   type EventSerializer, type SessionSerializer,
 } from './domain/eventSerializer.js';
 export { resolveDomain, type DomainInput } from './domain/resolveDomain.js';
+export {
+  domainStatistics, type DomainStatistics, type DomainStatisticsOptions, type EventTypeStatistics, type Estimate,
+} from './domain/domainStatistics.js';
 export type { EnvelopeColumn } from './domain/linkDomain.js';
 export { ENVELOPE_FIELDS, type EnvelopeField } from './domain/domainDefinition.js';
 export {

@@ -7,7 +7,7 @@ import type {
 
 export type {
   AddToCartPayload, BulkOptions, CheckoutPayload, CustomPayload, EventPayload, GenerateOptions, GeneratorOptions,
-  LoginPayload, LogoutPayload, MarkovModel, MarkovModelDefinition, MockjutsuErrorCode, ModelStatistics, OrderItem,
+  LoginPayload, LogoutPayload, MarkovModelDefinition, MockjutsuErrorCode, OrderItem,
   OutcomeDefinition, PageViewPayload, PartitionKey, PaymentPayload, RemoveFromCartPayload, SearchPayload, Seed, Session,
   SessionEvent, SessionStream, SessionStreamState, StateDefinition, ThinkTimeDefinition, TypeMap, TypeName, UserProfile,
   UserRecord, CompileSchemaOptions, SchemaGenerator, SchemaMode, MockEventOptions, EventMocker, EventContextFunction,

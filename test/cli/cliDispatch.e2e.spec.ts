@@ -107,7 +107,7 @@ describe('mockjutsu dispatcher (e2e, node dist/cli.js)', function () {
     it('an invalid model names the bad field', async () => {
       const file = join(dir, 'invalid.json');
       writeFileSync(file, JSON.stringify({ start: 'a', terminal: 'z', states: { a: { transitions: { b: 1 } }, z: {} } }));
-      assertUsageError(await runCli(['generate', 'event_stream', '--model', file]), /model.states.a.transitions.b: unknown state "b"; known states: "a", "z"/, 'Usage: mockjutsu generate');
+      assertUsageError(await runCli(['generate', 'event_stream', '--model', file]), /model\.states\.a\.transitions\.b: unknown state "b"; did you mean "a"\?; known states: "a", "z"/, 'Usage: mockjutsu generate');
     });
   });
 

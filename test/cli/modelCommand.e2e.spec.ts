@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getDefaultModel, modelStatistics, parseModel } from '../../src/core/index.js';
+import { compileModel, parseModel } from '../../src/core/index.js';
+import { builtInDomain } from '../../src/core/domains/index.js';
+import { domainStatistics } from '../../src/core/domain/domainStatistics.js';
 import { runCli } from './cliHarness.js';
 import { requirePart } from '../support/realParts.js';
 
@@ -16,6 +18,7 @@ function dotEdges(dot: string): Array<{ from: string; to: string; label: string 
   return [...dot.matchAll(/^ {2}"([^"]+)" -> "([^"]+)"(?: \[label="([^"]*)"\])?;$/gm)].map((m) => ({ from: m[1]!, to: m[2]!, label: m[3] ?? '' }));
 }
 
+// `mockjutsu model` is `mockjutsu domain` for a model file: the shop with the file's chain.
 describe('mockjutsu model (e2e)', function () {
   this.timeout(60_000);
   let dir: string;
@@ -25,21 +28,22 @@ describe('mockjutsu model (e2e)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('--check', () => {
-    it('accepts the built-in model and a valid model file', async () => {
+    it('accepts the built-in shop and a valid model file (the shop with its chain)', async () => {
       const builtIn = await runCli(['model', '--check']);
       assert.equal(builtIn.code, 0);
-      assert.match(builtIn.stdout.toString(), /^the built-in model: model "ecommerce" is valid: 8 states, start login, terminal logout, max_steps 200\n$/);
+      assert.equal(builtIn.stdout.toString(), 'the built-in shop: domain "shop" is valid: 8 event types, 1 aggregate (ShoppingSession), start login, terminal logout, max_steps 200\n' +
+        'every event type occurred in 2000 simulated sessions (seed "mockjutsu-check")\n');
       const custom = await runCli(['model', '--check', '--model', MODEL_FILE]);
       assert.equal(custom.code, 0);
-      assert.match(custom.stdout.toString(), /model "support-desk" is valid: 5 states, start open, terminal close/);
+      assert.match(custom.stdout.toString(), /^".*supportDesk\.model\.json" \(model "support-desk": the shop with its chain\): domain "shop" is valid: 5 event types, 1 aggregate \(Ticket\), start open, terminal close, max_steps 30\n/);
     });
 
     it('rejects an invalid model with exit 2, naming the bad field', async () => {
       const file = join(dir, 'dead-end.json');
-      writeFileSync(file, JSON.stringify({ start: 'a', terminal: 'z', states: { a: { transitions: { b: 1 } }, b: { transitions: { b: 1 } }, z: {} } }));
+      writeFileSync(file, JSON.stringify({ start: 'a', terminal: 'z', states: { a: { transitions: { b: 1, z: 1 } }, b: { transitions: { b: 1 } }, z: {} } }));
       const r = await runCli(['model', '--check', '--model', file]);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /model.states.a: state "a" has no way to the terminal state "z"; add a transition that leads there/);
+      assert.match(r.stderr, /--model ".*dead-end\.json": model\.states\.b: state "b" has no way to the terminal state "z"; add a transition that leads there/);
       assert.match(r.stderr, /Usage: mockjutsu model/);
     });
 
@@ -51,40 +55,45 @@ describe('mockjutsu model (e2e)', function () {
   });
 
   describe('--stats', () => {
-    const stats = modelStatistics(getDefaultModel());
-
-    it('--json gives modelStatistics exactly, with the expected outcomes', async () => {
+    it('--json gives the shop\'s domain statistics exactly (simulated: its guards), with payment outcomes', async () => {
       const r = await runCli(['model', '--stats', '--json']);
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout.toString());
-      for (const [k, v] of Object.entries(stats)) assert.deepEqual(report[k], v, k);
-      assert.equal(report.model.name, 'ecommerce');
-      const payment = report.expectedOutcomes.payment;
-      assert.ok(Math.abs(payment.success + payment.failed - stats.expectedVisits['payment']!) < 1e-12);
-      assert.ok(Math.abs(payment.success / stats.expectedVisits['payment']! - 0.85) < 1e-12);
+      const stats = domainStatistics(builtInDomain('shop'));
+      assert.deepEqual(report, JSON.parse(JSON.stringify(stats)));
+      assert.equal(report.method, 'simulated');
+      assert.equal(report.domain, 'shop');
+      const payment = report.eventTypes.find((e: { name: string }) => e.name === 'payment');
+      assert.ok(Math.abs(payment.outcomes.success + payment.outcomes.failed - payment.expectedVisits.value) < 1e-12);
     });
 
-    it('prints a readable table (the default action)', async () => {
-      const r = await runCli(['model']);
+    it('prints a readable table (the default action) that says the figures are simulated', async () => {
+      const r = await runCli(['model', '--sessions', '4000']);
       assert.equal(r.code, 0, r.stderr);
       const text = r.stdout.toString();
-      assert.match(text, new RegExp(`^expected events per session +${stats.expectedEventsPerSession.toFixed(4)}$`, 'm'));
-      assert.match(text, new RegExp(`^P\\(reach checkout\\) +${(stats.reachProbability['checkout']! * 100).toFixed(2)}%$`, 'm'));
-      assert.match(text, new RegExp(`^P\\(reach payment\\) +${(stats.reachProbability['payment']! * 100).toFixed(2)}%$`, 'm'));
+      const stats = domainStatistics(builtInDomain('shop'), { sessions: 4000 });
+      assert.match(text, /^statistics: simulated, 95% CI in brackets \(4000 sessions, seed "mockjutsu-stats"/m);
+      const e = stats.expectedEventsPerSession;
+      assert.match(text, new RegExp(`^expected events per session +${e.value.toFixed(4)} \\[${e.ci95![0].toFixed(4)}, ${e.ci95![1].toFixed(4)}\\]$`, 'm'));
       assert.match(text, /^payment outcomes per session +success 0\.\d{4}, failed 0\.\d{4}$/m);
-      assert.match(text, /^state +visits\/session +share of events +P\(reach\)$/m);
-      for (const [state, visits] of Object.entries(stats.expectedVisits)) {
-        assert.match(text, new RegExp(`^${state} +${visits.toFixed(4)} +${(stats.visitFrequencies[state]! * 100).toFixed(2)}% +${(stats.reachProbability[state]! * 100).toFixed(2)}%$`, 'm'));
-      }
     });
 
-    it('works on a custom model with its own outcomes', async () => {
+    it('is exact on a custom model whose states the shop has no guarded event for, with its own outcomes', async () => {
       const r = await runCli(['model', '--stats', '--model', MODEL_FILE]);
       assert.equal(r.code, 0, r.stderr);
-      const custom = modelStatistics(parseModel(readFileSync(MODEL_FILE, 'utf8')));
-      assert.match(r.stdout.toString(), new RegExp(`^expected events per session +${custom.expectedEventsPerSession.toFixed(4)}$`, 'm'));
+      const custom = domainStatistics(compileModel(parseModel(readFileSync(MODEL_FILE, 'utf8'))));
+      assert.equal(custom.method, 'exact');
+      assert.equal(custom.expectedEventsPerSession.value.toFixed(4), '4.3750'); // 1 + 1 + 1/4 + 9/8 + 1
+      assert.match(r.stdout.toString(), /^statistics: exact/m);
+      assert.match(r.stdout.toString(), /^expected events per session +4\.3750$/m);
       assert.match(r.stdout.toString(), /^triage outcomes per session +urgent 0\.2500, normal 0\.7500$/m);
-      assert.doesNotMatch(r.stdout.toString(), /P\(reach checkout\)/);
+      assert.match(r.stdout.toString(), /^reply +1\.1250 +25\.71% +75\.00%$/m);
+    });
+
+    it('--json applies to --stats only', async () => {
+      const r = await runCli(['model', '--check', '--json']);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--json applies to --stats only/);
     });
   });
 
@@ -103,7 +112,7 @@ describe('mockjutsu model (e2e)', function () {
       assert.match(text, /^ {2}logout --> \[\*\]$/m);
     });
 
-    for (const [name, file] of [['the built-in model', undefined], ['a custom model', MODEL_FILE]] as const) {
+    for (const [name, file] of [['the built-in shop', undefined], ['a custom model', MODEL_FILE]] as const) {
       it(`dot (${name}): edge labels are transition probabilities, summing to 1 out of each node`, async () => {
         const r = await runCli(['model', '--format', 'dot', ...(file ? ['--model', file] : [])]);
         assert.equal(r.code, 0, r.stderr);

@@ -5,9 +5,8 @@ import type { CompiledDomain } from '../../core/domain/compileDomain.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags } from '../commandArgs.js';
 import { loadDomainFlag, parseParamFlags } from '../domainFlags.js';
-import { domainChain, modelToDot, modelToMermaid } from '../modelDiagram.js';
+import { chainToDot, chainToMermaid, domainChain, dotToSvg } from '../chainDiagram.js';
 import { formatDomainStatistics } from '../domainReport.js';
-import { dotToSvg } from './modelCommand.js';
 import { writeOutput } from '../writeOutput.js';
 
 const DOMAIN_COMMAND_FLAGS = {
@@ -80,6 +79,39 @@ async function compileModule(domain: CompiledDomain, target: string): Promise<st
   return mod.compileDomainModule(domain, { target });
 }
 
+/** `--check`'s report: the domain is valid (it compiled); then --probe sessions, warning about event types none reached. */
+export function checkReport(subject: string, domain: CompiledDomain, values: { probe?: string; seed?: string; param?: string[] }): string {
+  const sessions = values.probe === undefined ? DEFAULT_PROBE_SESSIONS : parseIntegerFlag(values.probe, '--probe', 1, 1_000_000);
+  const seed = values.seed ?? 'mockjutsu-check';
+  const params = parseParamFlags(values.param, domain);
+  const counts = simulateDomainSessions(domain, { sessions, seed, ...(params !== undefined ? { params } : {}) });
+  const unreached = domain.chain.states.filter((s) => counts.reached[s.index] === 0).map((s) => s.name);
+  const c = domain.chain;
+  let text = `${subject}: domain ${JSON.stringify(domain.name)} is valid: ${c.states.length} event types, ${domain.aggregates.length} aggregate${domain.aggregates.length === 1 ? '' : 's'} (${domain.aggregates.map((a) => a.name).join(', ')}), start ${c.states[c.start]!.name}, terminal ${c.states[c.terminal]!.name}, max_steps ${c.maxSteps}\n`;
+  const probe = `${counts.sessions} simulated sessions (seed ${JSON.stringify(seed)})`;
+  if (unreached.length > 0) {
+    text += `warning: no session reached ${unreached.length} event type${unreached.length === 1 ? '' : 's'} in ${probe}: ${unreached.join(', ')}; a guard that never holds, or an instance that never exists, keeps a session out (or the state is very rare: --probe more)\n`;
+  } else {
+    text += `every event type occurred in ${probe}\n`;
+  }
+  return text;
+}
+
+/** `--stats`'s report: the statistics as a table, or JSON with --json. */
+export function statsReport(domain: CompiledDomain, values: { json?: boolean; sessions?: string; seed?: string; param?: string[] }): string {
+  const sessions = values.sessions === undefined ? undefined : parseIntegerFlag(values.sessions, '--sessions', 1, STATISTICS_LIMITS.maxSessions);
+  const params = parseParamFlags(values.param, domain);
+  const stats = domainStatistics(domain, { ...(sessions !== undefined ? { sessions } : {}), ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(params !== undefined ? { params } : {}) });
+  return values.json ? JSON.stringify(stats, null, 2) + '\n' : formatDomainStatistics(stats);
+}
+
+/** The domain's chain drawn: mermaid, dot, or svg (dot through Graphviz). */
+export async function drawChain(domain: CompiledDomain, formatFlag: string): Promise<string> {
+  const format = parseChoiceFlag(formatFlag, '--format', DIAGRAM_FORMATS);
+  const chain = domainChain(domain);
+  return format === 'mermaid' ? chainToMermaid(chain) : format === 'dot' ? chainToDot(chain) : dotToSvg(chainToDot(chain));
+}
+
 /** `mockjutsu domain`: print, check, measure, draw or compile a domain. */
 export const domainCommand: CliCommand = {
   name: 'domain',
@@ -118,36 +150,15 @@ export const domainCommand: CliCommand = {
         text = format === 'json' ? JSON.stringify(def, null, 2) + '\n' : `# mockjutsu domain ${subject}: edit and load with --domain FILE\n` + toYaml(def, { lineWidth: 0, aliasDuplicateObjects: false });
         break;
       }
-      case 'check': {
-        const domain = await domainArg(subject, '--check');
-        const sessions = values.probe === undefined ? DEFAULT_PROBE_SESSIONS : parseIntegerFlag(values.probe, '--probe', 1, 1_000_000);
-        const seed = values.seed ?? 'mockjutsu-check';
-        const params = parseParamFlags(values.param, domain);
-        const counts = simulateDomainSessions(domain, { sessions, seed, ...(params !== undefined ? { params } : {}) });
-        const unreached = domain.chain.states.filter((s) => counts.reached[s.index] === 0).map((s) => s.name);
-        const c = domain.chain;
-        text = `${subject}: domain ${JSON.stringify(domain.name)} is valid: ${c.states.length} event types, ${domain.aggregates.length} aggregate${domain.aggregates.length === 1 ? '' : 's'} (${domain.aggregates.map((a) => a.name).join(', ')}), start ${c.states[c.start]!.name}, terminal ${c.states[c.terminal]!.name}, max_steps ${c.maxSteps}\n`;
-        const probe = `${counts.sessions} simulated sessions (seed ${JSON.stringify(seed)})`;
-        if (unreached.length > 0) {
-          text += `warning: no session reached ${unreached.length} event type${unreached.length === 1 ? '' : 's'} in ${probe}: ${unreached.join(', ')}; a guard that never holds, or an instance that never exists, keeps a session out (or the state is very rare: --probe more)\n`;
-        } else {
-          text += `every event type occurred in ${probe}\n`;
-        }
+      case 'check':
+        text = checkReport(subject, await domainArg(subject, '--check'), values);
         break;
-      }
-      case 'stats': {
-        const domain = await domainArg(subject, '--stats');
-        const sessions = values.sessions === undefined ? undefined : parseIntegerFlag(values.sessions, '--sessions', 1, STATISTICS_LIMITS.maxSessions);
-        const params = parseParamFlags(values.param, domain);
-        const stats = domainStatistics(domain, { ...(sessions !== undefined ? { sessions } : {}), ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(params !== undefined ? { params } : {}) });
-        text = values.json ? JSON.stringify(stats, null, 2) + '\n' : formatDomainStatistics(stats);
+      case 'stats':
+        text = statsReport(await domainArg(subject, '--stats'), values);
         break;
-      }
       case 'draw': {
         if (values.format === undefined) throw new UsageError(`--draw needs --format ${DIAGRAM_FORMATS.join('|')}`);
-        const format = parseChoiceFlag(values.format, '--format', DIAGRAM_FORMATS);
-        const chain = domainChain(await domainArg(subject, '--draw'));
-        text = format === 'mermaid' ? modelToMermaid(chain) : format === 'dot' ? modelToDot(chain) : await dotToSvg(modelToDot(chain));
+        text = await drawChain(await domainArg(subject, '--draw'), values.format);
         break;
       }
       case 'compile': {

@@ -3,6 +3,7 @@ import { resolveGeneratorConfig, type Seed } from '../generatorOptions.js';
 import { DomainSimulator } from './domainSimulator.js';
 import type { CompiledDomain } from './compileDomain.js';
 import type { Chain } from './domainChain.js';
+import { resolveDomain, type DomainInput } from './resolveDomain.js';
 
 /**
  * Statistics of a domain's sessions. Exact (an absorbing Markov chain over the event types) when
@@ -411,7 +412,8 @@ function simulatedStatistics(domain: CompiledDomain, reasons: string[], options:
 }
 
 /** Statistics of a domain's sessions: exact when the chain alone decides, else simulated (see the module note). */
-export function domainStatistics(domain: CompiledDomain, options: DomainStatisticsOptions = {}): DomainStatistics {
+export function domainStatistics(input: DomainInput, options: DomainStatisticsOptions = {}): DomainStatistics {
+  const domain = resolveDomain(input);
   const method = options.method ?? 'auto';
   if (method !== 'auto' && method !== 'exact' && method !== 'simulated') throw new MockjutsuError('INVALID_OPTION', `method is ${describeValue(method)}; allowed: "auto", "exact" or "simulated"`, 'method');
   if (options.sessions !== undefined && (!Number.isInteger(options.sessions) || options.sessions < 1 || options.sessions > STATISTICS_LIMITS.maxSessions)) {

@@ -1,5 +1,5 @@
 import { MockjutsuError, describeValue } from '../mockjutsuError.js';
-import type { MarkovModel, MarkovModelDefinition } from '../markovModel.js';
+import type { MarkovModelDefinition } from '../markovModel.js';
 import { builtInDomain, builtInDomainNames, isBuiltInDomain } from '../domains/index.js';
 import { compileDomain } from './compileDomain.js';
 import type { CompiledDomain } from './linkDomain.js';
@@ -21,7 +21,7 @@ const compiledInputs = new WeakMap<object, CompiledDomain>();
  * The compiled domain of the options: `domain` (default: the shop), or the shop with its chain
  * replaced by `model` (the shop's events keep their rules; states the model lacks are dropped).
  */
-export function resolveDomain(domain: unknown, model?: MarkovModelDefinition | MarkovModel): CompiledDomain {
+export function resolveDomain(domain: unknown, model?: MarkovModelDefinition): CompiledDomain {
   if (model !== undefined) return shopWithModel(domain, model);
   if (domain === undefined) return builtInDomain('shop');
   if (typeof domain === 'string') {

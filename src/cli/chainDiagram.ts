@@ -1,7 +1,7 @@
-import type { MarkovModel } from '../core/index.js';
+import { spawn } from 'node:child_process';
 import type { CompiledDomain } from '../core/domain/compileDomain.js';
 
-/** What a diagram needs of a chain: a Markov model's or a domain's (their states have this shape). */
+/** What a diagram needs of a chain (a domain's chain has this shape). */
 export interface DrawableChain {
   readonly name: string;
   readonly states: ReadonlyArray<{
@@ -13,15 +13,8 @@ export interface DrawableChain {
   readonly terminal: number;
   /** A comment line about guards, when some transitions may be barred. */
   readonly guardNote?: string;
-  /** What the header calls it ("model" or "domain"). */
+  /** What the header calls it ("domain"). */
   readonly kind: string;
-}
-
-const GUARD_NOTE = 'guards: remove_from_cart and checkout need a non-empty cart, payment an open order; a barred transition\'s weight goes to the others';
-
-/** A Markov model as a drawable chain. */
-export function modelChain(model: MarkovModel): DrawableChain {
-  return { name: model.name, states: model.states, start: model.start, terminal: model.terminal, kind: 'model', ...(model.states.some((s) => s.requires !== 0) ? { guardNote: GUARD_NOTE } : {}) };
 }
 
 /** A domain's chain as a drawable chain; guarded event types are named in a comment. */
@@ -81,12 +74,11 @@ function drawnChain(model: DrawableChain): DrawnChain {
   };
 }
 
-const NOTE = 'edge labels: P(next state | state, outcome) from the model weights';
+const NOTE = 'edge labels: P(next state | state, outcome) from the chain\'s weights';
 const MERMAID_RESERVED = new Set(['state', 'note', 'end', 'direction', 'classDef', 'class', 'style', 'click', 'as', 'left', 'right', 'of', 'over']);
 
 /** The chain as a Mermaid `stateDiagram-v2`; outcomes are choice nodes entered by labelled edges. */
-export function modelToMermaid(input: MarkovModel | DrawableChain): string {
-  const model = 'kind' in input ? input : modelChain(input);
+export function chainToMermaid(model: DrawableChain): string {
   const chain = drawnChain(model);
   const ids = new Map<string, string>();
   const used = new Set<string>();
@@ -118,8 +110,7 @@ function dotId(s: string): string {
 }
 
 /** The chain as Graphviz dot; edge labels are transition probabilities, outcomes small diamonds. */
-export function modelToDot(input: MarkovModel | DrawableChain): string {
-  const model = 'kind' in input ? input : modelChain(input);
+export function chainToDot(model: DrawableChain): string {
   const chain = drawnChain(model);
   const lines = [
     `// mockjutsu ${model.kind} ${JSON.stringify(model.name)}; ${NOTE}`,
@@ -136,4 +127,26 @@ export function modelToDot(input: MarkovModel | DrawableChain): string {
   for (const e of chain.edges) lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(e.label)}];`);
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+/** Renders dot text to SVG with Graphviz's `dot`; a clear error when it is not installed. */
+export function dotToSvg(dot: string, command = 'dot'): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, ['-Tsvg'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.on('error', () => undefined); // dot failed early; its exit status says why
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(new Error(e.code === 'ENOENT'
+        ? `--format svg needs Graphviz, but "${command}" was not found on PATH; install it (apt-get install graphviz, brew install graphviz) or use --format dot and render the text elsewhere`
+        : `cannot run Graphviz "${command}": ${e.message}`));
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`Graphviz "${command} -Tsvg" failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
+    });
+    child.stdin.end(dot);
+  });
 }
