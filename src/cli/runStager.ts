@@ -1,7 +1,7 @@
 // Writes runs of sessions before their global positions are known (`export --workers`): each
 // event's text with a mark in place of its global_position, encoded at once into a Buffer. Used
 // by the worker threads and by the writing thread when it has nothing to write.
-import { compileModel, createGenerator, type GeneratorOptions, type MarkovModelDefinition, type Session } from '../core/index.js';
+import { createGenerator, type GeneratorOptions, type Session } from '../core/index.js';
 import { createSessionExportWriter, type SessionExportOptions, type SessionExportState } from '../formats/index.js';
 import { POSITION_MARK, POSITION_MARK_CHARS, findMarks } from './positionHoles.js';
 
