@@ -9,7 +9,7 @@
 //   sidecar  `mockjutsu serve --domain FILE --domain bank --domain hotel` on 127.0.0.1:
 //            /generate/NAME and /sessions/:key/next?type=NAME
 //   k6       in goja (sobek, k6's engine): the module `mockjutsu domain --compile` wrote (the
-//            library) or the domain by name (built-ins) beside dist/k6/mockjutsu.js
+//            library) or the built-in's module dist/k6/domains/NAME.k6.js, beside dist/k6/mockjutsu.js
 //   JMeter   ${__mockjutsu_event_sourcing(NAME,event,ev)} and ${__mockjutsu_event_sourcing(NAME)}
 //            on the real 5.6.3 engine, drawing from that sidecar
 // With CI=true a missing goja runner or JMeter fails the run (test/support/realParts.ts).
@@ -29,6 +29,8 @@ import { requirePart } from '../support/realParts.js';
 const DOCS = fileURLToPath(new URL('../../docs/domains.md', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const K6_RUNTIME = fileURLToPath(new URL('../../dist/k6/mockjutsu.js', import.meta.url));
+// The runtime bundle carries only the shop; the other built-ins ship beside it, compiled ahead.
+const K6_BUILT_IN = (name: string): string => fileURLToPath(new URL(`../../dist/k6/domains/${name}.k6.js`, import.meta.url));
 const SEED = '7';
 const ENGINE = 'readme-engine';
 
@@ -103,7 +105,7 @@ describe('README domain: the library of docs/domains.md, bank and hotel give the
     assert.match(draw.stdout.toString(), /\[\*\] --> signed_in\n[\s\S]*signed_in --> borrowed: 0\.857\n/);
     const compiled = await runCli(['domain', '--compile', libraryFile, '--target', 'k6', '--out', libraryModule]);
     assert.equal(compiled.code, 0, compiled.stderr);
-    assert.match(readFileSync(libraryModule, 'utf8'), /export default \{ format: "mockjutsu-domain-module\/1", name: "library"/);
+    assert.match(readFileSync(libraryModule, 'utf8'), /export default \{ format: "mockjutsu-domain-module\/2", name: "library"/);
   });
 
   const cases: DomainCase[] = [
@@ -133,9 +135,9 @@ describe('README domain: the library of docs/domains.md, bank and hotel give the
         }
       },
     },
-    { name: 'bank', flag: () => 'bank', library: async () => 'bank', k6Import: () => "const domain = 'bank';",
+    { name: 'bank', flag: () => 'bank', library: async () => 'bank', k6Import: () => `import domain from '${K6_BUILT_IN('bank')}';`,
       types: ['session_started', 'account_opened', 'deposited', 'withdrawn', 'transfer_sent', 'transfer_received', 'session_ended'] },
-    { name: 'hotel', flag: () => 'hotel', library: async () => 'hotel', k6Import: () => "const domain = 'hotel';",
+    { name: 'hotel', flag: () => 'hotel', library: async () => 'hotel', k6Import: () => `import domain from '${K6_BUILT_IN('hotel')}';`,
       types: ['visit_started', 'rooms_searched', 'room_held', 'hold_released', 'booking_confirmed', 'visit_ended'] },
   ];
 
