@@ -95,6 +95,29 @@ const compilerStubs = {
   },
 };
 
+/**
+ * The runtime bundle's shop program without its session walk (the specialised loop the
+ * compiler emits, ~4 KB here; see src/core/domain/walkSource.ts): the simulator falls back to
+ * its generic loop, which gives the same bytes, and the bundle stays within its budget. The
+ * walk is the last member of a program's result, one line from `,walk:function(H,` to `}};`;
+ * its constants go with it.
+ */
+export const WALK_RE = /,walk:function\(H,[^\n]*?\}\};\n\}/g;
+/** The walk's constants (`var $E=...,$TS=[...];`, before the program's result). */
+export const WALK_VARS_RE = /var \$E=function\(id,[^\n]*?,\$TS=\[[^\]]*\];/g;
+
+const noWalk = {
+  name: 'mockjutsu-no-walk',
+  setup(b) {
+    b.onLoad({ filter: /builtInPrograms\.generated\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const stripped = text.replace(WALK_RE, '};\n}').replace(WALK_VARS_RE, '');
+      if (stripped === text) throw new Error(`k6 bundle: no session walk found to strip in ${args.path} (did walkSource.ts change its form?)`);
+      return { contents: stripped, loader: 'ts' };
+    });
+  },
+};
+
 /** The two files k6 loads: ESM for `import` (k6 >= 0.53), CommonJS for `require` (older k6). */
 export const K6_FORMATS = [
   { format: 'esm', file: 'mockjutsu.js' },
@@ -129,7 +152,7 @@ async function buildOne(outDir, format, file, version, withCompiler = false) {
     banner: { js: `// mockjutsu ${version} k6 module${withCompiler ? ' with the domain compiler' : ''} (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
     metafile: true,
     logLevel: 'silent',
-    plugins: withCompiler ? [noJitVariants] : [noJitVariants, compilerStubs],
+    plugins: withCompiler ? [noJitVariants] : [noJitVariants, compilerStubs, noWalk],
   });
   if (result.warnings.length > 0) throw new Error(`k6 bundle (${format}): esbuild warnings:\n` + result.warnings.map((w) => w.text).join('\n'));
 

@@ -69,7 +69,7 @@ describe('k6 bundle: build output', () => {
         }
         assert.ok(!file.inputs.some((i) => i.includes('@faker-js')), 'faker itself is never bundled (only the generated slice)');
         assert.deepEqual(file.imports, ['k6/execution']);
-        const importStatements = code.match(/\bimport\s*[\w{*][^;]*?from\s*"[^"]+"/g) ?? [];
+        const importStatements = code.match(/\bimport\s*[\w$\{*][^;]*?from\s*"[^"]+"/g) ?? [];
         const requires = scan(code, f.sourceType).requires;
         if (f.sourceType === 'module') {
           assert.deepEqual(importStatements.map((s) => /"([^"]+)"$/.exec(s)![1]), ['k6/execution']);

@@ -5,6 +5,7 @@ import { ENVELOPE_FIELDS } from './domainDefinition.js';
 import { IDENTIFIER_RE } from './domainChecks.js';
 import { UNSAFE_KEYS, checkDomain, fieldDrawSlots, finishDomain, jsLiteral, type CompiledDomain, type DomainProgramFactory } from './linkDomain.js';
 import { planGuarded } from './guardPlan.js';
+import { walkEventSource, walkSource } from './walkSource.js';
 
 // Program generation: a domain's expressions -> one JS program (needs the expression parser).
 // Validation and linking live in linkDomain.ts, so a program generated ahead links without this
@@ -169,14 +170,16 @@ export function compileDomain(input: unknown): CompiledDomain {
   // The simulator passes every contract field, in contract order; the event keeps the domain's.
   const eventFn = `function(${ENVELOPE_FIELDS.map((_, i) => `a${i}`).join(',')}){return {${c.envelope.map((col) => `${JSON.stringify(col.name)}:a${ENVELOPE_FIELDS.indexOf(col.field)}`).join(',')}};}`;
   const programSource = '"use strict";' + constants.map((js, i) => `var $k${i}=${js};`).join('') +
-    sharedGuards.map((js, i) => `var $g${i}=${js};`).join('') + 'return {' +
+    sharedGuards.map((js, i) => `var $g${i}=${js};`).join('') + walkEventSource(c) + 'return {' +
     `session:function(){return ${jsLiteral(c.sessionDef)};},` +
     `instance:[${instanceInit.join(',')}],` +
     `guard:[${guards.join(',')}],` +
     `instanceId:[${instanceIds.join(',')}],` +
     `build:[${builds.join(',\n')}],` +
     `mask:[${masks.join(',')}],` +
-    `event:${eventFn}};`;
+    `event:${eventFn},` +
+    // The session walk last (the k6 runtime bundle strips it: scripts/buildK6Bundle.mjs).
+    `walk:${walkSource(c)}};`;
 
   return finishDomain(c, programSource);
 }

@@ -153,10 +153,35 @@ export class DomainSimulator {
         sets: simple ? new Array<AllowedSet | undefined>(1 << g.length).fill(undefined) : [],
       };
     }));
+    const h = this.helpers;
+    h.I = this.instances; h.C = this.chosen; h.A = this.eventAggregate; h.W = this.guardAt;
     const most = Math.max(1, ...domain.chain.states.map((st) => Math.max(0, ...st.outcomes.map((o) => o.targets.length))));
     this.allowedTargets = new Int32Array(most);
     this.allowedCumulative = new Float64Array(most);
   }
+
+  /** Whether simulate runs the program's walk (when it has one); false: the generic loop (tests compare the two). */
+  useWalk = true;
+  /** The session the walk runs, for its helpers. */
+  private readonly current = { r: undefined as unknown as Prng, partition: '', k: 0, sessionId: '', userId: '' };
+  /** What the program's walk gets from the simulator (see walkSource.ts). */
+  private readonly helpers = {
+    I: undefined as unknown as Instance[][], C: undefined as unknown as Array<Instance | null>, A: undefined as unknown as Int32Array, W: undefined as unknown as Int32Array,
+    uuid: uuidV4, iso: formatIsoMs, think: thinkTimeMs,
+    next: (si: number, oi: number): number => {
+      const o = this.domain.chain.states[si]!.outcomes[oi]!;
+      const c = this.current;
+      return this.nextState(o.targets, o.weights, this.instances, c.r, c.partition, c.k);
+    },
+    resolve: (t: number): Instance => {
+      const c = this.current;
+      return this.resolve(t, this.instances, c.r, c.partition, c.k, c.sessionId, c.userId);
+    },
+    err: (e: unknown, at: number): Error => {
+      const c = this.current;
+      return runtimeError(e, this.domain.name, this.domain.chain.states[at < 0 ? this.guardAt[0]! : at]!.name, this.config.seed, c.partition, c.k);
+    },
+  };
 
   private get catalog(): ProductCatalog {
     return (this.catalogCache ??= new ProductCatalog(this.config.seed, this.config.catalogSize));
@@ -207,11 +232,17 @@ export class DomainSimulator {
     const x = this.context;
     x.r = r;
 
+    const first = this.create(d.events[chain.start]!.aggregate, r, partition, k, sessionId, user.user_id, instances);
+    if (program.walk !== undefined && this.useWalk) {
+      const cur = this.current;
+      cur.r = r; cur.partition = partition; cur.k = k; cur.sessionId = sessionId; cur.userId = user.user_id;
+      return program.walk(this.helpers, S, r, first, firstPosition, correlationId, sessionId, user.user_id, startMs);
+    }
     const events: DomainEvent[] = [];
     let ts = startMs;
     let previousId: string | null = null;
     let state = states[chain.start]!;
-    let instance: Instance = this.create(d.events[chain.start]!.aggregate, r, partition, k, sessionId, user.user_id, instances);
+    let instance: Instance = first;
     for (let step = 1; ; step++) {
       const outcomeIndex = state.outcomes.length > 1 ? pickCumulative(r, state.outcomeCumulative) : 0;
       S.o = state.outcomes.length > 0 ? state.outcomes[outcomeIndex]!.name : '';

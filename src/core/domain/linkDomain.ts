@@ -108,6 +108,11 @@ export interface DomainProgram {
   mask?: Array<Array<((S: unknown, I: unknown, W: Int32Array) => number) | null>>;
   /** Builds an event object with the envelope's names, in contract order. */
   event: (...fields: unknown[]) => Record<string, unknown>;
+  /**
+   * The domain's session walk as code (see walkSource.ts): the simulator's loop with the
+   * domain's constants in place, the same draws. Absent in programs generated before.
+   */
+  walk?: (H: unknown, S: unknown, r: unknown, inst: unknown, first: number, cid: string, sid: string, uid: string, ts: number) => Array<Record<string, unknown>>;
 }
 
 /**
