@@ -429,6 +429,15 @@ export function checkDomain(input: unknown): CheckedDomain {
             }
           }
         }
+        // A field bound to the drawn outcome must allow every outcome its enum lists (payment's status).
+        if (ref === undefined && isRecord(schema) && isRecord(schema.properties)) {
+          for (const f of fieldNames) {
+            const fs = own<Record<string, unknown>>(schema.properties, f);
+            if (typeof fields[f] !== 'string' || (fields[f] as string).trim() !== 'outcome' || !isRecord(fs) || !Array.isArray(fs.enum)) continue;
+            const missing = st.outcomes.map((o) => o.name).filter((o) => !(fs.enum as unknown[]).includes(o));
+            if (missing.length > 0) fail(`${path}.payload.fields.${f}`, `is bound to outcome, but the schema's enum ${JSON.stringify(fs.enum)} lacks the outcome${missing.length > 1 ? 's' : ''} ${missing.map((m) => JSON.stringify(m)).join(', ')} of chain.states.${st.name}; add ${missing.length > 1 ? 'them' : 'it'} to the enum or rename the outcome`);
+          }
+        }
         const unboundNames = properties === undefined ? undefined : properties.filter((p) => !hasOwn(fields, p));
         let draw: PayloadSchemaSource['draw'];
         if (unboundNames === undefined) draw = ref === undefined ? { schema } : { schema, ref };

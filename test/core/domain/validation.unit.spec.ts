@@ -83,6 +83,10 @@ describe('core: domain validation errors', () => {
     it('event type that is no state', () => rejects((d) => { d.events.aa = {}; }, 'domain.events.aa', /^"aa" is not a state of the chain; did you mean "a"\? states: s, a, e$/));
     it('aggregate of an event', () => rejects((d) => { d.events.a.aggregate = 'B'; }, 'domain.events.a.aggregate', /^unknown aggregate "B"; did you mean "A"\? aggregates: A$/));
     it('payload field not in the schema', () => rejects((d) => { d.events.a.payload.fields = { y: '1' }; }, 'domain.events.a.payload.fields.y', /^"y" is not a property of the payload schema; did you mean "x"\? properties: x$/));
+    it('a field bound to outcome whose enum lacks an outcome', () => rejects((d) => {
+      d.chain.states.a = { outcomes: { ok: { weight: 1, transitions: { e: 1 } }, late: { weight: 1, transitions: { e: 1 } } } };
+      d.events.a.payload = { schema: { type: 'object', properties: { x: { enum: ['ok', 'failed'] } } }, fields: { x: 'outcome' } };
+    }, 'domain.events.a.payload.fields.x', /^is bound to outcome, but the schema's enum \["ok","failed"\] lacks the outcome "late" of chain\.states\.a; add it to the enum or rename the outcome$/));
     it('member of self', () => rejects((d) => { d.events.a.guard = 'self.m < 3'; }, 'domain.events.a.guard', /^unknown member "self\.m"; did you mean "n"\?; members of self: id, n$/));
     it('name in an expression', () => rejects((d) => { d.events.a.guard = 'kk < 3'; }, 'domain.events.a.guard', /^unknown name "kk"; did you mean "k"\?; known names: /));
     it('an unresolved $ref (the file loader resolves it)', () => rejects((d) => { d.events.a.payload = { $ref: 'x.yaml#X' }; }, 'domain.events.a.payload.$ref', /^"x\.yaml#X" was not resolved; load the domain from its file/));
