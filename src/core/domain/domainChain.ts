@@ -134,9 +134,10 @@ function nearest(name: string, names: readonly string[]): string {
 }
 
 /**
- * Every state must be reachable from the start and able to end (in every outcome, some target
- * leads on to the terminal). Both walks are linear in the transitions: the "can end" walk keeps,
- * per state, how many outcomes still have no way out.
+ * Every state must be reachable from the start and able to end: some path of transitions (in any
+ * of its outcomes) leads on to the terminal. Then, the weights being positive, every session ends
+ * with probability 1 (an absorbing chain): an outcome that loops back is drawn again later. Both
+ * walks are linear in the transitions.
  */
 function checkReachability(path: string, states: readonly ChainState[], start: number, terminal: number): void {
   const n = states.length;
@@ -150,29 +151,18 @@ function checkReachability(path: string, states: readonly ChainState[], start: n
   for (const s of states) {
     if (reached[s.index] === 0) fail(`${path}.states.${s.name}`, `state ${JSON.stringify(s.name)} cannot be reached from the start state ${JSON.stringify(states[start]!.name)}; add a transition into it or remove it`);
   }
-  // Reverse edges: target -> list of (state, outcome) pairs that have it.
-  const into: Array<Array<[number, number]>> = Array.from({ length: n }, () => []);
-  const pending = new Int32Array(n);
-  const outcomeDone: Uint8Array[] = states.map((s) => new Uint8Array(s.outcomes.length));
-  for (const s of states) {
-    pending[s.index] = s.outcomes.length;
-    s.outcomes.forEach((o, oi) => { for (const t of o.targets) into[t]!.push([s.index, oi]); });
-  }
+  // Reverse edges: target -> the states that have it in some outcome.
+  const into: number[][] = Array.from({ length: n }, () => []);
+  for (const s of states) for (const o of s.outcomes) for (const t of o.targets) into[t]!.push(s.index);
   const canEnd = new Uint8Array(n);
   canEnd[terminal] = 1;
   const work = [terminal];
   while (work.length > 0) {
-    const t = work.pop()!;
-    for (const [s, oi] of into[t]!) {
-      if (canEnd[s] === 1 || outcomeDone[s]![oi] === 1) continue;
-      outcomeDone[s]![oi] = 1;
-      if (--pending[s]! === 0) { canEnd[s] = 1; work.push(s); }
-    }
+    for (const s of into[work.pop()!]!) if (canEnd[s] === 0) { canEnd[s] = 1; work.push(s); }
   }
   for (const s of states) {
     if (canEnd[s.index] === 0) {
-      const which = s.outcomes.length > 1 ? ' (in every outcome)' : '';
-      fail(`${path}.states.${s.name}`, `state ${JSON.stringify(s.name)} has no way to the terminal state ${JSON.stringify(states[terminal]!.name)}${which}; add a transition that leads there`);
+      fail(`${path}.states.${s.name}`, `state ${JSON.stringify(s.name)} has no way to the terminal state ${JSON.stringify(states[terminal]!.name)}; add a transition that leads there`);
     }
   }
 }

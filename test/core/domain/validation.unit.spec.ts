@@ -101,6 +101,15 @@ describe('core: domain validation errors', () => {
     it('a state without transitions', () => rejects((d) => { d.chain.states.a = {}; }, 'domain.chain.states.a.transitions', /^state "a" has no transitions; every state but the terminal "e" needs at least one$/));
     it('an unreachable state', () => rejects((d) => { d.chain.states.z = { transitions: { e: 1 } }; }, 'domain.chain.states.z', /^state "z" cannot be reached from the start state "s"; add a transition into it or remove it$/));
     it('a state with no way to the terminal', () => rejects((d) => { d.chain.states.s.transitions = { a: 1, e: 1 }; d.chain.states.a.transitions = { a: 1 }; }, 'domain.chain.states.a', /^state "a" has no way to the terminal state "e"; add a transition that leads there$/));
+    it('an outcome that only loops back is valid when another leads out: its sessions end', () => {
+      const d = base();
+      d.chain.states.a = { outcomes: { ok: { weight: 1, transitions: { e: 1 } }, retry: { weight: 3, transitions: { a: 1 } } } };
+      const g = createGenerator({ seed: 'loop', domain: d });
+      for (let k = 0; k < 200; k++) {
+        const events = g.session(0, k) as Array<{ event_type: string }>;
+        assert.equal(events[events.length - 1]!.event_type, 'e');
+      }
+    });
     it('a weight that is not > 0', () => rejects((d) => { d.chain.states.a.transitions.e = 0; }, 'domain.chain.states.a.transitions.e', /^weight is 0; weights must be finite numbers > 0$/));
     it('start event with a guard', () => rejects((d) => { d.events.s = { guard: 'true' }; }, 'domain.events.s.guard', /^the start event always happens; it cannot have a guard$/));
     it('terminal event with a guard', () => rejects((d) => { d.events.e = { guard: 'true' }; }, 'domain.events.e.guard', /^the terminal event always happens \(a session must end\); it cannot have a guard$/));
