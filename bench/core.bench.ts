@@ -3,6 +3,7 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import seedrandom from 'seedrandom';
 import { eventStream, ndjsonChunks, jutsu, serializeEvent } from '../src/index.js';
+import { inSingleThreadedProcess } from './support/cpuTime.js';
 
 // CPU time of this process (user + system), best of `runs`: steadier than wall time when
 // other work shares the machine's two cores.
@@ -119,14 +120,8 @@ function ndjsonTable(): void {
 }
 
 export default async function (): Promise<void> {
-  // "One core": V8's parallel GC and compiler threads would otherwise lend a second core (and
-  // bill their time to the process), so the measuring process runs with --single-threaded.
-  if (!process.execArgv.includes('--single-threaded')) {
-    const { spawnSync } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    spawnSync(process.execPath, ['--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), '--run'], { stdio: 'inherit' });
-    return;
-  }
+  // One core: V8's helper threads would otherwise lend a second one (see inSingleThreadedProcess).
+  if (!(await inSingleThreadedProcess(import.meta.url))) return;
   prngTable();
   ndjsonTable();
 }

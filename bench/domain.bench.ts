@@ -5,6 +5,7 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { createGenerator, serializerFor, type DomainInput } from '../src/core/index.js';
 import type { DomainDefinition } from '../src/core/domain/domainDefinition.js';
+import { bestCpuSeconds, inSingleThreadedProcess } from './support/cpuTime.js';
 
 /** A small bank (lane doms ships src/core/domains/bankDomain.ts; until then this one). */
 export const benchBank: DomainDefinition = {
@@ -33,18 +34,6 @@ export const benchBank: DomainDefinition = {
   },
 };
 
-// CPU time of this process (user + system), best of `runs`.
-function best(runs: number, fn: () => number): number {
-  let bestS = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t0);
-    bestS = Math.min(bestS, (d.user + d.system) / 1e6);
-  }
-  return bestS;
-}
-
 function ndjsonTable(label: string, domain: DomainInput, sessions: number): void {
   const g = createGenerator({ seed: 'bench', domain });
   const events: object[] = [];
@@ -64,8 +53,8 @@ function ndjsonTable(label: string, domain: DomainInput, sessions: number): void
   let tJson = Infinity;
   let tOurs = Infinity;
   for (let round = 0; round < 4; round++) {
-    tJson = Math.min(tJson, best(1, () => write(stringify)));
-    tOurs = Math.min(tOurs, best(1, () => write(serialize)));
+    tJson = Math.min(tJson, bestCpuSeconds(1, () => write(stringify)));
+    tOurs = Math.min(tOurs, bestCpuSeconds(1, () => write(serialize)));
   }
   closeSync(fd);
   const b = events.length / tJson;
@@ -81,13 +70,8 @@ function all(): void {
 }
 
 export default async function (): Promise<void> {
-  // One core, as core.bench.ts: V8's helper threads would otherwise lend a second one.
-  if (!process.execArgv.includes('--single-threaded')) {
-    const { spawnSync } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    spawnSync(process.execPath, ['--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), '--run'], { stdio: 'inherit' });
-    return;
-  }
+  // One core: V8's helper threads would otherwise lend a second one (see inSingleThreadedProcess).
+  if (!(await inSingleThreadedProcess(import.meta.url))) return;
   all();
 }
 

@@ -7,19 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSessionStream, DataPoolRegistry, IterableDataPool, RecyclableDataPool, createRecorder, readRecords, type RecordFormat } from '../src/index.js';
-
-// CPU time of this process (user + system), best of `runs`: steadier than wall time when
-// other work shares the machine's two cores.
-function best(runs: number, fn: () => unknown): number {
-  let bestS = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t0);
-    bestS = Math.min(bestS, (d.user + d.system) / 1e6);
-  }
-  return bestS;
-}
+import { bestCpuSeconds } from './support/cpuTime.js';
 
 const N = 1_000_000;
 const items = Array.from({ length: N }, (_, i) => ({ user_id: 'u-' + i, email: `user${i}@shop.test` }));
@@ -31,13 +19,13 @@ function rate(count: number, seconds: number): number {
 function nodeRows(): Array<[string, number]> {
   let sink = 0;
   const rows: Array<[string, number]> = [];
-  rows.push(['array index (baseline)', rate(N, best(3, () => { for (let i = 0; i < N; i++) sink += items[i]!.user_id.length; }))]);
-  rows.push(['IterableDataPool.next()', rate(N, best(3, () => { const p = new IterableDataPool(items); for (let i = 0; i < N; i++) sink += p.next().user_id.length; }))]);
-  rows.push(['RecyclableDataPool.next()', rate(N, best(3, () => { const p = new RecyclableDataPool(items); for (let i = 0; i < N; i++) sink += p.next().user_id.length; }))]);
-  rows.push(['IterableDataPool.take(100)', rate(N, best(3, () => { const p = new IterableDataPool(items); for (let i = 0; i < N / 100; i++) for (const x of p.take(100).items) sink += x.user_id.length; }))]);
-  rows.push(['registry.take(name, 1) (sidecar path)', rate(N, best(3, () => { const r = new DataPoolRegistry(); r.addItems('users', items); for (let i = 0; i < N; i++) sink += (r.take('users', 1).items[0] as { user_id: string }).user_id.length; }))]);
+  rows.push(['array index (baseline)', rate(N, bestCpuSeconds(3, () => { for (let i = 0; i < N; i++) sink += items[i]!.user_id.length; }))]);
+  rows.push(['IterableDataPool.next()', rate(N, bestCpuSeconds(3, () => { const p = new IterableDataPool(items); for (let i = 0; i < N; i++) sink += p.next().user_id.length; }))]);
+  rows.push(['RecyclableDataPool.next()', rate(N, bestCpuSeconds(3, () => { const p = new RecyclableDataPool(items); for (let i = 0; i < N; i++) sink += p.next().user_id.length; }))]);
+  rows.push(['IterableDataPool.take(100)', rate(N, bestCpuSeconds(3, () => { const p = new IterableDataPool(items); for (let i = 0; i < N / 100; i++) for (const x of p.take(100).items) sink += x.user_id.length; }))]);
+  rows.push(['registry.take(name, 1) (sidecar path)', rate(N, bestCpuSeconds(3, () => { const r = new DataPoolRegistry(); r.addItems('users', items); for (let i = 0; i < N; i++) sink += (r.take('users', 1).items[0] as { user_id: string }).user_id.length; }))]);
   const E = 200_000;
-  rows.push(['createSessionStream().next() (an event)', rate(E, best(3, () => { const s = createSessionStream({ seed: 42 }); for (let i = 0; i < E; i++) sink += s.next().stream_version; }))]);
+  rows.push(['createSessionStream().next() (an event)', rate(E, bestCpuSeconds(3, () => { const s = createSessionStream({ seed: 42 }); for (let i = 0; i < E; i++) sink += s.next().stream_version; }))]);
   if (sink === -1) console.log(sink);
   return rows;
 }
@@ -50,14 +38,14 @@ function recorderRows(): Array<[string, number]> {
     try {
       let file = '';
       let k = 0;
-      const write = best(3, () => {
+      const write = bestCpuSeconds(3, () => {
         const rec = createRecorder(join(dir, String(k++)), { format });
         for (let i = 0; i < R; i++) rec.record('users', items[i]);
         rec.close();
         file = rec.fileOf('users');
       });
       rows.push([`recorder.record() ${format} (one write each)`, rate(R, write)]);
-      const read = best(3, () => readRecords(file));
+      const read = bestCpuSeconds(3, () => readRecords(file));
       rows.push([`readRecords() ${format}`, rate(R, read)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,19 +4,7 @@
 import { createGeneratorSync } from 'json-schema-faker';
 import { compileSchema, loadSchemaFile } from '../src/index.js';
 import { validatorFor, SCHEMA_DIR } from '../test/schema/schemaCorpus.js';
-
-// CPU time of this process (user + system), best of `runs`: steadier than wall time when other
-// work shares the machine's two cores.
-function best(runs: number, fn: () => void): number {
-  let bestS = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t0);
-    bestS = Math.min(bestS, (d.user + d.system) / 1e6);
-  }
-  return bestS;
-}
+import { bestCpuSeconds } from './support/cpuTime.js';
 
 interface Case { label: string; file: string; ref?: string }
 
@@ -41,14 +29,14 @@ export default async function run(): Promise<void> {
     const g = compileSchema(doc, { ref: c.ref, seed: 'bench' });
     const N = 40_000;
     let sink = 0;
-    const ours = best(3, () => {
+    const ours = bestCpuSeconds(3, () => {
       const s = g.stream(0);
       for (let i = 0; i < N; i++) sink += (s.next() as object) === null ? 0 : 1;
     });
     const jsf = createGeneratorSync({ seed: 1 });
     const schema = jsfSchema(doc, c.ref);
     const M = 2_000;
-    const theirs = best(2, () => {
+    const theirs = bestCpuSeconds(2, () => {
       for (let i = 0; i < M; i++) sink += jsf.generate(schema) === null ? 0 : 1;
     });
     let validOurs = 0, validTheirs = 0;

@@ -70,6 +70,28 @@ export function createRunStager(options: StagerOptions, format: SessionExportOpt
     return { bytes, length };
   };
 
+  /** Text grown past a piece goes to the scratch Buffer; what is left to grow is returned. */
+  const flush = (text: string): string => {
+    if (text.length < PIECE_CHARS) return text;
+    put(text);
+    return '';
+  };
+
+  /**
+   * The staged run's Buffer and the places of its marks; undefined (the Buffer kept for reuse)
+   * when a payload held the mark's own text, so the run must be written the slow way.
+   */
+  const finish = (text: string, events: number): { bytes: Buffer; length: number; holes: Int32Array | undefined } | undefined => {
+    put(text);
+    const { bytes, length } = take();
+    const holes = position === undefined ? undefined : findMarks(bytes, length, events);
+    if (position !== undefined && holes === undefined) {
+      spare.push(bytes.buffer as ArrayBuffer);
+      return undefined;
+    }
+    return { bytes, length, holes };
+  };
+
   return {
     stage(partition, from, to) {
       const sessions: Session[] = [];
@@ -95,41 +117,21 @@ export function createRunStager(options: StagerOptions, format: SessionExportOpt
             chars += 2 + row.length;
             text += ',\n' + row;
           }
-          if (text.length >= PIECE_CHARS) {
-            put(text);
-            text = '';
-          }
+          text = flush(text);
         }
-        put(text);
-        const { bytes, length } = take();
-        const holes = position === undefined ? undefined : findMarks(bytes, length, events);
-        if (position !== undefined && holes === undefined) {
-          spare.push(bytes.buffer as ArrayBuffer);
-          return { events, rowChars, sessions };
-        }
+        const staged = finish(text, events);
+        if (staged === undefined) return { events, rowChars, sessions };
         // Byte offsets of the row ends: the characters' when the text is ASCII.
         const rowEnds = new Int32Array(events);
         let end = 0;
-        for (let i = 0; i < rows.length; i++) rowEnds[i] = end += 2 + (length === chars ? rows[i]!.length : Buffer.byteLength(rows[i]!, 'utf8'));
-        return { events, bytes, length, holes, rowEnds, rowChars };
+        for (let i = 0; i < rows.length; i++) rowEnds[i] = end += 2 + (staged.length === chars ? rows[i]!.length : Buffer.byteLength(rows[i]!, 'utf8'));
+        return { events, ...staged, rowEnds, rowChars };
       }
       // json: every session after a separator, as if one had been written before.
       writer.state = { written: true, sql: { rows: 0, chars: 0 } };
-      for (const s of sessions) {
-        text = writer.append(text, s);
-        if (text.length >= PIECE_CHARS) {
-          put(text);
-          text = '';
-        }
-      }
-      put(text);
-      const { bytes, length } = take();
-      const holes = position === undefined ? undefined : findMarks(bytes, length, events);
-      if (position !== undefined && holes === undefined) {
-        spare.push(bytes.buffer as ArrayBuffer);
-        return { events, sessions };
-      }
-      return { events, bytes, length, holes };
+      for (const s of sessions) text = flush(writer.append(text, s));
+      const staged = finish(text, events);
+      return staged === undefined ? { events, sessions } : { events, ...staged };
     },
 
     write(run, firstPosition, state) {
