@@ -3,7 +3,7 @@ import { BUILT_IN_DOMAINS, builtInDomain } from '../core/domains/index.js';
 import type { CompiledDomain } from '../core/domain/compileDomain.js';
 import type { DomainDefinition } from '../core/domain/domainDefinition.js';
 import type { DomainInput } from '../core/domain/resolveDomain.js';
-import { nearestName } from '../core/domain/nearestName.js';
+import { didYouMean, nearestName } from '../core/domain/nearestName.js';
 import { UsageError } from './cliCommand.js';
 
 // `--domain NAME|FILE` and `--param name=value`: shared by every command that generates
@@ -87,8 +87,7 @@ export function parseParamFlags(values: readonly string[] | undefined, domain: C
     if (eq <= 0) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected NAME=VALUE, e.g. ${flag} ${known[0] ?? 'name'}=...; domain ${domain.name}'s params: ${known.join(', ') || '(none)'}`);
     const name = v.slice(0, eq);
     if (!Object.prototype.hasOwnProperty.call(domain.params, name)) {
-      const near = nearestName(name, known);
-      throw new UsageError(`${flag} ${JSON.stringify(v)}: domain ${domain.name} has no param ${JSON.stringify(name)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} its params: ${known.join(', ') || '(none)'}`);
+      throw new UsageError(`${flag} ${JSON.stringify(v)}: domain ${domain.name} has no param ${JSON.stringify(name)}${didYouMean(name, known)} its params: ${known.join(', ') || '(none)'}`);
     }
     if (Object.prototype.hasOwnProperty.call(out, name)) throw new UsageError(`${flag} ${name} is given twice; give each param once`);
     const value = paramValue(v.slice(eq + 1), domain.params[name], `${flag} ${name}`);

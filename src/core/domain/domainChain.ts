@@ -1,7 +1,7 @@
 import { describeValue } from '../mockjutsuError.js';
 import type { ChainDefinition } from './domainDefinition.js';
 import { DOMAIN_LIMITS, checkCount, checkKeys, checkName, expectRecord, fail, isRecord } from './domainChecks.js';
-import { nearestName } from './nearestName.js';
+import { didYouMean } from './nearestName.js';
 
 /** One outcome of a compiled state: targets and their weights. */
 export interface ChainOutcome {
@@ -109,8 +109,7 @@ export function compileChain(input: unknown, path = 'chain'): Chain {
       for (const to of tnames) {
         const t = stateIndex.get(to);
         if (t === undefined) {
-          const near = nearest(to, names);
-          fail(`${tpath}.${to}`, `unknown state ${JSON.stringify(to)}${near}; known states: ${knownList()}`);
+          fail(`${tpath}.${to}`, `unknown state ${JSON.stringify(to)}${didYouMean(to, names)}; known states: ${knownList()}`);
         }
         if (t === start) fail(`${tpath}.${to}`, `transitions back into the start state ${JSON.stringify(def.start)} are not allowed: a session has exactly one start event`);
         targets.push(t);
@@ -128,10 +127,6 @@ export function compileChain(input: unknown, path = 'chain'): Chain {
   return Object.freeze({ states, stateIndex, start, terminal, maxSteps });
 }
 
-function nearest(name: string, names: readonly string[]): string {
-  const near = nearestName(name, names);
-  return near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`;
-}
 
 /**
  * Every state must be reachable from the start and able to end: some path of transitions (in any

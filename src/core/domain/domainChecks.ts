@@ -1,5 +1,5 @@
 import { MockjutsuError, describeValue } from '../mockjutsuError.js';
-import { nearestName } from './nearestName.js';
+import { didYouMean } from './nearestName.js';
 
 // Shared checks of a domain's validation: every error names the JSON path and what is allowed.
 
@@ -24,8 +24,7 @@ export function hasOwn(obj: object | undefined, key: string): boolean {
 export function checkKeys(path: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) {
-      const near = nearestName(k, allowed);
-      fail(`${path}.${k}`, `unknown key ${JSON.stringify(k)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} allowed keys: ${allowed.join(', ')}`);
+      fail(`${path}.${k}`, `unknown key ${JSON.stringify(k)}${didYouMean(k, allowed)} allowed keys: ${allowed.join(', ')}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import { readSchemaDocument, locateSchema } from '../schema/schemaDocument.js';
 import { compileChain, type Chain } from './domainChain.js';
 import { ENVELOPE_FIELDS, type DomainDefinition, type EnvelopeField } from './domainDefinition.js';
 import { DOMAIN_LIMITS, IDENTIFIER_RE, checkCount, checkKeys, checkName, expectRecord, fail, hasOwn, isRecord, own } from './domainChecks.js';
-import { nearestName } from './nearestName.js';
+import { didYouMean } from './nearestName.js';
 
 // Validation and linking of a domain: everything but its expressions' code. No expression
 // parser here, so a domain whose program was generated ahead (the built-in ones, a module from
@@ -351,8 +351,7 @@ export function checkDomain(input: unknown): CheckedDomain {
   const stateNames = chain.states.map((s) => s.name);
   for (const k of Object.keys(eventDefs)) {
     if (!chain.stateIndex.has(k)) {
-      const near = nearestName(k, stateNames);
-      fail(`domain.events.${k}`, `${JSON.stringify(k)} is not a state of the chain${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} states: ${stateNames.slice(0, 30).join(', ')}`);
+      fail(`domain.events.${k}`, `${JSON.stringify(k)} is not a state of the chain${didYouMean(k, stateNames)} states: ${stateNames.slice(0, 30).join(', ')}`);
     }
   }
 
@@ -365,8 +364,7 @@ export function checkDomain(input: unknown): CheckedDomain {
     if (ev.aggregate !== undefined) {
       const ai = typeof ev.aggregate === 'string' ? aggregateIndex.get(ev.aggregate) : undefined;
       if (ai === undefined) {
-        const near = typeof ev.aggregate === 'string' ? nearestName(ev.aggregate, aggNames) : undefined;
-        fail(`${path}.aggregate`, `unknown aggregate ${describeValue(ev.aggregate)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} aggregates: ${aggNames.join(', ')}`);
+        fail(`${path}.aggregate`, `unknown aggregate ${describeValue(ev.aggregate)}${typeof ev.aggregate === 'string' ? didYouMean(ev.aggregate, aggNames) : ''} aggregates: ${aggNames.join(', ')}`);
       }
       aggregate = ai;
     }
@@ -424,8 +422,7 @@ export function checkDomain(input: unknown): CheckedDomain {
         if (properties !== undefined) {
           for (const f of fieldNames) {
             if (!properties.includes(f)) {
-              const near = nearestName(f, properties);
-              fail(`${path}.payload.fields.${f}`, `${JSON.stringify(f)} is not a property of the payload schema${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} properties: ${properties.join(', ')}`);
+              fail(`${path}.payload.fields.${f}`, `${JSON.stringify(f)} is not a property of the payload schema${didYouMean(f, properties)} properties: ${properties.join(', ')}`);
             }
           }
         }

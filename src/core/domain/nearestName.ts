@@ -48,5 +48,5 @@ export function editDistance(a: string, b: string, cap = Infinity): number {
 /** `; did you mean "x"?` when a near name exists, else the empty string. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const near = nearestName(name, candidates);
-  return near === undefined ? '' : `; did you mean "${near}"?`;
+  return near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`;
 }

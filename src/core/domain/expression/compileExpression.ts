@@ -1,5 +1,5 @@
 import { MockjutsuError } from '../../mockjutsuError.js';
-import { nearestName } from '../nearestName.js';
+import { didYouMean } from '../nearestName.js';
 import { FAKE_LISTS } from './builtins.js';
 import { BUILTIN_SIGNATURES, type BuiltinSignature } from './builtinSignatures.js';
 import { isJsepError, parseExpression, type AstNode } from './parser.js';
@@ -95,10 +95,6 @@ function nameList(names: Iterable<string>): string {
   return all.length === 0 ? '(none)' : all.join(', ');
 }
 
-function didYouMean(name: string, candidates: Iterable<string>): string {
-  const near = nearestName(name, candidates);
-  return near === undefined ? '' : `; did you mean "${near}"?`;
-}
 
 /** Short rendering of a node for messages. */
 function describeNode(n: AstNode): string {
