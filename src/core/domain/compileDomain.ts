@@ -159,7 +159,7 @@ export function compileDomain(input: unknown): CompiledDomain {
     guarded.forEach((t, j) => {
       const a = c.events[t]!.aggregate;
       const js = maskGuards[t]!;
-      const same = guarded.findIndex((u, i) => i < j && maskGuards[u] === js && c.events[u]!.aggregate === a && !DRAWING_BUILTIN.test(js));
+      const same = guarded.findIndex((u, i) => i < j && maskGuards[u] === js && c.events[u]!.aggregate === a);
       if (same !== -1) { body += `if((m&${1 << same})!==0)m|=${1 << j};`; return; }
       if (!loaded.has(a) && new RegExp(`(^|[^\\w$.])s${a}\\b`).test(js)) { loaded.add(a); body += `var s${a}=I[${a}][0].state;`; }
       body += `W[0]=${t};if(!(${js}))m|=${1 << j};`;

@@ -163,7 +163,7 @@ export class DomainSimulator {
   /** Whether simulate runs the program's walk (when it has one); false: the generic loop (tests compare the two). */
   useWalk = true;
   /** The session the walk runs, for its helpers. */
-  private readonly current = { r: undefined as unknown as Prng, partition: '', k: 0, sessionId: '', userId: '' };
+  private readonly current = { r: undefined as unknown as Prng, partition: '', k: 0, sessionId: '' };
   /** What the program's walk gets from the simulator (see walkSource.ts). */
   private readonly helpers = {
     I: undefined as unknown as Instance[][], C: undefined as unknown as Array<Instance | null>, A: undefined as unknown as Int32Array, W: undefined as unknown as Int32Array,
@@ -175,7 +175,7 @@ export class DomainSimulator {
     },
     resolve: (t: number): Instance => {
       const c = this.current;
-      return this.resolve(t, this.instances, c.r, c.partition, c.k, c.sessionId, c.userId);
+      return this.resolve(t, this.instances, c.r, c.partition, c.k, c.sessionId);
     },
     err: (e: unknown, at: number): Error => {
       const c = this.current;
@@ -232,10 +232,10 @@ export class DomainSimulator {
     const x = this.context;
     x.r = r;
 
-    const first = this.create(d.events[chain.start]!.aggregate, r, partition, k, sessionId, user.user_id, instances);
+    const first = this.create(d.events[chain.start]!.aggregate, r, partition, k, sessionId, instances);
     if (program.walk !== undefined && this.useWalk) {
       const cur = this.current;
-      cur.r = r; cur.partition = partition; cur.k = k; cur.sessionId = sessionId; cur.userId = user.user_id;
+      cur.r = r; cur.partition = partition; cur.k = k; cur.sessionId = sessionId;
       return program.walk(this.helpers, S, r, first, firstPosition, correlationId, sessionId, user.user_id, startMs);
     }
     const events: DomainEvent[] = [];
@@ -280,7 +280,7 @@ export class DomainSimulator {
       state = states[next]!;
       const picked = this.chosen[next];
       instance = picked !== null && picked !== undefined ? picked
-        : this.resolve(next, instances, r, partition, k, sessionId, user.user_id);
+        : this.resolve(next, instances, r, partition, k, sessionId);
     }
     return events;
   }
@@ -444,9 +444,9 @@ export class DomainSimulator {
   }
 
   /** The instance event type t works on, when `candidateFor` left more than one. */
-  private resolve(t: number, instances: Instance[][], r: Prng, partition: string, k: number, sessionId: string, userId: string): Instance {
+  private resolve(t: number, instances: Instance[][], r: Prng, partition: string, k: number, sessionId: string): Instance {
     const et = this.domain.events[t]!;
-    if (et.instance === 'new') return this.create(et.aggregate, r, partition, k, sessionId, userId, instances);
+    if (et.instance === 'new') return this.create(et.aggregate, r, partition, k, sessionId, instances);
     const list = instances[et.aggregate]!;
     const guard = this.program.guard[t];
     const candidates = guard === null ? list : list.filter((i) => guard(this.scope, i.state));
@@ -457,7 +457,7 @@ export class DomainSimulator {
     return candidates.length === 1 ? candidates[0]! : candidates[Math.floor(r() * candidates.length)]!;
   }
 
-  private create(a: number, r: Prng, partition: string, k: number, sessionId: string, userId: string, instances: Instance[][]): Instance {
+  private create(a: number, r: Prng, partition: string, k: number, sessionId: string, instances: Instance[][]): Instance {
     const agg = this.domain.aggregates[a]!;
     const list = instances[a]!;
     let id: string;
