@@ -70,6 +70,35 @@ interface TransitionPlan {
   readonly sets: Array<AllowedSet | undefined>;
 }
 
+type PayloadDraw = (r: Prng) => unknown;
+const payloadDrawCache = new WeakMap<CompiledDomain, Map<number, ReadonlyArray<PayloadDraw | undefined>>>();
+
+/**
+ * The schema draws of a domain's unbound payload fields, per event type, then the fields drawn
+ * alone (fieldDrawSlots). They draw with the caller's PRNG, so only the start instant (dates are
+ * drawn in the year after it) shapes them: compiled once per (domain, start) and shared by every
+ * generator of it, not again for each (the sidecar makes one per unseeded request).
+ */
+function payloadDraws(domain: CompiledDomain, startMs: number): ReadonlyArray<PayloadDraw | undefined> {
+  let byStart = payloadDrawCache.get(domain);
+  if (byStart === undefined) payloadDrawCache.set(domain, (byStart = new Map()));
+  let draws = byStart.get(startMs);
+  if (draws !== undefined) return draws;
+  const schemaOptions = { seed: 'payload', start: startMs, now: startMs };
+  const list: Array<PayloadDraw | undefined> = domain.events.map((e) => {
+    const source = e.payload?.draw;
+    if (source === undefined) return undefined;
+    return compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), ...schemaOptions }).draw;
+  });
+  for (const e of domain.events) {
+    const source = e.payload?.draw;
+    for (const f of source?.fields ?? []) list.push(compileSchema(source!.schema as object, { ref: `#/properties/${f}`, ...schemaOptions }).draw);
+  }
+  if (byStart.size >= 64) byStart.clear(); // "now" starts differ per run: keep a few
+  byStart.set(startMs, (draws = list));
+  return draws;
+}
+
 /** Instantiates a domain's program (the generated code) with the builtins and schema draws. */
 export function instantiateProgram(domain: CompiledDomain, params: Readonly<Record<string, unknown>>, draws: ReadonlyArray<((r: Prng) => unknown) | undefined>, context: ExpressionContext): DomainProgram {
   // Code generation is the point: each expression compiled once to JS the engine can optimize.
@@ -117,17 +146,7 @@ export class DomainSimulator {
     this.users = config.userRecords !== undefined
       ? new RecordUserPool(config.seed, config.userRecords, config.userCacheSize)
       : new UserPool(config.seed, config.users, config.userCacheSize);
-    const schemaOptions = { seed: config.seed, start: config.startMs, now: config.startMs };
-    const draws: Array<((r: Prng) => unknown) | undefined> = domain.events.map((e) => {
-      const source = e.payload?.draw;
-      if (source === undefined) return undefined;
-      return compileSchema(source.schema as object, { ...(source.ref !== undefined ? { ref: source.ref } : {}), ...schemaOptions }).draw;
-    });
-    // Fields drawn alone (fieldDrawSlots): the property's generator, under its name as in the object.
-    for (const e of domain.events) {
-      const source = e.payload?.draw;
-      for (const f of source?.fields ?? []) draws.push(compileSchema(source!.schema as object, { ref: `#/properties/${f}`, ...schemaOptions }).draw);
-    }
+    const draws = payloadDraws(domain, config.startMs);
     this.scope = { s: {}, u: null, l: null, t: 0, n: 0, c: false, t0: 0, sid: '', o: '', i: domain.aggregates.map(() => []) };
     const self = this;
     this.context = {
