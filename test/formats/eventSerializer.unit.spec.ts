@@ -91,6 +91,22 @@ describe('compiled event serializer (unit)', () => {
     assert.ok(n === odd.length * 10);
   });
 
+  it('checks a causation id that repeats the previous event id like any other (kept text, escapes, other values)', () => {
+    const g = createGenerator({ seed: 'causation' });
+    const [a, b] = g.session(0, 0) as unknown as Array<Record<string, unknown>>;
+    const serialize = compileEventSerializer(resolveDomain('shop'));
+    // Each pair: an event, then one whose causation_id is that event's id (the kept text is
+    // reused) or differs from it in a way that needs escaping.
+    for (const id of [a!.event_id as string, 'q"uote', 'back\\slash', '\u0001ctl', '\ud800lone', 'plain']) {
+      const first = { ...a, event_id: id };
+      assert.equal(serialize(first as never), JSON.stringify(first));
+      for (const causation of [id, id + '"', null, 'x']) {
+        const second = { ...b, causation_id: causation };
+        assert.equal(serialize(second as never), JSON.stringify(second), `event_id ${JSON.stringify(id)}, then causation_id ${JSON.stringify(causation)}`);
+      }
+    }
+  });
+
   it('keeps per-session segments right when sessions and streams interleave', () => {
     const g = createGenerator({ seed: 'interleave', domain: weirdDomain });
     const sessions = [0, 1, 2, 3].map((k) => g.session(k % 2, k));

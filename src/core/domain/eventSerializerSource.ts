@@ -164,6 +164,10 @@ export function eventSerializerSource(domain: CompiledDomain): string {
   const pieces: Piece[] = [];
   const groups: Array<{ fields: string[]; text: Piece[] }> = [];
   let open: { group: number; kind: string; fields: string[]; text: Piece[] } | undefined;
+  // A causation id is the event id of the event before, which the serializer has just checked:
+  // the last event id and its escaped text are kept, so that id is checked once, not twice.
+  let eventId: string | undefined;
+  let causation: string | undefined;
   domain.envelope.forEach((col, i) => {
     const key = JSON.stringify(col.name);
     const v = `e${i}`;
@@ -195,8 +199,12 @@ export function eventSerializerSource(domain: CompiledDomain): string {
     }
     open = undefined;
     if (NUMBER_FIELDS.has(col.field)) pieces.push({ c: sep + key + ':' }, { expr: v });
-    else if (col.field === 'causation_id') pieces.push({ c: sep + key + ':' }, { expr: `(${v}===null?"null":'"'+E(${v})+'"')` });
-    else pieces.push({ c: sep + key + ':"' }, { expr: `E(${v})` }, { c: '"' });
+    else if (col.field === 'causation_id') causation = v;
+    else if (col.field === 'event_id') {
+      eventId = v;
+      pieces.push({ c: sep + key + ':"' }, { expr: 'IT' }, { c: '"' });
+    } else pieces.push({ c: sep + key + ':"' }, { expr: `E(${v})` }, { c: '"' });
+    if (col.field === 'causation_id') pieces.push({ c: sep + key + ':' }, { expr: 'CT' });
   });
   pieces.push({ c: '}' });
 
@@ -246,9 +254,12 @@ export function eventSerializerSource(domain: CompiledDomain): string {
     `var T=new Map([${typeIndex}]);` +
     `var TN=[${domain.events.map((et) => JSON.stringify(JSON.stringify(et.name))).join(',')}];` +
     `var PW=[${payloadWriters.join(',')}];` +
-    state.join('') +
+    state.join('') + 'var LI=NONE,LT="";' +
     `return function(e){if(typeof e!=="object"||e===null)return J(e);var t=T.get(e[${JSON.stringify(typeColumn.name)}]);if(t===undefined||GP(e)!==OP)return J(e);` +
     checks.join('') + refresh.join('') +
+    (eventId !== undefined ? `var IT=E(${eventId});` : '') +
+    (causation !== undefined ? `var CT=${causation}===null?"null":'"'+(${causation}===LI?LT:E(${causation}))+'"';` : '') +
+    (eventId !== undefined && causation !== undefined ? `LI=${eventId};LT=IT;` : '') +
     `return ${join(merged)};};`;
 }
 
