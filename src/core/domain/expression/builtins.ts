@@ -4,6 +4,7 @@ import type { Product } from '../../productCatalog.js';
 import { uuidV4 } from '../../uuid.js';
 import { formatCents, parseCents } from '../../money.js';
 import { slug } from '../../slug.js';
+import { textMemo } from '../../textMemo.js';
 import { MockjutsuError, describeValue } from '../../mockjutsuError.js';
 import {
   firstNames, lastNames, freeEmailDomains, cities, countries, productAdjectives, productMaterials,
@@ -20,6 +21,9 @@ export interface ExpressionContext {
   /** A product drawn from the seed's catalog (with `r`, so it is deterministic too). */
   product(): Product;
 }
+
+// Pure, and sees a small vocabulary (the catalog's departments).
+const slugMemo = textMemo(slug, 1024);
 
 /** A lambda handed to a builtin: the element and its index. */
 type Lambda = (item: unknown, index: number) => unknown;
@@ -316,7 +320,7 @@ export const EXPRESSION_BUILTINS = Object.freeze({
   },
   lower: (_x: ExpressionContext, v: unknown): string => str('lower', v).toLowerCase(),
   upper: (_x: ExpressionContext, v: unknown): string => str('upper', v).toUpperCase(),
-  slug: (_x: ExpressionContext, v: unknown): string => slug(str('slug', v)),
+  slug: (_x: ExpressionContext, v: unknown): string => slugMemo(str('slug', v)),
   url_encode: (_x: ExpressionContext, v: unknown): string => encodeURIComponent(scalarText('url_encode', v)),
   pad(_x: ExpressionContext, n: unknown, digits: unknown): string {
     const v = int('pad', n);
