@@ -125,8 +125,8 @@ export function applyServeParams(values: readonly string[] | undefined, domains:
     }
     const name = lhs.slice(dot + 1);
     if (dot >= 0 && !Object.prototype.hasOwnProperty.call(targets[0]!.params, name)) {
-      const near = nearestName(name, Object.keys(targets[0]!.params));
-      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ';'} its params: ${Object.keys(targets[0]!.params).join(', ') || '(none)'}`);
+      const known = Object.keys(targets[0]!.params);
+      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${didYouMean(name, known)} its params: ${known.join(', ') || '(none)'}`);
     }
     // NAME=VALUE for each target (parseParamFlags checks the name and the value's type)
     for (const d of targets) given.set(d, [...(given.get(d) ?? []), v.slice(dot + 1)]);
