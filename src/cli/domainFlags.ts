@@ -4,6 +4,7 @@ import type { CompiledDomain } from '../core/domain/compileDomain.js';
 import type { DomainDefinition } from '../core/domain/domainDefinition.js';
 import type { DomainInput } from '../core/domain/resolveDomain.js';
 import { didYouMean, nearestName } from '../core/domain/nearestName.js';
+import { resolveParams } from '../core/generatorOptions.js';
 import { UsageError } from './cliCommand.js';
 
 // `--domain NAME|FILE` and `--param name=value`: shared by every command that generates
@@ -124,8 +125,8 @@ export function applyServeParams(values: readonly string[] | undefined, domains:
     }
     const name = lhs.slice(dot + 1);
     if (dot >= 0 && !Object.prototype.hasOwnProperty.call(targets[0]!.params, name)) {
-      const near = nearestName(name, Object.keys(targets[0]!.params));
-      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ';'} its params: ${Object.keys(targets[0]!.params).join(', ') || '(none)'}`);
+      const known = Object.keys(targets[0]!.params);
+      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${didYouMean(name, known)} its params: ${known.join(', ') || '(none)'}`);
     }
     // NAME=VALUE for each target (parseParamFlags checks the name and the value's type)
     for (const d of targets) given.set(d, [...(given.get(d) ?? []), v.slice(dot + 1)]);
@@ -136,13 +137,12 @@ export function applyServeParams(values: readonly string[] | undefined, domains:
   });
 }
 
-/** `domain` with `overrides` as its params (its definition's too): the defaults every generator of it starts from. */
+/**
+ * `domain` with `overrides` as its params (its definition's too): the defaults every generator of
+ * it starts from, merged and checked as `createGenerator({ domain, params: overrides })` does.
+ */
 export function domainWithParams(domain: CompiledDomain, overrides: Readonly<Record<string, unknown>>): CompiledDomain {
-  const params: Record<string, unknown> = {};
-  for (const source of [domain.params, overrides]) {
-    for (const k of Object.keys(source)) Object.defineProperty(params, k, { value: source[k], enumerable: true, writable: true, configurable: true });
-  }
-  Object.freeze(params);
+  const params = resolveParams(domain, overrides);
   return Object.freeze({ ...domain, params, definition: { ...domain.definition, params } });
 }
 

@@ -188,8 +188,11 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}, seed?: st
   });
 }
 
-/** The domain's params with the caller's overrides; `currency` and `siteUrl` fill the shop's. */
-function resolveParams(domain: CompiledDomain, overrides: unknown, currency: unknown, siteUrl: unknown): Readonly<Record<string, unknown>> {
+/**
+ * The domain's params with the caller's overrides (each a param the domain declares, of the type
+ * of its own value), frozen; `currency` and `siteUrl` fill the shop's.
+ */
+export function resolveParams(domain: CompiledDomain, overrides: unknown, currency?: unknown, siteUrl?: unknown): Readonly<Record<string, unknown>> {
   const params: Record<string, unknown> = {};
   for (const k of Object.keys(domain.params)) Object.defineProperty(params, k, { value: domain.params[k], enumerable: true, writable: true });
   const set = (k: string, v: unknown, path: string): void => {

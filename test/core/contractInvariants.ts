@@ -1,8 +1,67 @@
 import assert from 'node:assert/strict';
-import type { Session, SessionEvent } from '../../src/index.js';
+import type { Session } from '../../src/index.js';
+
+/** A generated event of any domain on the default envelope. */
+export type AnyEvent = Record<string, any>;
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CONTRACT_KEYS = ['event_id', 'event_type', 'stream_id', 'aggregate_type', 'aggregate_id', 'stream_version', 'global_position', 'correlation_id', 'causation_id', 'session_id', 'user_id', 'timestamp', 'schema_version', 'payload'];
+
+/** What an envelope check also tracks beyond the one session. */
+export interface EnvelopeChecks {
+  /** Collects event ids across sessions to assert they are unique (within the session regardless). */
+  readonly eventIds?: Set<string>;
+  /** stream id => the session that owns it, across sessions: a stream never reappears in another session. */
+  readonly streamOwner?: Map<string, string>;
+  /** Every event of the session is on one stream (the shop's session stream), so its versions are 1..n. */
+  readonly oneStream?: boolean;
+}
+
+/**
+ * The envelope rules every session of every domain holds: one start first and one terminal last;
+ * the contract's keys in order; per stream, versions 1..n without gaps; a stream belongs to one
+ * aggregate instance; consecutive global positions; the causation chain; strictly increasing
+ * timestamps; one correlation, session and user id per session; unique event ids.
+ */
+export function assertEnvelope(session: readonly AnyEvent[], start: string, terminal: string, checks: EnvelopeChecks = {}): void {
+  assert.ok(session.length >= 2, 'a session has at least its start and terminal events');
+  const first = session[0]!;
+  assert.equal(first.event_type, start, 'the first event is the start state');
+  assert.equal(session[session.length - 1]!.event_type, terminal, 'the last event is the terminal state');
+  assert.equal(session.filter((e) => e.event_type === start).length, 1, 'exactly one start event');
+  assert.equal(session.filter((e) => e.event_type === terminal).length, 1, 'exactly one terminal event');
+  const eventIds = checks.eventIds ?? new Set<string>();
+  const versions = new Map<string, number>();
+  let previous: AnyEvent | null = null;
+  for (let i = 0; i < session.length; i++) {
+    const e = session[i]!;
+    assert.deepEqual(Object.keys(e), CONTRACT_KEYS);
+    assert.match(e.event_id, UUID_V4);
+    assert.ok(!eventIds.has(e.event_id), `duplicate event_id ${e.event_id}`);
+    eventIds.add(e.event_id);
+    if (checks.oneStream) assert.equal(e.stream_id, first.stream_id, 'a session is one stream');
+    if (checks.streamOwner) {
+      const owner = checks.streamOwner.get(e.stream_id);
+      if (owner === undefined) checks.streamOwner.set(e.stream_id, e.session_id);
+      else assert.equal(owner, e.session_id, `stream ${e.stream_id} appears in two sessions`);
+    }
+    const v = (versions.get(e.stream_id) ?? 0) + 1;
+    assert.equal(e.stream_version, v, `${e.stream_id}: versions run 1..n without gaps`);
+    versions.set(e.stream_id, v);
+    assert.equal(e.stream_id, `${e.aggregate_type}-${e.aggregate_id}`);
+    assert.equal(e.global_position, first.global_position + i, 'global positions are consecutive');
+    assert.equal(e.correlation_id, first.correlation_id);
+    assert.equal(e.session_id, first.session_id);
+    assert.equal(e.user_id, first.user_id);
+    assert.equal(e.schema_version, 1);
+    assert.match(e.timestamp, ISO_MS);
+    assert.equal(e.causation_id, previous === null ? null : previous.event_id, 'causation chain');
+    if (previous !== null) assert.ok(Date.parse(e.timestamp) > Date.parse(previous.timestamp), 'timestamps strictly increase');
+    assert.equal(typeof e.payload, 'object');
+    previous = e;
+  }
+}
 
 function cents(money: string): number {
   assert.match(money, /^\d+\.\d{2}$/, `money ${money} must have two decimals`);
@@ -11,39 +70,18 @@ function cents(money: string): number {
 }
 
 /**
- * Checks every rule of the event contract on one session (shared by the core, CLI, sidecar,
- * k6 and JMeter tests). `seenEventIds` collects ids across sessions to assert uniqueness.
+ * Checks every rule of the event contract on one shop session (shared by the core, CLI, sidecar,
+ * k6 and JMeter tests): the envelope on one stream, then the shop's payload rules.
+ * `seenEventIds` collects ids across sessions to assert uniqueness.
  */
 export function assertSessionContract(session: Session, seenEventIds?: Set<string>, start = 'login', terminal = 'logout'): void {
-  assert.ok(session.length >= 2, 'a session has at least login and logout');
-  assert.equal(session[0]!.event_type, start, 'first event is the start state');
-  assert.equal(session[session.length - 1]!.event_type, terminal, 'last event is the terminal state');
-  assert.equal(session.filter((e) => e.event_type === start).length, 1, 'exactly one login');
-  assert.equal(session.filter((e) => e.event_type === terminal).length, 1, 'exactly one logout');
+  assertEnvelope(session, start, terminal, { eventIds: seenEventIds, oneStream: true });
   const first = session[0]!;
   const cart = new Map<string, number>(); // sku -> quantity
   const prices = new Map<string, number>();
   let order: { id: string; total: number; attempts: number; currency: string } | null = null;
-  let previous: SessionEvent | null = null;
   for (let i = 0; i < session.length; i++) {
     const e = session[i]!;
-    assert.deepEqual(Object.keys(e), ['event_id', 'event_type', 'stream_id', 'aggregate_type', 'aggregate_id', 'stream_version', 'global_position', 'correlation_id', 'causation_id', 'session_id', 'user_id', 'timestamp', 'schema_version', 'payload']);
-    assert.match(e.event_id, UUID_V4);
-    if (seenEventIds) {
-      assert.ok(!seenEventIds.has(e.event_id), `duplicate event_id ${e.event_id}`);
-      seenEventIds.add(e.event_id);
-    }
-    assert.equal(e.stream_version, i + 1, 'stream versions run 1..n');
-    assert.equal(e.global_position, first.global_position + i, 'global positions are consecutive within a session');
-    assert.equal(e.stream_id, first.stream_id);
-    assert.equal(e.stream_id, `${e.aggregate_type}-${e.aggregate_id}`);
-    assert.equal(e.correlation_id, first.correlation_id);
-    assert.equal(e.session_id, first.session_id);
-    assert.equal(e.user_id, first.user_id);
-    assert.equal(e.schema_version, 1);
-    assert.match(e.timestamp, ISO_MS);
-    assert.equal(e.causation_id, previous === null ? null : previous.event_id, 'causation chain');
-    if (previous !== null) assert.ok(Date.parse(e.timestamp) > Date.parse(previous.timestamp), 'timestamps strictly increase');
     const p = e.payload as any;
     switch (e.event_type) {
       case 'login':
@@ -126,6 +164,5 @@ export function assertSessionContract(session: Session, seenEventIds?: Set<strin
         break;
       }
     }
-    previous = e;
   }
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	js "github.com/grafana/sobek"
@@ -173,95 +174,114 @@ func heapRow(s *StandIns, script, name, source string, count, iterations int) (*
 	return &HeapRow{Script: name, VUs: count, Iterations: iterations, InitMsPerVU: initMs, HeapKBPerVU: kb(afterInit), HeapKBPerVUIts: kb(afterIterations)}, nil
 }
 
-// The loops run inside the VU; Go times each call. `open(w)` starts a stream and pulls w
-// events untimed, so its caches (users, products) are as warm as in a VU that has run a while;
-// `collect` keeps the next events, so JSON.stringify and serializeEvent write the very events
-// `pull` generates.
-const speedScript = `
-let events = [];
-let stream;
-export function open(w) { stream = sessionStream({ seed: '42', partition: 1 }); for (let i = 0; i < w; i++) stream.next(); }
-export function pull(n) { const s = stream; let e; for (let i = 0; i < n; i++) e = s.next(); return e.global_position; }
-export function collect(w, n) { open(w); events = []; for (let i = 0; i < n; i++) events.push(stream.next()); }
-export function stringifyAll() { let chars = 0; for (let i = 0; i < events.length; i++) chars += JSON.stringify(events[i]).length; return chars; }
-export function serializeAll() { let chars = 0; for (let i = 0; i < events.length; i++) chars += serializeEvent(events[i]).length; return chars; }
-export function pullSerialize(n) { const s = stream; let chars = 0; for (let i = 0; i < n; i++) chars += serializeEvent(s.next()).length; return chars; }
-export function check() { for (let i = 0; i < events.length; i++) if (JSON.stringify(events[i]) !== serializeEvent(events[i])) return i; return -1; }
+// The timed loops of every speed measurement, appended to a script that defines
+// `makeStream(partition)` (the bundle's own rows and each BenchCase alike). They run inside the
+// VU; Go times each call. `benchOpen(w)` starts a stream and pulls w events untimed, so its
+// caches (users, products) are as warm as in a VU that has run a while; `benchCollect` keeps the
+// next events, so JSON.stringify writes the very events `benchPull` generates. Named so as not
+// to shadow k6's globals (open).
+const speedTail = `
+let benchEvents = [];
+let benchStream;
+export function benchOpen(w) { benchStream = makeStream(1); for (let i = 0; i < w; i++) benchStream.next(); }
+export function benchPull(n) { const s = benchStream; let e; for (let i = 0; i < n; i++) e = s.next(); return e.global_position; }
+export function benchCollect(w, n) { benchOpen(w); benchEvents = []; for (let i = 0; i < n; i++) benchEvents.push(benchStream.next()); }
+export function benchStringifyAll() { let chars = 0; for (let i = 0; i < benchEvents.length; i++) chars += JSON.stringify(benchEvents[i]).length; return chars; }
 export default function () {}
 `
 
+// The bundle's own speed row: the shop's stream, and serializeEvent next to JSON.stringify of
+// the same events (benchCheck: they write the same text).
+const speedScript = `
+function makeStream(partition) { return sessionStream({ seed: '42', partition: partition }); }
+export function benchSerializeAll() { let chars = 0; for (let i = 0; i < benchEvents.length; i++) chars += serializeEvent(benchEvents[i]).length; return chars; }
+export function benchPullSerialize(n) { const s = benchStream; let chars = 0; for (let i = 0; i < n; i++) chars += serializeEvent(s.next()).length; return chars; }
+export function benchCheck() { for (let i = 0; i < benchEvents.length; i++) if (JSON.stringify(benchEvents[i]) !== serializeEvent(benchEvents[i])) return i; return -1; }
+`
+
 func speedOf(s *StandIns, script, imp string, b *BenchJob) (*Speed, error) {
-	l := newLoader(s)
-	l.sources[script] = imp + speedScript
-	vu, err := newVU(l, script, "esm", nil, 1, 1, "bench", newEventStore())
+	best, meanBytes, err := speedLoops(s, script, imp+speedScript+speedTail, b, []string{"benchPull", "benchStringifyAll", "benchSerializeAll", "benchPullSerialize"}, b.jsProfile)
 	if err != nil {
 		return nil, err
 	}
+	next, stringify, serialize, nextSerialize := best[0], best[1], best[2], best[3]
+	return &Speed{
+		Events: b.Events, NextNs: next, StringifyNs: stringify, SerializeNs: serialize, NextSerializeNs: nextSerialize,
+		MeanEventBytes: meanBytes, NextOverStringify: next / stringify,
+	}, nil
+}
+
+// speedLoops runs source (a script ending in speedTail) in one VU and times the loops named,
+// in rounds that interleave them: each loop's best round counts, as CPU nanoseconds per event.
+// A loop named benchPull... pulls b.Events events of a fresh stream, warmed up by as many
+// (benchOpen, not timed), so every loop covers the same events from the same state. Before
+// timing, benchCheck, when the script has it, must find nothing (-1). With jsProfile, the first
+// round of the first loop writes a JS profile there. Also returns the mean event size in bytes.
+func speedLoops(s *StandIns, script, source string, b *BenchJob, names []string, jsProfile string) ([]float64, float64, error) {
+	l := newLoader(s)
+	l.sources[script] = source
+	vu, err := newVU(l, script, "esm", nil, 1, 1, "bench", newEventStore())
+	if err != nil {
+		return nil, 0, err
+	}
 	if err := vu.init(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	vu.host.phase = "vu"
 	fn := func(name string) js.Callable { f, _ := js.AssertFunction(vu.exports.Get(name)); return f }
 	n := vu.rt.ToValue(b.Events)
+	if _, err := fn("benchCollect")(js.Undefined(), n, n); err != nil {
+		return nil, 0, err
+	}
+	if check, ok := js.AssertFunction(vu.exports.Get("benchCheck")); ok {
+		if v, err := check(js.Undefined()); err != nil || v.ToInteger() != -1 {
+			return nil, 0, fmt.Errorf("serializeEvent differs from JSON.stringify at event %v (%v)", v, err)
+		}
+	}
+	chars, err := fn("benchStringifyAll")(js.Undefined())
+	if err != nil {
+		return nil, 0, err
+	}
 	// Each loop's cost is the process's CPU time (user + system, all threads: the garbage
 	// collector's work for what a loop allocated counts), not wall time, so a loaded machine
-	// slows neither side. Rounds interleave the loops; each loop's best round counts.
-	type loop struct {
-		name string
-		args []js.Value
-		best float64
-	}
-	loops := []*loop{{name: "pull", args: []js.Value{n}}, {name: "stringifyAll"}, {name: "serializeAll"}, {name: "pullSerialize", args: []js.Value{n}}}
-	if _, err := fn("collect")(js.Undefined(), n, n); err != nil {
-		return nil, err
-	}
-	if v, err := fn("check")(js.Undefined()); err != nil || v.ToInteger() != -1 {
-		return nil, fmt.Errorf("serializeEvent differs from JSON.stringify at event %v (%v)", v, err)
-	}
-	chars, err := fn("stringifyAll")(js.Undefined())
-	if err != nil {
-		return nil, err
-	}
+	// slows neither side.
+	best := make([]float64, len(names))
 	var profile bytes.Buffer
 	for r := 0; r < b.Rounds; r++ {
-		for _, l := range loops {
-			if l.name == "pull" || l.name == "pullSerialize" {
-				// A fresh stream each round, warmed up by as many events (not timed), so every
-				// loop covers the same events from the same state.
-				if _, err := fn("open")(js.Undefined(), n); err != nil {
-					return nil, err
+		for i, name := range names {
+			var args []js.Value
+			if strings.HasPrefix(name, "benchPull") {
+				if _, err := fn("benchOpen")(js.Undefined(), n); err != nil {
+					return nil, 0, err
 				}
+				args = []js.Value{n}
 			}
 			runtime.GC()
-			profiling := b.jsProfile != "" && l.name == "pull" && r == 0
+			profiling := jsProfile != "" && i == 0 && r == 0
 			if profiling {
 				if err := js.StartProfile(&profile); err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 			}
 			t := cpuTime()
-			_, err := fn(l.name)(js.Undefined(), l.args...)
+			_, err := fn(name)(js.Undefined(), args...)
 			d := cpuTime() - t
 			if profiling {
 				js.StopProfile()
 			}
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			ns := float64(d.Nanoseconds()) / float64(b.Events)
-			if r == 0 || ns < l.best {
-				l.best = ns
+			if r == 0 || ns < best[i] {
+				best[i] = ns
 			}
 		}
 	}
-	if b.jsProfile != "" {
-		if err := writeFile(b.jsProfile, profile.Bytes()); err != nil {
-			return nil, err
+	if jsProfile != "" {
+		if err := writeFile(jsProfile, profile.Bytes()); err != nil {
+			return nil, 0, err
 		}
 	}
-	next, stringify, serialize, nextSerialize := loops[0].best, loops[1].best, loops[2].best, loops[3].best
-	return &Speed{
-		Events: b.Events, NextNs: next, StringifyNs: stringify, SerializeNs: serialize, NextSerializeNs: nextSerialize,
-		MeanEventBytes: float64(chars.ToInteger()) / float64(b.Events), NextOverStringify: next / stringify,
-	}, nil
+	return best, float64(chars.ToInteger()) / float64(b.Events), nil
 }

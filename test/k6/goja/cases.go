@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
-
-	js "github.com/grafana/sobek"
 )
 
 // BenchCase is one way of getting a session stream in a k6 script, compared with the others on
@@ -26,21 +23,12 @@ type CaseReport struct {
 	Speed Speed   `json:"speed"`
 }
 
-// What every case's script gets appended: a stream made in init and pulled by the default
-// function (heap rows), and the timed loops (speed), named so as not to shadow k6's globals (open).
+// What every case's script gets appended for its heap row: a stream made in init and pulled by
+// the default function. Its speed row appends speedTail (bench.go), the loops the bundle's own
+// speed row times.
 const caseHeapTail = `
 const stream = makeStream();
 export default function () { stream.next(); }
-`
-
-const caseSpeedTail = `
-let benchEvents = [];
-let benchStream;
-export function benchOpen(w) { benchStream = makeStream(1); for (let i = 0; i < w; i++) benchStream.next(); }
-export function benchPull(n) { const s = benchStream; let e; for (let i = 0; i < n; i++) e = s.next(); return 0; }
-export function benchCollect(w, n) { benchOpen(w); benchEvents = []; for (let i = 0; i < n; i++) benchEvents.push(benchStream.next()); }
-export function benchStringifyAll() { let chars = 0; for (let i = 0; i < benchEvents.length; i++) chars += JSON.stringify(benchEvents[i]).length; return chars; }
-export default function () {}
 `
 
 func runCases(s *StandIns, b *BenchJob) ([]CaseReport, error) {
@@ -51,7 +39,7 @@ func runCases(s *StandIns, b *BenchJob) ([]CaseReport, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		speed, err := caseSpeed(s, script, c.Source+caseSpeedTail, b)
+		speed, err := caseSpeed(s, script, c.Source, b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
@@ -61,53 +49,9 @@ func runCases(s *StandIns, b *BenchJob) ([]CaseReport, error) {
 }
 
 func caseSpeed(s *StandIns, script, source string, b *BenchJob) (*Speed, error) {
-	l := newLoader(s)
-	l.sources[script] = source
-	vu, err := newVU(l, script, "esm", nil, 1, 1, "bench", newEventStore())
+	best, meanBytes, err := speedLoops(s, script, source+speedTail, b, []string{"benchPull", "benchStringifyAll"}, "")
 	if err != nil {
 		return nil, err
 	}
-	if err := vu.init(); err != nil {
-		return nil, err
-	}
-	vu.host.phase = "vu"
-	fn := func(name string) js.Callable { f, _ := js.AssertFunction(vu.exports.Get(name)); return f }
-	n := vu.rt.ToValue(b.Events)
-	if _, err := fn("benchCollect")(js.Undefined(), n, n); err != nil {
-		return nil, err
-	}
-	chars, err := fn("benchStringifyAll")(js.Undefined())
-	if err != nil {
-		return nil, err
-	}
-	var pull, stringify float64
-	for r := 0; r < b.Rounds; r++ {
-		for _, name := range []string{"benchPull", "benchStringifyAll"} {
-			if name == "benchPull" {
-				if _, err := fn("benchOpen")(js.Undefined(), n); err != nil {
-					return nil, err
-				}
-			}
-			runtime.GC()
-			t := cpuTime()
-			var err error
-			if name == "benchPull" {
-				_, err = fn(name)(js.Undefined(), n)
-			} else {
-				_, err = fn(name)(js.Undefined())
-			}
-			ns := float64((cpuTime() - t).Nanoseconds()) / float64(b.Events)
-			if err != nil {
-				return nil, err
-			}
-			best := &pull
-			if name != "benchPull" {
-				best = &stringify
-			}
-			if r == 0 || ns < *best {
-				*best = ns
-			}
-		}
-	}
-	return &Speed{Events: b.Events, NextNs: pull, StringifyNs: stringify, MeanEventBytes: float64(chars.ToInteger()) / float64(b.Events), NextOverStringify: pull / stringify}, nil
+	return &Speed{Events: b.Events, NextNs: best[0], StringifyNs: best[1], MeanEventBytes: meanBytes, NextOverStringify: best[0] / best[1]}, nil
 }

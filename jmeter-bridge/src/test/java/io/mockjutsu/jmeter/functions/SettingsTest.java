@@ -2,7 +2,6 @@ package io.mockjutsu.jmeter.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,6 +20,18 @@ class SettingsTest {
     private static final String[] NAMES = {"mockjutsu.url", "mockjutsu.seed", "mockjutsu.batch", "mockjutsu.timeout_ms",
         "mockjutsu.token", "mockjutsu.backoff_max_ms", "mockjutsu.async_prefetch", "mockjutsu.engine"};
 
+    /** Every setting the seven-argument constructor takes, as {@code s} holds it. */
+    private static void assertSettings(Settings s, String url, String seed, int batch, int timeoutMs, String token,
+            int backoffMaxMs, boolean asyncPrefetch) {
+        assertEquals(url, s.url, "url");
+        assertEquals(seed, s.seed, "seed");
+        assertEquals(batch, s.batch, "batch");
+        assertEquals(timeoutMs, s.timeoutMs, "timeout_ms");
+        assertEquals(token, s.token, "token");
+        assertEquals(backoffMaxMs, s.backoffMaxMs, "backoff_max_ms");
+        assertEquals(asyncPrefetch, s.asyncPrefetch, "async_prefetch");
+    }
+
     @BeforeAll
     static void jmeterProperties(@TempDir Path dir) throws IOException {
         // what JMeter does at start-up with bin/jmeter.properties (here an empty one)
@@ -38,14 +49,8 @@ class SettingsTest {
 
     @Test
     void normalisesTheUrlAndClampsNumbers() {
-        Settings s = new Settings(" http://127.0.0.1:9000/// ", " 42 ", 0, 0, " t ", -5, false);
-        assertEquals("http://127.0.0.1:9000", s.url);
-        assertEquals("42", s.seed);
-        assertEquals(1, s.batch);
-        assertEquals(1, s.timeoutMs);
-        assertEquals("t", s.token);
-        assertEquals(0, s.backoffMaxMs);
-        assertFalse(s.asyncPrefetch);
+        assertSettings(new Settings(" http://127.0.0.1:9000/// ", " 42 ", 0, 0, " t ", -5, false),
+                "http://127.0.0.1:9000", "42", 1, 1, "t", 0, false);
         assertEquals(Settings.MAX_BATCH, new Settings("x", "", 1000000, 5, "", 1, true).batch);
     }
 
@@ -60,14 +65,7 @@ class SettingsTest {
 
     @Test
     void defaultsWhenNoPropertyIsSet() {
-        Settings s = Settings.fromProperties();
-        assertEquals("http://127.0.0.1:8099", s.url);
-        assertEquals("", s.seed);
-        assertEquals(64, s.batch);
-        assertEquals(5000, s.timeoutMs);
-        assertEquals("", s.token);
-        assertEquals(1000, s.backoffMaxMs);
-        assertTrue(s.asyncPrefetch);
+        assertSettings(Settings.fromProperties(), "http://127.0.0.1:8099", "", 64, 5000, "", 1000, true);
     }
 
     @Test
@@ -79,14 +77,7 @@ class SettingsTest {
         JMeterUtils.setProperty("mockjutsu.token", "s3cret");
         JMeterUtils.setProperty("mockjutsu.backoff_max_ms", "400");
         JMeterUtils.setProperty("mockjutsu.async_prefetch", "false");
-        Settings s = Settings.fromProperties();
-        assertEquals("http://10.0.0.7:8100", s.url);
-        assertEquals("20240607", s.seed);
-        assertEquals(16, s.batch);
-        assertEquals(300, s.timeoutMs);
-        assertEquals("s3cret", s.token);
-        assertEquals(400, s.backoffMaxMs);
-        assertFalse(s.asyncPrefetch);
+        assertSettings(Settings.fromProperties(), "http://10.0.0.7:8100", "20240607", 16, 300, "s3cret", 400, false);
     }
 
     @Test
