@@ -88,7 +88,7 @@ export function parseParamFlags(values: readonly string[] | undefined, domain: C
     if (eq <= 0) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected NAME=VALUE, e.g. ${flag} ${known[0] ?? 'name'}=...; domain ${domain.name}'s params: ${known.join(', ') || '(none)'}`);
     const name = v.slice(0, eq);
     if (!Object.prototype.hasOwnProperty.call(domain.params, name)) {
-      throw new UsageError(`${flag} ${JSON.stringify(v)}: domain ${domain.name} has no param ${JSON.stringify(name)}${didYouMean(name, known)} its params: ${known.join(', ') || '(none)'}`);
+      throw new UsageError(`${flag} ${JSON.stringify(v)}: domain ${domain.name} has no param ${JSON.stringify(name)}${didYouMean(name, known) || ";"} its params: ${known.join(', ') || '(none)'}`);
     }
     if (Object.prototype.hasOwnProperty.call(out, name)) throw new UsageError(`${flag} ${name} is given twice; give each param once`);
     const value = paramValue(v.slice(eq + 1), domain.params[name], `${flag} ${name}`);
@@ -126,7 +126,7 @@ export function applyServeParams(values: readonly string[] | undefined, domains:
     const name = lhs.slice(dot + 1);
     if (dot >= 0 && !Object.prototype.hasOwnProperty.call(targets[0]!.params, name)) {
       const known = Object.keys(targets[0]!.params);
-      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${didYouMean(name, known)} its params: ${known.join(', ') || '(none)'}`);
+      throw new UsageError(`--param ${JSON.stringify(v)}: domain ${targets[0]!.name} has no param ${JSON.stringify(name)}${didYouMean(name, known) || ";"} its params: ${known.join(', ') || '(none)'}`);
     }
     // NAME=VALUE for each target (parseParamFlags checks the name and the value's type)
     for (const d of targets) given.set(d, [...(given.get(d) ?? []), v.slice(dot + 1)]);

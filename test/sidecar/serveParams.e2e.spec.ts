@@ -72,7 +72,7 @@ describe('mockjutsu serve --param (child process)', function () {
     const cases: Array<[string[], RegExp]> = [
       [['--param', 'max_loans=1'], /--param "max_loans=1": --param sets the params of the domains served with --domain, and none is given/],
       [['--domain', LIBRARY, '--domain', 'bank', '--param', 'max_loan=1'], /--param "max_loan=1": no served domain has a param "max_loan"; their params: library: max_loans, branch; bank: currency, last_transfer_step/],
-      [['--domain', LIBRARY, '--domain', 'bank', '--param', 'bank.max_loans=1'], /--param "bank.max_loans=1": domain bank has no param "max_loans" its params: currency, last_transfer_step/],
+      [['--domain', LIBRARY, '--domain', 'bank', '--param', 'bank.max_loans=1'], /--param "bank.max_loans=1": domain bank has no param "max_loans"; its params: currency, last_transfer_step/],
       [['--domain', LIBRARY, '--param', 'library.max_loan=1'], /--param "library.max_loan=1": domain library has no param "max_loan"; did you mean "max_loans"\? its params: max_loans, branch/],
       [['--domain', LIBRARY, '--param', 'lib.max_loans=1'], /--param "lib.max_loans=1": no served domain is named "lib"; served with --domain: library/],
       [['--domain', LIBRARY, '--param', 'max_loans=two'], /--param max_loans is "two"; allowed: a number, like the domain's 3/],

@@ -24,7 +24,7 @@ export function hasOwn(obj: object | undefined, key: string): boolean {
 export function checkKeys(path: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) {
-      fail(`${path}.${k}`, `unknown key ${JSON.stringify(k)}${didYouMean(k, allowed)} allowed keys: ${allowed.join(', ')}`);
+      fail(`${path}.${k}`, `unknown key ${JSON.stringify(k)}${didYouMean(k, allowed) || ";"} allowed keys: ${allowed.join(', ')}`);
     }
   }
 }

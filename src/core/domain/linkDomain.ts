@@ -351,7 +351,7 @@ export function checkDomain(input: unknown): CheckedDomain {
   const stateNames = chain.states.map((s) => s.name);
   for (const k of Object.keys(eventDefs)) {
     if (!chain.stateIndex.has(k)) {
-      fail(`domain.events.${k}`, `${JSON.stringify(k)} is not a state of the chain${didYouMean(k, stateNames)} states: ${stateNames.slice(0, 30).join(', ')}`);
+      fail(`domain.events.${k}`, `${JSON.stringify(k)} is not a state of the chain${didYouMean(k, stateNames) || ";"} states: ${stateNames.slice(0, 30).join(', ')}`);
     }
   }
 

@@ -62,7 +62,7 @@ describe('core: domain validation errors', () => {
     it('an event key', () => rejects((d) => { d.events.a.efects = []; }, 'domain.events.a.efects', /^unknown key "efects"; did you mean "effects"\?/));
     it('an aggregate key', () => rejects((d) => { d.aggregates.A.stat = {}; }, 'domain.aggregates.A.stat', /^unknown key "stat"; did you mean "state"\?/));
     it('an envelope field', () => rejects((d) => { d.envelope = { fields: { evnt_type: 'type' } }; }, 'domain.envelope.fields.evnt_type', /^unknown key "evnt_type"; did you mean "event_type"\?/));
-    it('a key far from every known one gets the list only', () => rejects((d) => { d.events.a.zzzzzz = 1; }, 'domain.events.a.zzzzzz', /^unknown key "zzzzzz" allowed keys: aggregate, instance, guard, let, payload, effects$/));
+    it('a key far from every known one gets the list only', () => rejects((d) => { d.events.a.zzzzzz = 1; }, 'domain.events.a.zzzzzz', /^unknown key "zzzzzz"; allowed keys: aggregate, instance, guard, let, payload, effects$/));
   });
 
   describe('bad names', () => {
@@ -80,6 +80,7 @@ describe('core: domain validation errors', () => {
 
   describe('unknown states, aggregates, fields and names', () => {
     it('transition target', () => rejects((d) => { d.chain.states.a.transitions.ee = 1; }, 'domain.chain.states.a.transitions.ee', /^unknown state "ee"; did you mean "e"\?; known states: "s", "a", "e"$/));
+    it('event type far from every state gets the list only', () => rejects((d) => { d.events.zzzzzz = {}; }, 'domain.events.zzzzzz', /^"zzzzzz" is not a state of the chain; states: s, a, e$/));
     it('event type that is no state', () => rejects((d) => { d.events.aa = {}; }, 'domain.events.aa', /^"aa" is not a state of the chain; did you mean "a"\? states: s, a, e$/));
     it('aggregate of an event', () => rejects((d) => { d.events.a.aggregate = 'B'; }, 'domain.events.a.aggregate', /^unknown aggregate "B"; did you mean "A"\? aggregates: A$/));
     it('payload field not in the schema', () => rejects((d) => { d.events.a.payload.fields = { y: '1' }; }, 'domain.events.a.payload.fields.y', /^"y" is not a property of the payload schema; did you mean "x"\? properties: x$/));
