@@ -142,8 +142,9 @@ export async function streamBytes(
       if (bytes.length === 0) continue;
       let done!: () => void;
       flushed = new Promise<void>((resolve) => (done = resolve));
-      // On error (the client went away) the Buffer is never given back: it is dropped.
-      if (!res.write(bytes, (err) => (err == null ? done() : undefined))) await writable(res);
+      // Resolved on error too (the client went away: nothing more is sent), so that a source
+      // waiting for its Buffer goes on to see the stream closed.
+      if (!res.write(bytes, () => done())) await writable(res);
       await yieldToEventLoop();
     }
     if (closed) return false;
