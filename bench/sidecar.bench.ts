@@ -10,6 +10,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
+import { get } from 'node:http';
+import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
 
 interface AutocannonResult {
   errors: number;
@@ -115,6 +119,13 @@ function merge(slices: AutocannonResult[]): AutocannonResult {
 }
 
 export default async function sidecarBench(): Promise<void> {
+  // SIDECAR_BENCH_PARTS=bulk runs the bulk part only
+  const parts = (process.env.SIDECAR_BENCH_PARTS ?? 'requests,bulk').split(',');
+  if (parts.includes('requests')) await requestsBench();
+  if (parts.includes('bulk')) await bulkBench();
+}
+
+async function requestsBench(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const bare = await start('bare node:http', process.execPath, ['-e', BARE_SERVER]);
   const bareFastify = await start('bare fastify', process.execPath, ['-e', BARE_FASTIFY]);
@@ -168,4 +179,144 @@ export default async function sidecarBench(): Promise<void> {
   console.log(`goal: >= 0.80x bare and p99 < 5 ms for GET /generate/event_stream?seed=42 -> ${ratio.toFixed(2)}x, p99 ${main.latency.p99} ms: ` +
     (ratio >= 0.8 && main.latency.p99 < 5 ? 'met' : 'NOT met') +
     `; bare fastify: ${(rows[1]!.r.requests.average / base).toFixed(2)}x`);
+}
+
+// ---------------------------------------------------------------------------- NDJSON bulks
+
+/** Sessions of the measured bulk (~129 MB of NDJSON). */
+const BULK_SESSIONS = Number(process.env.SIDECAR_BULK_SESSIONS ?? 20_000);
+const BULK_ROUNDS = 3;
+
+/**
+ * The bulk route as it was before it took the export's path (kept here as the baseline): the
+ * library's ndjsonChunks of eventStream in 16 K-character string chunks, each written as a
+ * string (the socket encodes it), a setImmediate after each, 'drain' awaited, on bare node:http.
+ */
+const OLD_BULK_SERVER = `
+const http = require('node:http');
+const { setImmediate: turn } = require('node:timers/promises');
+Promise.all([import(process.argv[1] + '/dist/core/index.js'), import(process.argv[1] + '/dist/formats/index.js')]).then(([core, formats]) => {
+  const server = http.createServer(async (req, res) => {
+    if (req.url === '/health') { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{"status":"ok"}'); return; }
+    const q = new URL(req.url, 'http://x').searchParams;
+    let closed = false;
+    res.on('close', () => (closed = true));
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8' });
+    const events = core.eventStream({ seed: q.get('seed'), sessions: Number(q.get('count')) });
+    for (const chunk of formats.ndjsonChunks(events, 16 * 1024)) {
+      if (closed) return;
+      if (!res.write(chunk)) await new Promise((r) => { const done = () => { res.off('drain', done); res.off('close', done); r(); }; res.on('drain', done); res.on('close', done); });
+      await turn();
+    }
+    res.end();
+  });
+  server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+});
+`;
+
+/** The sidecar from the library, with its bulks made by worker threads (limits.bulkWorkers). */
+const WORKER_SIDECAR = `
+import(process.argv[1] + '/dist/sidecar/index.js').then(async (m) => {
+  const s = await m.startSidecar({ port: 0, seed: 1, limits: { bulkWorkers: 4, bulkWorkerSessions: 1 } });
+  console.log('listening on ' + s.url);
+});
+`;
+
+/** CPU seconds (user + system, every thread, exited ones included) of a process so far. */
+function processCpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function fetchBulk(url: string): Promise<{ bytes: number; md5: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      const hash = createHash('md5');
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        hash.update(c);
+      });
+      res.on('end', () => resolve({ bytes, md5: hash.digest('hex') }));
+    }).on('error', reject);
+  });
+}
+
+/** p50/p99 of GET /health (new connection each) while 4 clients stream 10,000,000-session bulks. */
+async function healthUnderBulks(server: Server): Promise<{ p50: number; p99: number; probes: number; mbEach: number }> {
+  const port = Number(new URL(server.url).port);
+  const got = [0, 0, 0, 0];
+  const sockets = got.map((_, i) => {
+    const so = connect(port, '127.0.0.1');
+    so.on('error', () => undefined);
+    so.on('data', (c: Buffer) => (got[i] += c.length));
+    so.write(`GET /bulk/event_stream?count=10000000&seed=${i + 1}&format=ndjson HTTP/1.1\r\nHost: x\r\n\r\n`);
+    return so;
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const latencies: number[] = [];
+  const until = performance.now() + 4000;
+  while (performance.now() < until && latencies.length < 150) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => get(`${server.url}/health`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    }).on('error', reject));
+    latencies.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  for (const so of sockets) so.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  latencies.sort((a, b) => a - b);
+  return { p50: latencies[latencies.length >> 1]!, p99: latencies[Math.ceil(latencies.length * 0.99) - 1]!, probes: latencies.length, mbEach: got.reduce((a, b) => a + b, 0) / 4 / 1e6 };
+}
+
+/**
+ * GET /bulk/event_stream?format=ndjson of BULK_SESSIONS sessions, one stream at a time: the
+ * server's CPU seconds (best of BULK_ROUNDS, the servers taking turns) against the route as it
+ * was (OLD_BULK_SERVER) in the same run; then /health latency while 4 bulks stream.
+ */
+async function bulkBench(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
+  const servers: Server[] = [
+    await start('before: ndjsonChunks(eventStream) as strings, bare node:http', process.execPath, ['-e', OLD_BULK_SERVER, root]),
+    await start('sidecar: the export\'s path in the event loop (default)', process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--port', '0', '--seed', '1']),
+    await start('sidecar: limits.bulkWorkers (a worker thread per bulk)', process.execPath, ['-e', WORKER_SIDECAR, root]),
+  ];
+  const cpu = servers.map(() => Infinity);
+  const wall = servers.map(() => Infinity);
+  const health: Array<Awaited<ReturnType<typeof healthUnderBulks>>> = [];
+  try {
+    for (const s of servers) await fetchBulk(`${s.url}/bulk/event_stream?count=2000&seed=0&format=ndjson`); // warm-up
+    let bytes = 0;
+    for (let round = 0; round < BULK_ROUNDS; round++) {
+      let md5: string | undefined;
+      for (const [i, s] of servers.entries()) {
+        const c0 = processCpuSeconds(s.child.pid!);
+        const t0 = performance.now();
+        const r = await fetchBulk(`${s.url}/bulk/event_stream?count=${BULK_SESSIONS}&seed=${round + 1}&format=ndjson`);
+        wall[i] = Math.min(wall[i]!, (performance.now() - t0) / 1000);
+        cpu[i] = Math.min(cpu[i]!, processCpuSeconds(s.child.pid!) - c0);
+        if (md5 !== undefined && r.md5 !== md5) throw new Error(`${s.name}: other bytes than the baseline's for seed ${round + 1}`);
+        md5 = r.md5;
+        bytes = r.bytes;
+      }
+    }
+    for (const s of servers) health.push(await healthUnderBulks(s));
+    console.log(`\nNDJSON bulk of ${BULK_SESSIONS} sessions (${(bytes / 1e6).toFixed(0)} MB, same bytes from each), one stream, best of ${BULK_ROUNDS} rounds taking turns; ` +
+      `server CPU seconds (every thread); /health while 4 clients stream; load average ${loadBefore.toFixed(1)} before / ${loadavg()[0]!.toFixed(1)} after`);
+    console.table(servers.map((s, i) => ({
+      server: s.name,
+      'cpu s': cpu[i]!.toFixed(2),
+      'MB per cpu s': (bytes / 1e6 / cpu[i]!).toFixed(0),
+      'vs before (cpu)': (cpu[0]! / cpu[i]!).toFixed(2) + 'x',
+      'wall s': wall[i]!.toFixed(2),
+      'vs before (wall)': (wall[0]! / wall[i]!).toFixed(2) + 'x',
+      '/health p50 ms': health[i]!.p50.toFixed(1),
+      '/health p99 ms': health[i]!.p99.toFixed(1),
+      'MB each in 4.5 s': health[i]!.mbEach.toFixed(0),
+    })));
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM');
+  }
 }

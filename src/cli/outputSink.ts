@@ -1,6 +1,6 @@
 import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { fstat, type Stats } from 'node:fs';
+import { fstat, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
@@ -24,6 +24,11 @@ export interface OutputSink {
   finish(): Promise<void>;
   /** The output is incomplete: drop it (for a file, remove the temp file). Never throws. */
   abort(): Promise<void>;
+}
+
+/** Writes all of `buf` now (a write may take only part of it). */
+function writeFullySync(fd: number, buf: Uint8Array): void {
+  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Writes all of `buf` (a write may take only part of it). */
@@ -91,7 +96,6 @@ export class StreamSink implements OutputSink {
  */
 export class AtomicFileSink implements OutputSink {
   readonly atomic = true;
-  private pending: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closed = false;
 
@@ -109,21 +113,27 @@ export class AtomicFileSink implements OutputSink {
   }
 
 
-  readonly written = async (): Promise<void> => {
-    await this.pending;
-  };
+  /** Every write is complete when it resolves (see {@link write}). */
+  readonly written = (): Promise<void> => Promise.resolve();
 
+  /**
+   * Writes synchronously: into the page cache, a copy. A write through the thread pool
+   * (fs/promises) cost ~48 us of CPU per 64 KB chunk in hand-offs (~10% of an NDJSON export's
+   * CPU), writeSync ~0.5 us plus the copy; then the event loop runs (signals, progress) before
+   * the next chunk.
+   */
   async write(chunk: string | Uint8Array): Promise<void> {
-    // One write in flight: the next chunk is generated while this one goes to disk.
-    await this.pending;
     if (this.failure) throw this.failure;
-    this.pending = writeFully(this.fh, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).catch((e: Error) => {
-      this.failure = e;
-    });
+    try {
+      writeFullySync(this.fh.fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
+    await nextMacrotask();
   }
 
   async finish(): Promise<void> {
-    await this.pending;
     if (this.failure) throw this.failure;
     await this.fh.sync();
     this.closed = true;
@@ -135,7 +145,6 @@ export class AtomicFileSink implements OutputSink {
   }
 
   async abort(): Promise<void> {
-    await this.pending;
     if (!this.closed) {
       this.closed = true;
       await this.fh.close().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { segmentedRow } from './envelopeSegments.js';
 import { resolveDomain, textChunks, type CompiledDomain, type DomainInput, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** RFC 4180 line end. */
@@ -68,19 +69,21 @@ const rowWriters = new WeakMap<CompiledDomain, (e: object) => string>();
 
 /**
  * The CSV record writer of a domain's events, columns as {@link eventCsvColumns}: generated once
- * per domain (one concatenation, no loop over the columns).
+ * per domain (one concatenation, no loop over the columns); a stream's and a session's columns
+ * are written once per run of events that share them (see segmentedRow).
  */
 export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object) => string {
   const d = resolveDomain(domain);
   let w = rowWriters.get(d);
   if (w === undefined) {
-    const parts = d.envelope.map((c) => {
-      const v = `e[${JSON.stringify(c.name)}]`;
-      if (c.field === 'payload') return `P(J(${v}))`;
+    const row = segmentedRow(d.envelope, ',', (name, field) => {
+      const v = `e[${JSON.stringify(name)}]`;
+      if (field === 'payload') return `P(J(${v}))`;
       // A number column of a generated event is a finite number: written as is, like String(v).
-      return NUMBER_COLUMNS.has(c.field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
-    });
-    w = new Function('F', 'P', 'J', `return function(e){return ${parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`)(csvField, jsonField, JSON.stringify) as (e: object) => string;
+      return NUMBER_COLUMNS.has(field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
+    }, (x) => `F(${x})`);
+    const source = `${row.state}return function(e){${row.refresh}return ${row.parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`;
+    w = new Function('F', 'P', 'J', source)(csvField, jsonField, JSON.stringify) as (e: object) => string;
     rowWriters.set(d, w);
   }
   return w;

@@ -2,6 +2,7 @@ import {
   DEFAULT_CHUNK_CHARS, MockjutsuError, checkInteger, describeValue, resolveDomain, textChunks,
   type CompiledDomain, type DomainInput, type EnvelopeField, type UserProfile,
 } from '../core/index.js';
+import { segmentedRow } from './envelopeSegments.js';
 
 /** SQL dialects the exporter writes. */
 export type SqlDialect = 'postgres' | 'sqlite' | 'mysql';
@@ -168,11 +169,10 @@ function eventTable(domain: DomainInput | undefined): SqlTable<object> {
   let table = eventTables.get(d);
   if (table === undefined) {
     const named = (f: EnvelopeField): string | undefined => d.envelope.find((c) => c.field === f)?.name;
-    const parts = d.envelope.map((c) => {
-      const v = `e[${JSON.stringify(c.name)}]`;
-      return (VALUE_EXPRESSION[c.field] ?? ((x: string) => `(typeof ${x}==="string"?S(${x},d):N(${x},d))`))(v);
-    });
-    const values = new Function('S', 'N', 'T', 'J', `return function(e,d){return "("+${parts.join('+","+')}+")";};`)(
+    const literal = (x: string): string => `(typeof ${x}==="string"?S(${x},d):N(${x},d))`;
+    // A stream's and a session's columns: once per run of events that share them (and the dialect).
+    const row = segmentedRow(d.envelope, ',', (name, field) => (VALUE_EXPRESSION[field as EnvelopeField] ?? literal)(`e[${JSON.stringify(name)}]`), literal, 'd');
+    const values = new Function('S', 'N', 'T', 'J', `${row.state}return function(e,d){${row.refresh}return "("+${row.parts.join('+","+')}+")";};`)(
       sqlString, anyLiteral, (v: unknown, dialect: SqlDialect) => (typeof v === 'string' ? timestampLiteral(v, dialect) : anyLiteral(v, dialect)), JSON.stringify,
     ) as (e: object, d: SqlDialect) => string;
     const stream = named('stream_id');

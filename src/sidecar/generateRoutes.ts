@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, envelopeItem, eventStream, positionedItems, normalizePartition, normalizeSeed, randomSeed,
-  type CompiledDomain, type EnvelopeKind, type Session, type SessionGenerator,
+  ENVELOPE_KINDS, envelopeItem, positionedItems, normalizePartition, normalizeSeed, randomSeed, resolveDomain,
+  type CompiledDomain, type EnvelopeKind, type GeneratorOptions, type Session, type SessionGenerator,
 } from '../core/index.js';
 
 import { checkReplayedIndex } from './replayedTypes.js';
-import { ndjsonChunks } from '../formats/index.js';
+import { createSessionExportWriter } from '../formats/index.js';
 import { HttpError } from './httpError.js';
 import { servedItemJson } from './itemJson.js';
 import type { ServedType } from './servedTypes.js';
-import { JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, streamChunks } from './responseWriter.js';
+import { BULK_CHUNK_CHARS, JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, encodedChunks, streamBytes, streamChunks } from './responseWriter.js';
+import { parallelSessionExport } from '../export/index.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
 import type { CachedResponse, SidecarContext, SidecarLimits } from './sidecarContext.js';
@@ -183,7 +184,7 @@ function* bulkEnvelope(served: ServedType, g: SessionGenerator, partition: strin
   yield raw ? ']' : '],"status":"ok"}';
 }
 
-function* bulkNdjson(served: ServedType, g: SessionGenerator, p: GeneratorParams, partition: string, count: number, envelope: EnvelopeKind): Generator<string> {
+function* bulkNdjson(served: ServedType, g: SessionGenerator, partition: string, count: number, envelope: EnvelopeKind): Generator<string> {
   if (envelope !== 'none') {
     // the bytes of `mockjutsu export --format ndjson --envelope E`: one enveloped event (item) per line
     for (const item of bulkItems(served, g, partition, count, envelope)) {
@@ -197,15 +198,63 @@ function* bulkNdjson(served: ServedType, g: SessionGenerator, p: GeneratorParams
     }
     return;
   }
-  if (served.domain !== undefined) {
-    // the very pipeline the CLI uses: same bytes as ndjsonChunks(eventStream({ seed, sessions, domain }),
-    // with the domain's serializer): one event per line, continuous positions. The users are the
-    // generator's (a request's ?users=, else serve --users N|FILE).
-    const events = eventStream({ seed: p.seed, users: g.config.userRecords ?? g.config.users, start: p.start, partition, sessions: count, domain: served.domain });
-    yield* ndjsonChunks(events, STREAM_CHUNK_CHARS, served.eventJson!);
-    return;
-  }
   for (const item of bulkItems(served, g, partition, count)) yield servedItemJson(served, item) + '\n';
+}
+
+/**
+ * An NDJSON event_stream bulk of a domain: the single-thread export's path (`mockjutsu export
+ * --format ndjson`: the export writer appends whole sessions of the partition's stream), in
+ * chunks of BULK_CHUNK_CHARS encoded into reused Buffers. One event per line, continuous
+ * positions: the bytes of ndjsonChunks(eventStream({ seed, users, start, partition, sessions,
+ * domain })). The users are the generator's (a request's ?users=, else serve --users N|FILE).
+ */
+function* bulkSessionNdjson(g: SessionGenerator, domain: CompiledDomain, partition: string, count: number): Generator<string> {
+  const writer = createSessionExportWriter({ format: 'ndjson', domain });
+  const stream = g.stream(partition);
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    text = writer.append(text, stream.nextSession());
+    if (text.length >= BULK_CHUNK_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
+}
+
+/** Bulks being made by a worker thread, per sidecar (see SidecarLimits.bulkWorkers). */
+const bulkWorkers = new WeakMap<SidecarContext, number>();
+
+/**
+ * A domain as it crosses to a worker thread: a built-in by name (its program is built in),
+ * another by its definition (the worker compiles it; the same program).
+ */
+function portableDomain(domain: CompiledDomain): string | object {
+  try {
+    if (resolveDomain(domain.name) === domain) return domain.name;
+  } catch {
+    // not a built-in name
+  }
+  return domain.definition;
+}
+
+/**
+ * An NDJSON event_stream bulk made by a worker thread through the export's parallel writer
+ * (`mockjutsu export --workers`: runs of sessions serialised into Buffers, positions put in
+ * here): this event loop only fills the positions and writes, so other requests never wait on
+ * the simulator. Same bytes as {@link bulkNdjson}.
+ */
+async function streamBulkByWorker(sidecar: SidecarContext, reply: FastifyReply, g: SessionGenerator, domain: CompiledDomain, partition: string, count: number, headers: Record<string, string>): Promise<void> {
+  const options = { seed: g.seed, users: g.config.userRecords ?? g.config.users, start: g.config.startMs, domain: portableDomain(domain) };
+  bulkWorkers.set(sidecar, (bulkWorkers.get(sidecar) ?? 0) + 1);
+  try {
+    await streamBytes(reply, (output) => parallelSessionExport(
+      { options: options as GeneratorOptions, partitions: [partition], count, format: { format: 'ndjson' } },
+      { threads: 1, stageHere: false, output },
+    ), NDJSON_TYPE, headers);
+  } finally {
+    bulkWorkers.set(sidecar, bulkWorkers.get(sidecar)! - 1);
+  }
 }
 
 async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -224,7 +273,18 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
   const g = generatorFor(sidecar, p, served.domain);
   const headers = { 'X-Mockjutsu-Seed': seedHeader(g.seed), 'Cache-Control': 'no-store' };
   if (format === 'ndjson') {
-    await streamChunks(reply, chunked(bulkNdjson(served, g, p, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
+    const envelope = q.envelope ?? 'none';
+    const { bulkWorkers: maxWorkers, bulkWorkerSessions } = sidecar.limits;
+    if (envelope === 'none' && served.domain !== undefined && served.eventJson !== undefined && count >= bulkWorkerSessions && (bulkWorkers.get(sidecar) ?? 0) < maxWorkers) {
+      await streamBulkByWorker(sidecar, reply, g, served.domain, partition, count, headers);
+      return;
+    }
+    if (envelope === 'none' && served.domain !== undefined) {
+      const domain = served.domain;
+      await streamBytes(reply, (output) => encodedChunks(bulkSessionNdjson(g, domain, partition, count), output), NDJSON_TYPE, headers);
+      return;
+    }
+    await streamChunks(reply, chunked(bulkNdjson(served, g, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
   } else {
     await streamChunks(reply, chunked(bulkEnvelope(served, g, partition, count, raw, q.envelope ?? 'none')), JSON_TYPE, headers);
   }

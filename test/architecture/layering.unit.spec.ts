@@ -1,4 +1,4 @@
-// The dependency rule, checked on every import of src/: core <- formats <- {store, verify} <-
+// The dependency rule, checked on every import of src/: core <- formats <- {store, verify, export} <-
 // {sidecar <- replay, k6} <- cli; nothing imports the CLI; the core and the k6 entry import nothing
 // from Node (they run in k6's goja).
 import assert from 'node:assert/strict';
@@ -20,9 +20,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The replay target is an application over the store that plugs into the sidecar's server.
   replay: ['core', 'formats', 'store', 'sidecar', 'replay'],
   // The sidecar serves generators; the store and replay target plug in as fastify plugins.
-  sidecar: ['core', 'formats', 'recorder', 'pool', 'schemaFiles', 'sidecar'],
+  // Session exports made by worker threads (Node): the CLI's `export --workers`, the sidecar's bulks.
+  export: ['core', 'formats', 'export'],
+  sidecar: ['core', 'formats', 'recorder', 'pool', 'schemaFiles', 'export', 'sidecar'],
   k6: ['core', 'formats', 'k6'],
-  cli: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'replay', 'sidecar', 'cli'],
+  cli: ['core', 'formats', 'store', 'verify', 'recorder', 'pool', 'schemaFiles', 'export', 'replay', 'sidecar', 'cli'],
 };
 /** Files directly in src/ and what they may import. */
 const TOP_FILES: Record<string, readonly string[]> = {
@@ -79,7 +81,7 @@ function violations(): string[] {
 }
 
 describe('architecture: the dependency rule (unit)', () => {
-  it('every import of src/ follows core <- formats <- {store, verify} <- {sidecar <- replay, k6} <- cli', () => {
+  it('every import of src/ follows core <- formats <- {store, verify, export} <- {sidecar <- replay, k6} <- cli', () => {
     assert.deepEqual(violations(), []);
   });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createSessionStream, eventStream, type SessionEvent } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
 import { exportChunks, type ExportFormat, type ExportPlan } from '../../src/cli/exportChunks.js';
-import { parallelSessionExport } from '../../src/cli/parallelExport.js';
-import { POSITION_MARK, POSITION_MARK_TEXT, fillPositions, findMarks } from '../../src/cli/positionHoles.js';
+import { parallelExport as parallelSessionExport } from '../../src/cli/parallelExport.js';
+import { POSITION_MARK, POSITION_MARK_TEXT, fillPositions, findMarks } from '../../src/export/positionHoles.js';
 import type { DomainDefinition } from '../../src/core/domain/domainDefinition.js';
 import { weirdDomain } from '../formats/weirdDomain.js';
 

@@ -114,4 +114,15 @@ describe('csvSerializer (unit)', () => {
     const e: SessionEvent = craftedEvents()[0]!;
     assert.equal(parseCsv(eventCsvRow(e))[0]!.length, EVENT_CSV_COLUMNS.length);
   });
+
+  it('a session\'s and a stream\'s columns, written once per run of events sharing them, change exactly when a value does', () => {
+    // Consecutive events sharing ids, then one id changed to text that needs quoting, then back.
+    const base = [...eventStream({ seed: 'segments', sessions: 3 })];
+    const varied = base.map((e, i) => (i % 5 === 2 ? { ...e, user_id: 'a,"b"' } : i % 7 === 3 ? { ...e, aggregate_id: 'x\r\ny' } : e));
+    const reference = (e: SessionEvent): string =>
+      EVENT_CSV_COLUMNS.map((c) => (c === 'payload' ? '"' + JSON.stringify(e.payload).replace(/"/g, '""') + '"' : csvField((e as unknown as Record<string, string | number | null>)[c]))).join(',') + '\r\n';
+    assert.ok(varied.filter((e, i) => e !== base[i]).length >= 8);
+    for (const e of [...varied, ...base, ...varied]) assert.equal(eventCsvRow(e), reference(e));
+  });
 });
+

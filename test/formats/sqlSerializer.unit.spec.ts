@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { MockjutsuError, eventStream, jutsu, type UserProfile } from '../../src/core/index.js';
 import {
-  SQL_DIALECTS, checkSqlDialect, checkTableName, eventSqlChunks, eventTableSql, quoteIdentifier, sqlString,
+  SQL_DIALECTS, checkSqlDialect, checkTableName, eventSqlChunks, eventSqlScript, eventTableSql, quoteIdentifier, sqlString,
   userSqlChunks, userTableSql,
 } from '../../src/formats/sqlSerializer.js';
 import { craftedEvents } from './craftedEvents.js';
@@ -120,4 +120,25 @@ describe('sqlSerializer (unit)', () => {
       assert.throws(() => [...eventSqlChunks([], { batchRows: 0 })], /batchRows is 0/);
     });
   });
+
+  it('a session\'s and a stream\'s columns are written once per run of events sharing them, per dialect: scripts of two dialects interleaved write what each writes alone', () => {
+    // A backslash in a shared id: PostgreSQL keeps it, MySQL doubles it.
+    const varied = events.slice(0, 200).map((e, i) => (i % 4 === 1 ? { ...e, session_id: 'back\\slash' } : e));
+    const alone = (dialect: 'postgres' | 'mysql') => [...eventSqlChunks(varied, { dialect })].join('');
+    const pg = alone('postgres');
+    const my = alone('mysql');
+    assert.ok(pg.includes("'back\\slash'") && my.includes("'back\\\\slash'"));
+    // One event at a time to each, in turn: the shared row writer sees the dialects alternate.
+    const a = eventSqlScript({ dialect: 'postgres' });
+    const b = eventSqlScript({ dialect: 'mysql' });
+    let x = a.head;
+    let y = b.head;
+    for (const e of varied) {
+      x = a.append(x, e);
+      y = b.append(y, e);
+    }
+    assert.equal(x + a.tail(), pg);
+    assert.equal(y + b.tail(), my);
+  });
 });
+

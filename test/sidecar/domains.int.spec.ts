@@ -1,6 +1,7 @@
 // The sidecar serves any domain by name: the same bytes as the library for the seed, on every
 // generating route; each domain's event schema in /openapi.json, derived from the domain.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -214,5 +215,79 @@ describe('sidecar: the built-in bank served by name (serve --domain bank)', () =
     const b = await call(s.url, `/sessions/vu-5/batch?type=bank&seed=8&n=12&format=ndjson&user=${user}`);
     assert.equal(b.body, lines(mine));
     assert.deepEqual([...new Set(mine.map((e) => (e as unknown as Record<string, unknown>)['user_id']))], ['u-bank-1']);
+  });
+});
+
+/** Events of sessions 0..n-1 of a stream, in order. */
+function firstSessions(options: Parameters<typeof createSessionStream>[0], n: number): unknown[] {
+  const stream = createSessionStream(options);
+  return Array.from({ length: n }, () => stream.nextSession()).flat();
+}
+
+describe('sidecar: NDJSON bulks made by worker threads (limits.bulkWorkers)', () => {
+  const ledger = ledgerDomain();
+  const records = [{ user_id: 'u-w1', email: 'one@w.test' }, { user_id: 'u-w2' }, { user_id: 'u-w3', country: 'NZ' }];
+  let s: Awaited<ReturnType<typeof startSidecar>>;
+  let withRecords: Awaited<ReturnType<typeof startSidecar>>;
+  before(async () => {
+    // One worker at a time, from 30 sessions: a second bulk at once is made in the event loop.
+    const limits = { bulkWorkers: 1, bulkWorkerSessions: 30 };
+    s = await startSidecar({ port: 0, seed: 5, log: () => {}, domains: [ledger, 'bank'], limits });
+    withRecords = await startSidecar({ port: 0, seed: 5, log: () => {}, users: records, limits });
+  });
+  after(async () => {
+    await s.close();
+    await withRecords.close();
+  });
+
+  it('the library\'s bytes for the shop, a built-in and a served definition, two at once (worker and event loop alike)', async () => {
+    const shop = '/bulk/event_stream?count=140&seed=w&partition=p3&users=40&start=2024-02-03T04:05:06Z&format=ndjson';
+    const bank = '/bulk/bank?count=90&seed=7&format=ndjson';
+    const [a, b] = await Promise.all([call(s.url, shop), call(s.url, bank)]);
+    assert.equal(a.status, 200);
+    assert.equal(a.headers['content-type'], 'application/x-ndjson; charset=utf-8');
+    assert.equal(a.body, lines(firstSessions({ seed: 'w', partition: 'p3', users: 40, start: '2024-02-03T04:05:06Z' }, 140)));
+    assert.equal(b.body, lines(firstSessions({ seed: 7, domain: 'bank' }, 90)));
+    const l = await call(s.url, '/bulk/ledger?count=45&seed=bulk&partition=p1&format=ndjson');
+    const ledgerEvents = firstSessions({ seed: 'bulk', domain: ledger, partition: 'p1' }, 45);
+    assert.equal(l.body, lines(ledgerEvents));
+    assert.equal((ledgerEvents.at(-1) as unknown as Record<string, unknown>)['global_position'], ledgerEvents.length);
+    // under the worker bound: the event loop's path, the same bytes
+    assert.equal((await call(s.url, '/bulk/bank?count=29&seed=7&format=ndjson')).body, lines(firstSessions({ seed: 7, domain: 'bank' }, 29)));
+  });
+
+  it('the sidecar\'s user records cross to the worker: sessions of those users only', async () => {
+    const a = await call(withRecords.url, '/bulk/event_stream?count=60&seed=r&format=ndjson');
+    const want = firstSessions({ seed: 'r', users: records }, 60);
+    assert.equal(a.body, lines(want));
+    assert.deepEqual([...new Set(want.map((e) => (e as unknown as Record<string, unknown>)['user_id']))].sort(), ['u-w1', 'u-w2', 'u-w3']);
+  });
+
+  it('stops its worker when the client goes away, and HEAD starts none', async () => {
+    const head = await call(s.url, '/bulk/event_stream?count=10000000&seed=1&format=ndjson', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    const got = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, { agent: false }, (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > 2_000_000) {
+            req.destroy();
+            resolve(bytes);
+          }
+        });
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || e.message.includes('aborted') ? undefined : reject(e)));
+      req.end();
+    });
+    assert.ok(got > 2_000_000);
+    const deadline = Date.now() + 3000;
+    while (s.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(s.inFlight(), 0, 'the stream should end soon after the client left');
+    // the worker slot is free again once the worker is terminated (soon after the response
+    // closed): the next bulk is a worker's, and right
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await call(s.url, '/bulk/bank?count=31&seed=3&format=ndjson')).body, lines(firstSessions({ seed: 3, domain: 'bank' }, 31)));
   });
 });

@@ -6,7 +6,7 @@ import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type FlagValues } from '../commandArgs.js';
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { EXPORT_FORMATS, exportChunks, type ExportFormat, type ExportPlan } from '../exportChunks.js';
-import { parallelSessionExport, type OutputWritten } from '../parallelExport.js';
+import { parallelExport, type OutputWritten } from '../parallelExport.js';
 import { parsePartitions } from '../../core/index.js';
 import { progressBarFor } from '../progressBar.js';
 import { writeOutput } from '../writeOutput.js';
@@ -98,7 +98,7 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
     : undefined;
   const partitions = values.partitions === undefined ? undefined : partitionsFlag(values.partitions, values);
   // Default 1: on this project's shared 2-core machine N threads did not reach 1.8x of one
-  // (npm run bench: RSS under 150 MB now, the speed-up lost to other jobs' load); see parallelExport.ts.
+  // (npm run bench: RSS under 150 MB now, the speed-up lost to other jobs' load); see src/export/parallelSessionExport.ts.
   const workers = values.workers === undefined ? 1 : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
   const plan: ExportPlan = {
     type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
@@ -110,7 +110,7 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const output: OutputWritten = {};
   // More threads than cores only add isolates (~25-30 MB of RSS each, measured): at most the cores.
   const threads = Math.min(workers, availableParallelism());
-  const chunks = type === 'event_stream' && threads > 1 && !enveloped ? parallelSessionExport(plan, threads, undefined, output) : sequential;
+  const chunks = type === 'event_stream' && threads > 1 && !enveloped ? parallelExport(plan, threads, undefined, output) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, output, onOpen: () => reportSeed(resolved, io) });
   return 0;
 }

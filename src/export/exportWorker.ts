@@ -1,6 +1,6 @@
-// A worker thread of `export --workers N`: stages runs of sessions (runStager.ts: simulated and
+// A worker thread of `export --workers N` and of the sidecar's NDJSON bulks: stages runs of sessions (runStager.ts: simulated and
 // written at once, a mark in place of each global_position) and transfers their Buffers; it
-// holds no sessions, so they die young. parallelExport.ts puts the positions in.
+// holds no sessions, so they die young. parallelSessionExport.ts puts the positions in.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
 import { createRunStager, isDeferred, type DeferredRun } from './runStager.js';
