@@ -240,7 +240,8 @@ func speedOf(s *StandIns, script, imp string, b *BenchJob) (*Speed, error) {
 				}
 			}
 			t := cpuTime()
-			_, err := fn(l.name)(js.Undefined(), l.args...)
+			var err error
+			callgrindCount(l.name, func() { _, err = fn(l.name)(js.Undefined(), l.args...) })
 			d := cpuTime() - t
 			if profiling {
 				js.StopProfile()
@@ -265,3 +266,4 @@ func speedOf(s *StandIns, script, imp string, b *BenchJob) (*Speed, error) {
 		MeanEventBytes: float64(chars.ToInteger()) / float64(b.Events), NextOverStringify: next / stringify,
 	}, nil
 }
+
