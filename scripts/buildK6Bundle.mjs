@@ -96,24 +96,73 @@ const compilerStubs = {
 };
 
 /**
- * The runtime bundle's shop program without its session walk (the specialised loop the
- * compiler emits, ~4 KB here; see src/core/domain/walkSource.ts): the simulator falls back to
- * its generic loop, which gives the same bytes, and the bundle stays within its budget. The
- * walk is the last member of a program's result, one line from `,walk:function(H,` to `}};`;
- * its constants go with it.
+ * The user agents of the faker slice (src/core/data/fakerSlice.generated.ts, ~6 KB of long,
+ * repetitive strings) go into the runtime bundle packed: the substrings that save the most bytes
+ * each replaced by one ASCII character the list does not use (greedy, at build time), undone at
+ * module load by one split/join per substring (native, ~1.1M goja instructions per VU; the
+ * word lists would cost ~10x that, so they stay as they are). Same array. The ~3.8 KB saved
+ * pay for the shop's session walk (src/core/domain/walkSource.ts, ~3.6 KB here), which the
+ * runtime bundle once stripped to fit its budget; in goja it saves ~6% of `stream.next()`.
  */
-export const WALK_RE = /,walk:function\(H,[^\n]*?\}\};\n\}/g;
-/** The walk's constants (`var $E=...,$TS=[...];`, before the program's result). */
-export const WALK_VARS_RE = /var \$E=function\(id,[^\n]*?,\$TS=\[[^\]]*\];/g;
+export const PACKED_FAKER_LISTS = ['userAgents'];
+/** Characters a packed list may use for its substrings (those absent from the list). */
+const PACK_CHARS = "!#$%&'*<=>?@DJQRYZ[]^`jqy{}~";
 
-const noWalk = {
-  name: 'mockjutsu-no-walk',
+/** Greedy substring packing of `text`: [packed text, dictionary] with unpackText(packed, dict) === text. */
+export function packText(text) {
+  const used = new Set(text);
+  const free = [...PACK_CHARS].filter((c) => !used.has(c));
+  let packed = text;
+  const entries = [];
+  for (const c of free) {
+    const counts = new Map();
+    for (let len = 2; len <= 40; len++) {
+      for (let i = 0; i + len <= packed.length; i++) {
+        const t = packed.slice(i, i + len);
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+    let best;
+    let bestGain = 20; // a substring must save more than its dictionary entry and the split/join
+    for (const [t, n] of counts) {
+      const gain = n * (t.length - 1) - t.length - 6;
+      if (gain > bestGain || (gain === bestGain && best !== undefined && t < best)) { bestGain = gain; best = t; }
+    }
+    if (best === undefined) break;
+    packed = packed.split(best).join(c);
+    entries.push(c + best);
+  }
+  // Undone last first; entries never hold a newline (the dictionary's separator).
+  const dict = entries.reverse().join('\n');
+  if (dict.includes('\n\n') || unpackText(packed, dict) !== text) throw new Error('k6 bundle: packText does not round-trip');
+  return [packed, dict];
+}
+
+/** The inverse of packText (its source is put into the bundle as is). */
+export function unpackText(packed, dict) {
+  const entries = dict.split('\n');
+  let s = packed;
+  for (let i = 0; i < entries.length; i++) s = s.split(entries[i].charAt(0)).join(entries[i].slice(1));
+  return s;
+}
+
+let packedFakerSource;
+const packFakerLists = {
+  name: 'mockjutsu-pack-faker-lists',
   setup(b) {
-    b.onLoad({ filter: /builtInPrograms\.generated\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const stripped = text.replace(WALK_RE, '};\n}').replace(WALK_VARS_RE, '');
-      if (stripped === text) throw new Error(`k6 bundle: no session walk found to strip in ${args.path} (did walkSource.ts change its form?)`);
-      return { contents: stripped, loader: 'ts' };
+    b.onLoad({ filter: /fakerSlice\.generated\.ts$/ }, (args) => {
+      if (packedFakerSource === undefined) {
+        let text = readFileSync(args.path, 'utf8');
+        for (const name of PACKED_FAKER_LISTS) {
+          const re = new RegExp(`^(export const ${name}: readonly string\\[\\] = )("(?:[^"\\\\]|\\\\.)*")(\\.split\\('\\|'\\);)$`, 'm');
+          const m = re.exec(text);
+          if (m === null) throw new Error(`k6 bundle: no list ${name} to pack in ${args.path} (did scripts/sliceFakerData.mjs change its form?)`);
+          const [packed, dict] = packText(JSON.parse(m[2]));
+          text = text.replace(re, () => `${m[1]}unpackText(${JSON.stringify(packed)}, ${JSON.stringify(dict)})${m[3]}`);
+        }
+        packedFakerSource = text + `\nfunction unpackText(packed: string, dict: string): string {\n${unpackText.toString().split('\n').slice(1).join('\n')}\n`;
+      }
+      return { contents: packedFakerSource, loader: 'ts' };
     });
   },
 };
@@ -152,7 +201,7 @@ async function buildOne(outDir, format, file, version, withCompiler = false) {
     banner: { js: `// mockjutsu ${version} k6 module${withCompiler ? ' with the domain compiler' : ''} (MIT, ${format === 'esm' ? 'ES module for k6 >= 0.53: import' : 'CommonJS for any k6: require'}) - deterministic session streams per VU. Built from src/k6/index.ts.` },
     metafile: true,
     logLevel: 'silent',
-    plugins: withCompiler ? [noJitVariants] : [noJitVariants, compilerStubs, noWalk],
+    plugins: withCompiler ? [noJitVariants] : [noJitVariants, compilerStubs, packFakerLists],
   });
   if (result.warnings.length > 0) throw new Error(`k6 bundle (${format}): esbuild warnings:\n` + result.warnings.map((w) => w.text).join('\n'));
 

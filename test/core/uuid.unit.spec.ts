@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { uuidV4 } from '../../src/core/uuid.js';
 import { uuidV4 as uuidV4NoJit } from '../../src/core/uuidNoJit.js';
 import { derivePrng } from '../../src/core/prng.js';
+import { aleaFromState } from '../../src/core/alea.js';
+import { aleaFromState as aleaFromStateNoJit } from '../../src/core/aleaStateNoJit.js';
 
 describe('core: uuidV4', () => {
   it('the k6 bundle\'s variant (uuidNoJit.ts) gives the same text as uuid.ts, for any draws', () => {
@@ -20,4 +22,19 @@ describe('core: uuidV4', () => {
       assert.match(u, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
   });
+
+  it('the k6 alea\'s own uuid() (aleaStateNoJit.ts: four draws inline) gives uuid.ts\'s text and leaves the same state', () => {
+    for (let i = 0; i < 200; i++) {
+      const state = [((i * 2654435761) >>> 0) / 2 ** 32, ((i * 40503 + 7) >>> 0) / 2 ** 32, ((i * 97 + 13) % 1000) / 1000, 1 + (i % 3)] as const;
+      const lib = aleaFromState(...state);
+      const k6 = aleaFromStateNoJit(...state) as ReturnType<typeof aleaFromStateNoJit> & { uuid: () => string };
+      for (let j = 0; j < 50; j++) {
+        assert.equal(k6.uuid(), uuidV4(lib));
+        // interleaved with plain draws: the state after uuid() is the one after four int32 draws
+        assert.equal(k6(), lib());
+        assert.equal(uuidV4NoJit(k6), uuidV4(lib));
+      }
+    }
+  });
 });
+

@@ -264,7 +264,8 @@ func speedLoops(s *StandIns, script, source string, b *BenchJob, names []string,
 				}
 			}
 			t := cpuTime()
-			_, err := fn(name)(js.Undefined(), args...)
+			var err error
+			callgrindCount(name, func() { _, err = fn(name)(js.Undefined(), args...) })
 			d := cpuTime() - t
 			if profiling {
 				js.StopProfile()
@@ -285,3 +286,4 @@ func speedLoops(s *StandIns, script, source string, b *BenchJob, names []string,
 	}
 	return best, float64(chars.ToInteger()) / float64(b.Events), nil
 }
+
