@@ -5,40 +5,10 @@ import { MockjutsuError, checkPoolItems, iterationItemIndex, poolExhaustedMessag
 import { describeValue } from '../core/mockjutsuError.js';
 import { abortTest, iterationInTest, vuIdInTest } from './k6Environment.js';
 
-/** Options of {@link dataPool}. */
-export interface K6DataPoolOptions {
-  /** Name used in messages (default "pool"). */
-  name?: string;
-  /** Round-robin forever (default false: each item once in the whole test, then exhausted). */
-  recyclable?: boolean;
-  /**
-   * Which test-wide id picks the item:
-   * - `"iteration"` (default): `exec.scenario.iterationInTest`; iteration i takes items
-   *   [i * perIteration, (i + 1) * perIteration). Items are used in order, whatever VU runs the iteration.
-   * - `"vu"`: `exec.vu.idInTest`; VU v takes v-1, v-1+vus, v-1+2*vus ... (needs `vus`). Items
-   *   stay with their VU (a VU keeps its own users); VUs that run fewer iterations leave gaps.
-   */
-  by?: 'iteration' | 'vu';
-  /** With by "iteration": the most items one iteration takes (default 1). */
-  perIteration?: number;
-  /** With by "vu": the test's VU count, all instances together (the highest `exec.vu.idInTest`). */
-  vus?: number;
-  /** When a non-recyclable pool runs out: `"throw"` (default; the iteration fails) or `"abort"` (`exec.test.abort` ends the test). */
-  onExhausted?: 'throw' | 'abort';
-}
-
-/** A pool of items drawn by this VU (see {@link dataPool}). */
-export interface K6DataPool<T> {
-  readonly name: string;
-  readonly size: number;
-  readonly recyclable: boolean;
-  /** The next item; when a non-recyclable pool is exhausted, throws a `POOL_EXHAUSTED` error (or aborts the test, per `onExhausted`). */
-  next(): T;
-  /** The next item, or undefined when a non-recyclable pool is exhausted (for an early `return`). */
-  tryNext(): T | undefined;
-  /** The text `next()` throws when the pool is exhausted (to log or pass to `exec.test.abort`). */
-  readonly exhaustedMessage: string;
-}
+// The pool's two types are written once, in the k6 module's declarations that users read
+// (mockjutsu.d.ts, shipped beside the bundle); the implementation takes them from there.
+import type { K6DataPool, K6DataPoolOptions } from './mockjutsu.js';
+export type { K6DataPool, K6DataPoolOptions };
 
 const POOL_OPTIONS = ['name', 'recyclable', 'by', 'perIteration', 'vus', 'onExhausted'];
 

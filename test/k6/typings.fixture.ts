@@ -33,5 +33,4 @@ export default function (): void {
 }
 same<typeof impl.dataPool, typeof decl.dataPool>(true);
 same<typeof impl.parseNdjsonRecords, typeof decl.parseNdjsonRecords>(true);
-same<impl.K6DataPoolOptions, decl.K6DataPoolOptions>(true);
-same<impl.K6DataPool<{ id: string }>, decl.K6DataPool<{ id: string }>>(true);
+// K6DataPoolOptions and K6DataPool: src/k6/dataPool.ts takes them from the declarations, so there is nothing to compare.
