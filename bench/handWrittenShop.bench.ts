@@ -17,7 +17,7 @@ import { bestCpuSeconds } from './support/cpuTime.js';
 const HAND_WRITTEN_COMMIT = '4ae4155^';
 const PER_ROUND = 6_000;
 const ROUNDS = 7;
-const PAIRS = 6;
+const PAIRS = 10;
 const CHILD = '--hand-written-child';
 
 interface Simulator { simulate(partition: string, k: number, firstPosition: number): unknown[] }
