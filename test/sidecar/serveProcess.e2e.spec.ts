@@ -104,6 +104,18 @@ describe('mockjutsu serve as a child process (node dist/cli.js serve)', function
     assert.equal(complete, false, 'a cut stream must not look complete');
   });
 
+  it('--bulk-workers: NDJSON bulks from --bulk-worker-sessions on are made by a worker thread, the library\'s bytes', async () => {
+    c = await spawnServe(['--port', '0', '--seed', '8', '--bulk-workers', '1', '--bulk-worker-sessions', '50']);
+    assert.match(c.stderr(), /NDJSON event_stream bulks of 50 sessions or more made by up to 1 worker thread\(s\) at once/);
+    // two at once: the first by the worker, the second (one worker at most) in the event loop
+    const [a, b] = await Promise.all([
+      call(c.url, '/bulk/event_stream?count=120&seed=9&partition=w&format=ndjson', { agent: false }),
+      call(c.url, '/bulk/event_stream?count=60&seed=9&format=ndjson', { agent: false }),
+    ]);
+    assert.equal(a.body, [...ndjsonChunks(eventStream({ seed: 9, partition: 'w', sessions: 120 }))].join(''));
+    assert.equal(b.body, [...ndjsonChunks(eventStream({ seed: 9, sessions: 60 }))].join(''));
+  });
+
   it('serves the generator through the real bin, byte for byte', async () => {
     c = await spawnServe(['--port', '0', '--seed', '31']);
     const a = await call(c.url, '/generate/event_stream?seed=31&raw=1', { agent: false });
@@ -180,6 +192,9 @@ describe('mockjutsu serve as a child process (node dist/cli.js serve)', function
       [['--bogus'], /unknown option --bogus; allowed: --port, --host/],
       [['--seed', ''], /--seed is ""/],
       [['--fsync'], /--fsync only applies with --store FILE/],
+      [['--bulk-workers', '-1'], /--bulk-workers is "-1"; allowed: an integer from 0 to 256/],
+      [['--bulk-worker-sessions', '10'], /--bulk-worker-sessions only applies with --bulk-workers N \(N >= 1\)/],
+      [['--bulk-workers', '1', '--bulk-worker-sessions', '0'], /--bulk-worker-sessions is "0"; allowed: an integer from 1 to 10000000/],
       [['extra'], /unexpected argument "extra"; this command takes no arguments/],
     ] as const) {
       const r = serveFails([...args]);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILT_IN_DOMAINS, createGenerator, MockjutsuError, normalizeSeed, type CompiledDomain } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
-import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
+import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, DEFAULT_LIMITS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
@@ -9,7 +9,7 @@ import { parseCommandArgs, parseIntegerFlag } from '../commandArgs.js';
 import { parseUsersFlag } from '../generatorFlags.js';
 import { applyServeParams, loadDomainFlag } from '../domainFlags.js';
 
-const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--param [DOMAIN.]NAME=VALUE]... [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10]';
+const USAGE = 'mockjutsu serve [--port 8099] [--host 127.0.0.1] [--seed N] [--domain NAME|FILE]... [--param [DOMAIN.]NAME=VALUE]... [--users N|FILE] [--token-file FILE] [--store FILE [--fsync]] [--records-dir DIR [--record-format msgpack|ndjson]] [--pool NAME=FILE[:recyclable]]... [--schema NAME=FILE[#REF]]... [--max-streams 10000] [--shutdown-timeout 10] [--bulk-workers 0 [--bulk-worker-sessions 2000]]';
 
 const HELP = `Usage: ${USAGE}
 
@@ -55,6 +55,13 @@ Options:
                         POOL_EXHAUSTED; :recyclable goes round-robin forever. Repeatable
   --max-streams N       live per-key session streams kept in memory, about 12 KB each (default 10000)
   --shutdown-timeout S  on SIGTERM/SIGINT, seconds to let in-flight requests finish (default 10)
+  --bulk-workers N      NDJSON event_stream bulks made by worker threads at once, off the event loop
+                        (default 0: every bulk is made in the event loop in 64 K-character turns;
+                        on 2 cores a worker per bulk cost more CPU than it saved: worth it with
+                        cores to spare). A bulk beyond N is made in the event loop
+  --bulk-worker-sessions N
+                        with --bulk-workers: the fewest sessions of a bulk a worker makes
+                        (default 2000; a smaller bulk is done before a worker starts)
   --schema NAME=FILE    serve mock events of a schema file (OpenAPI, JSON Schema, AsyncAPI or
                         EventBridge export; JSON or YAML) at GET /mock-event/NAME; repeatable.
                         FILE#REF picks a schema of the document (as mock-event --ref). Loaded and
@@ -104,6 +111,8 @@ const SERVE_FLAGS = {
   pool: { type: 'string', multiple: true },
   'max-streams': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  'bulk-workers': { type: 'string' },
+  'bulk-worker-sessions': { type: 'string' },
   schema: { type: 'string', multiple: true },
   domain: { type: 'string', multiple: true },
   param: { type: 'string', multiple: true },
@@ -183,6 +192,9 @@ export const serveCommand: CliCommand = {
     const maxLiveStreams = integerFlag('max-streams', values['max-streams'], 1, 10_000_000);
     const graceS = integerFlag('shutdown-timeout', values['shutdown-timeout'], 0, 3600);
     const graceMs = graceS === undefined ? DEFAULT_TIMEOUTS.shutdownGraceMs : graceS * 1000;
+    const bulkWorkers = integerFlag('bulk-workers', values['bulk-workers'], 0, 256);
+    const bulkWorkerSessions = integerFlag('bulk-worker-sessions', values['bulk-worker-sessions'], 1, 10_000_000);
+    if (bulkWorkerSessions !== undefined && !(bulkWorkers! > 0)) throw new UsageError('--bulk-worker-sessions only applies with --bulk-workers N (N >= 1)');
     const log = (line: string): void => void io.stderr.write(line + '\n');
     if (!isLoopback(host) && token === undefined) {
       log(`mockjutsu sidecar: WARNING: --insecure-public: listening on ${host} without a token; anyone who reaches it can write to the event store`);
@@ -239,6 +251,9 @@ export const serveCommand: CliCommand = {
       data.close();
       return 1;
     }
+    if (bulkWorkers !== undefined && bulkWorkers > 0) {
+      log(`mockjutsu sidecar: NDJSON event_stream bulks of ${bulkWorkerSessions ?? DEFAULT_LIMITS.bulkWorkerSessions} sessions or more made by up to ${bulkWorkers} worker thread(s) at once`);
+    }
     if (target.file !== undefined) {
       log(`mockjutsu sidecar: event store ${target.file} (${target.initialRecords} events, fsync ${values.fsync === true ? 'on' : 'off'})`);
     }
@@ -254,6 +269,7 @@ export const serveCommand: CliCommand = {
         schemas,
         domains,
         sessions: maxLiveStreams === undefined ? undefined : { maxLiveStreams },
+        limits: { ...(bulkWorkers === undefined ? {} : { bulkWorkers }), ...(bulkWorkerSessions === undefined ? {} : { bulkWorkerSessions }) },
         log,
       });
     } catch (err) {
