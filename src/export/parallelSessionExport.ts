@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { resolveDomain, type GeneratorOptions } from '../core/index.js';
+import { resolveDomain, type CompiledDomain, type DomainInput, type GeneratorOptions } from '../core/index.js';
 import { createSessionExportWriter, initialExportState, type SessionExportOptions } from '../formats/index.js';
 import { assembleSqlRun, fillPositions, positionChars, type SqlAssembly } from './positionHoles.js';
 import type { ExportWorkerData, FromWorker, ToWorker } from './exportWorkerProtocol.js';
@@ -109,7 +109,8 @@ export async function* parallelSessionExport(plan: SessionExportJob, how: Parall
   };
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
-  const data: ExportWorkerData = { options: plan.options, format };
+  // A compiled domain holds functions, which do not cross to a worker: it goes as its name or definition.
+  const data: ExportWorkerData = { options: { ...plan.options, domain: plan.options.domain === undefined ? undefined : portableDomain(domain) }, format };
   const threadCount = Math.max(1, Math.min(threads, total));
   const pool = Array.from({ length: stageHere ? threadCount - 1 : threadCount }, () => startWorker(data));
   const queued = new Map<Worker, number>(pool.map((w) => [w, 0]));
@@ -254,4 +255,17 @@ export async function* parallelSessionExport(plan: SessionExportJob, how: Parall
       if (local !== undefined) local.recycle(buffer);
     } else if (!finished) send(owner, { type: 'recycle', buffer }, [buffer]);
   }
+}
+
+/**
+ * A domain as it crosses to a worker thread: a built-in by name (its program is built in),
+ * another by its definition (the worker compiles it again: the same program).
+ */
+function portableDomain(domain: CompiledDomain): DomainInput {
+  try {
+    if (resolveDomain(domain.name) === domain) return domain.name;
+  } catch {
+    // not a built-in name
+  }
+  return domain.definition;
 }

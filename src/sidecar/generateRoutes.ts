@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ENVELOPE_KINDS, envelopeItem, positionedItems, normalizePartition, normalizeSeed, randomSeed, resolveDomain,
+  ENVELOPE_KINDS, envelopeItem, positionedItems, normalizePartition, normalizeSeed, randomSeed,
   type CompiledDomain, type EnvelopeKind, type GeneratorOptions, type Session, type SessionGenerator,
 } from '../core/index.js';
 
@@ -226,26 +226,13 @@ function* bulkSessionNdjson(g: SessionGenerator, domain: CompiledDomain, partiti
 const bulkWorkers = new WeakMap<SidecarContext, number>();
 
 /**
- * A domain as it crosses to a worker thread: a built-in by name (its program is built in),
- * another by its definition (the worker compiles it; the same program).
- */
-function portableDomain(domain: CompiledDomain): string | object {
-  try {
-    if (resolveDomain(domain.name) === domain) return domain.name;
-  } catch {
-    // not a built-in name
-  }
-  return domain.definition;
-}
-
-/**
  * An NDJSON event_stream bulk made by a worker thread through the export's parallel writer
  * (`mockjutsu export --workers`: runs of sessions serialised into Buffers, positions put in
  * here): this event loop only fills the positions and writes, so other requests never wait on
  * the simulator. Same bytes as {@link bulkNdjson}.
  */
 async function streamBulkByWorker(sidecar: SidecarContext, reply: FastifyReply, g: SessionGenerator, domain: CompiledDomain, partition: string, count: number, headers: Record<string, string>): Promise<void> {
-  const options = { seed: g.seed, users: g.config.userRecords ?? g.config.users, start: g.config.startMs, domain: portableDomain(domain) };
+  const options = { seed: g.seed, users: g.config.userRecords ?? g.config.users, start: g.config.startMs, domain };
   bulkWorkers.set(sidecar, (bulkWorkers.get(sidecar) ?? 0) + 1);
   try {
     await streamBytes(reply, (output) => parallelSessionExport(

@@ -6,6 +6,7 @@ import { parallelExport as parallelSessionExport } from '../../src/cli/parallelE
 import { POSITION_MARK, POSITION_MARK_TEXT, fillPositions, findMarks } from '../../src/export/positionHoles.js';
 import type { DomainDefinition } from '../../src/core/domain/domainDefinition.js';
 import { weirdDomain } from '../formats/weirdDomain.js';
+import { runCli } from './cliHarness.js';
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -27,6 +28,19 @@ describe('export --workers: parallel runs give the single-thread bytes (int, wor
       assert.equal(await collect(parallelSessionExport(plan, 3, 7)), one);
     });
   }
+
+  it('through the bin: --domain NAME|FILE (a compiled domain, which holds functions, goes to workers by name or definition) and --param', async () => {
+    // The command resolves --domain into a compiled domain: it crashed with "could not be cloned" before.
+    for (const domain of [['--domain', 'bank', '--param', 'currency=EUR'], ['--domain', 'domains/hotel/hotel.domain.yaml'], ['--domain', 'shop']]) {
+      for (const format of ['ndjson', 'csv']) {
+        const args = ['export', 'event_stream', ...domain, '--seed', 'w', '--count', '150', '--partitions', '1-2', '--format', format];
+        const [one, two] = await Promise.all([runCli([...args, '--workers', '1']), runCli([...args, '--workers', '2'])]);
+        assert.equal(two.code, 0, `${domain.join(' ')} ${format}: ${two.stderr}`);
+        assert.ok(one.stdout.length > 50_000);
+        assert.equal(two.stdout.toString(), one.stdout.toString(), `${domain.join(' ')} ${format}`);
+      }
+    }
+  });
 
   it('sql in the mysql dialect into schema.table, and json --pretty: still the same bytes', async () => {
     const sql: ExportPlan = { ...base, format: 'sql', dialect: 'mysql', table: 'shop.events' };
