@@ -94,6 +94,7 @@ async function table(): Promise<void> {
       execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
     } catch {
       rmSync(dir, { recursive: true, force: true });
+      execFileSync('git', ['-C', root, 'worktree', 'prune'], { stdio: 'ignore' }); // forget the removed folder
     }
   }
 }

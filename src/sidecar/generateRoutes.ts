@@ -10,7 +10,7 @@ import { HttpError } from './httpError.js';
 import { servedItemJson } from './itemJson.js';
 import type { ServedType } from './servedTypes.js';
 import { BULK_CHUNK_CHARS, JSON_TYPE, NDJSON_TYPE, STREAM_CHUNK_CHARS, chunked, encodedChunks, streamBytes, streamChunks } from './responseWriter.js';
-import { parallelSessionExport } from '../export/index.js';
+import { parallelSessionExport, type OutputWritten } from '../export/index.js';
 import { jsonResponse, ref } from './sidecarSchemas.js';
 import type { ObjectSchema, PropertySchema } from './schemaValidator.js';
 import type { CachedResponse, SidecarContext, SidecarLimits } from './sidecarContext.js';
@@ -224,6 +224,13 @@ function* bulkSessionNdjson(g: SessionGenerator, domain: CompiledDomain, partiti
 
 /** Bulks being made by a worker thread, per sidecar (see SidecarLimits.bulkWorkers). */
 const bulkWorkers = new WeakMap<SidecarContext, number>();
+/** Bulks a worker thread was started for, per sidecar, since it started. */
+const bulkWorkersStarted = new WeakMap<SidecarContext, number>();
+
+/** NDJSON bulks made by worker threads: being made now, and started since the sidecar started. */
+export function workerBulks(sidecar: SidecarContext): { active: number; started: number } {
+  return { active: bulkWorkers.get(sidecar) ?? 0, started: bulkWorkersStarted.get(sidecar) ?? 0 };
+}
 
 /**
  * An NDJSON event_stream bulk made by a worker thread through the export's parallel writer
@@ -235,10 +242,15 @@ async function streamBulkByWorker(sidecar: SidecarContext, reply: FastifyReply, 
   const options = { seed: g.seed, users: g.config.userRecords ?? g.config.users, start: g.config.startMs, domain };
   bulkWorkers.set(sidecar, (bulkWorkers.get(sidecar) ?? 0) + 1);
   try {
-    await streamBytes(reply, (output) => parallelSessionExport(
-      { options: options as GeneratorOptions, partitions: [partition], count, format: { format: 'ndjson' } },
-      { threads: 1, stageHere: false, output },
-    ), NDJSON_TYPE, headers);
+    const source = (output: OutputWritten): AsyncGenerator<Uint8Array> => {
+      // Counted here: a HEAD request is answered before its source is asked for, and starts no worker.
+      bulkWorkersStarted.set(sidecar, (bulkWorkersStarted.get(sidecar) ?? 0) + 1);
+      return parallelSessionExport(
+        { options: options as GeneratorOptions, partitions: [partition], count, format: { format: 'ndjson' } },
+        { threads: 1, stageHere: false, output },
+      );
+    };
+    await streamBytes(reply, source, NDJSON_TYPE, headers);
   } finally {
     bulkWorkers.set(sidecar, bulkWorkers.get(sidecar)! - 1);
   }

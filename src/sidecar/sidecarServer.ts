@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { createGenerator, resolveSeed, type DomainInput, type Seed, type UserRecord } from '../core/index.js';
 import { GeneratorCache } from './generatorCache.js';
 import { ServedTypes } from './servedTypes.js';
-import { cachedGenerateAnswer, registerGenerateRoutes } from './generateRoutes.js';
+import { cachedGenerateAnswer, registerGenerateRoutes, workerBulks } from './generateRoutes.js';
 import { HttpError, errorBody, toHttpError } from './httpError.js';
 import { parseJsonBody } from './jsonBodyParser.js';
 import { describeValue } from './safeText.js';
@@ -97,6 +97,8 @@ export interface RunningSidecar {
   readonly context: SidecarContext;
   /** Requests being answered right now. */
   inFlight(): number;
+  /** NDJSON bulks made by worker threads (`limits.bulkWorkers`): being made now, and started so far. */
+  workerBulks(): { active: number; started: number };
   /**
    * Stops accepting connections, lets in-flight requests finish (up to `graceMs`, default the
    * `shutdownGraceMs` timeout), then cuts what is left; then closes the plugins (a store's
@@ -443,6 +445,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     app,
     context,
     inFlight: () => inFlight,
+    workerBulks: () => workerBulks(context),
     close(graceMs = timeouts.shutdownGraceMs) {
       closed ??= (async () => {
         closing = true;

@@ -243,7 +243,9 @@ describe('sidecar: NDJSON bulks made by worker threads (limits.bulkWorkers)', ()
   it('the library\'s bytes for the shop, a built-in and a served definition, two at once (worker and event loop alike)', async () => {
     const shop = '/bulk/event_stream?count=140&seed=w&partition=p3&users=40&start=2024-02-03T04:05:06Z&format=ndjson';
     const bank = '/bulk/bank?count=90&seed=7&format=ndjson';
+    assert.deepEqual(s.workerBulks(), { active: 0, started: 0 });
     const [a, b] = await Promise.all([call(s.url, shop), call(s.url, bank)]);
+    assert.deepEqual(s.workerBulks(), { active: 0, started: 1 }, 'one of the two at once by the worker, the other in the event loop');
     assert.equal(a.status, 200);
     assert.equal(a.headers['content-type'], 'application/x-ndjson; charset=utf-8');
     assert.equal(a.body, lines(firstSessions({ seed: 'w', partition: 'p3', users: 40, start: '2024-02-03T04:05:06Z' }, 140)));
@@ -251,22 +253,27 @@ describe('sidecar: NDJSON bulks made by worker threads (limits.bulkWorkers)', ()
     const l = await call(s.url, '/bulk/ledger?count=45&seed=bulk&partition=p1&format=ndjson');
     const ledgerEvents = firstSessions({ seed: 'bulk', domain: ledger, partition: 'p1' }, 45);
     assert.equal(l.body, lines(ledgerEvents));
+    assert.equal(s.workerBulks().started, 2);
     assert.equal((ledgerEvents.at(-1) as unknown as Record<string, unknown>)['global_position'], ledgerEvents.length);
     // under the worker bound: the event loop's path, the same bytes
     assert.equal((await call(s.url, '/bulk/bank?count=29&seed=7&format=ndjson')).body, lines(firstSessions({ seed: 7, domain: 'bank' }, 29)));
+    assert.equal(s.workerBulks().started, 2);
   });
 
   it('the sidecar\'s user records cross to the worker: sessions of those users only', async () => {
     const a = await call(withRecords.url, '/bulk/event_stream?count=60&seed=r&format=ndjson');
+    assert.deepEqual(withRecords.workerBulks(), { active: 0, started: 1 });
     const want = firstSessions({ seed: 'r', users: records }, 60);
     assert.equal(a.body, lines(want));
     assert.deepEqual([...new Set(want.map((e) => (e as unknown as Record<string, unknown>)['user_id']))].sort(), ['u-w1', 'u-w2', 'u-w3']);
   });
 
   it('stops its worker when the client goes away, and HEAD starts none', async () => {
+    const before = s.workerBulks().started;
     const head = await call(s.url, '/bulk/event_stream?count=10000000&seed=1&format=ndjson', { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
+    assert.equal(s.workerBulks().started, before, 'HEAD starts no worker');
     const got = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, { agent: false }, (res) => {
         let bytes = 0;
@@ -287,7 +294,11 @@ describe('sidecar: NDJSON bulks made by worker threads (limits.bulkWorkers)', ()
     assert.equal(s.inFlight(), 0, 'the stream should end soon after the client left');
     // the worker slot is free again once the worker is terminated (soon after the response
     // closed): the next bulk is a worker's, and right
-    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(s.workerBulks().started, before + 1);
+    const freed = Date.now() + 3000;
+    while (s.workerBulks().active > 0 && Date.now() < freed) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(s.workerBulks().active, 0, 'the worker slot is given back');
     assert.equal((await call(s.url, '/bulk/bank?count=31&seed=3&format=ndjson')).body, lines(firstSessions({ seed: 3, domain: 'bank' }, 31)));
+    assert.deepEqual(s.workerBulks(), { active: 0, started: before + 2 });
   });
 });

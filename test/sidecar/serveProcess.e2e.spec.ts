@@ -193,7 +193,8 @@ describe('mockjutsu serve as a child process (node dist/cli.js serve)', function
       [['--seed', ''], /--seed is ""/],
       [['--fsync'], /--fsync only applies with --store FILE/],
       [['--bulk-workers', '-1'], /--bulk-workers is "-1"; allowed: an integer from 0 to 256/],
-      [['--bulk-worker-sessions', '10'], /--bulk-worker-sessions only applies with --bulk-workers N \(N >= 1\)/],
+      [['--bulk-worker-sessions', '10'], /--bulk-worker-sessions only applies with --bulk-workers N \(N >= 1\); --bulk-workers is not given/],
+      [['--bulk-workers', '0', '--bulk-worker-sessions', '10'], /--bulk-worker-sessions only applies with --bulk-workers N \(N >= 1\); --bulk-workers is 0/],
       [['--bulk-workers', '1', '--bulk-worker-sessions', '0'], /--bulk-worker-sessions is "0"; allowed: an integer from 1 to 10000000/],
       [['extra'], /unexpected argument "extra"; this command takes no arguments/],
     ] as const) {

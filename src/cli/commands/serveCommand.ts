@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILT_IN_DOMAINS, createGenerator, MockjutsuError, normalizeSeed, type CompiledDomain } from '../../core/index.js';
 import { EventLogCorruption, EventLogLocationError } from '../../store/index.js';
-import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, DEFAULT_LIMITS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
+import { ServedTypes, startSidecar, loadMockEventSchemas, parseSchemaSpec, DEFAULT_TIMEOUTS, type RegisteredSchema, type RunningSidecar } from '../../sidecar/index.js';
 import { openSidecarData, sidecarDataPlugin, type SidecarData } from '../../sidecar/sidecarData.js';
 import { openReplayTarget, replayTargetPlugin, type ReplayTarget } from '../../replay/index.js';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand.js';
@@ -194,7 +194,9 @@ export const serveCommand: CliCommand = {
     const graceMs = graceS === undefined ? DEFAULT_TIMEOUTS.shutdownGraceMs : graceS * 1000;
     const bulkWorkers = integerFlag('bulk-workers', values['bulk-workers'], 0, 256);
     const bulkWorkerSessions = integerFlag('bulk-worker-sessions', values['bulk-worker-sessions'], 1, 10_000_000);
-    if (bulkWorkerSessions !== undefined && !(bulkWorkers! > 0)) throw new UsageError('--bulk-worker-sessions only applies with --bulk-workers N (N >= 1)');
+    if (bulkWorkerSessions !== undefined && !(bulkWorkers! > 0)) {
+      throw new UsageError(`--bulk-worker-sessions only applies with --bulk-workers N (N >= 1); --bulk-workers is ${bulkWorkers === undefined ? 'not given' : bulkWorkers}`);
+    }
     const log = (line: string): void => void io.stderr.write(line + '\n');
     if (!isLoopback(host) && token === undefined) {
       log(`mockjutsu sidecar: WARNING: --insecure-public: listening on ${host} without a token; anyone who reaches it can write to the event store`);
@@ -251,9 +253,6 @@ export const serveCommand: CliCommand = {
       data.close();
       return 1;
     }
-    if (bulkWorkers !== undefined && bulkWorkers > 0) {
-      log(`mockjutsu sidecar: NDJSON event_stream bulks of ${bulkWorkerSessions ?? DEFAULT_LIMITS.bulkWorkerSessions} sessions or more made by up to ${bulkWorkers} worker thread(s) at once`);
-    }
     if (target.file !== undefined) {
       log(`mockjutsu sidecar: event store ${target.file} (${target.initialRecords} events, fsync ${values.fsync === true ? 'on' : 'off'})`);
     }
@@ -279,6 +278,10 @@ export const serveCommand: CliCommand = {
       return 1;
     }
     const running = sidecar;
+    const limits = sidecar.context.limits; // what the sidecar took, not the flags
+    if (limits.bulkWorkers > 0) {
+      log(`mockjutsu sidecar: NDJSON event_stream bulks of ${limits.bulkWorkerSessions} sessions or more made by up to ${limits.bulkWorkers} worker thread(s) at once`);
+    }
     const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
