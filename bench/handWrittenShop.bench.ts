@@ -6,7 +6,7 @@
 // (which one was imported first moved the ratio from 0.96x to 1.34x). A process warms up, then
 // reports its best of 7 rounds of 6,000 sessions in CPU time; the median of the pairs' ratios
 // is the figure. Without git history (a tarball install) it says so and skips.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -22,8 +22,11 @@ const CHILD = '--hand-written-child';
 
 interface Simulator { simulate(partition: string, k: number, firstPosition: number): unknown[] }
 
-/** In a child: events/s (CPU time) of one simulator, best of ROUNDS after a warm-up. */
-async function child(which: string, dir: string): Promise<void> {
+/**
+ * In a child: events/s (CPU time) of one simulator, best of ROUNDS after a warm-up; or, given
+ * `sessions`, just that many sessions and their event count (for callgrind, below).
+ */
+async function child(which: string, dir: string, sessions?: number): Promise<void> {
   let sim: Simulator;
   if (which === 'old') {
     const core = await import(pathToFileURL(join(dir, 'out/core/index.js')).href);
@@ -40,6 +43,12 @@ async function child(which: string, dir: string): Promise<void> {
     for (let k = from; k < from + PER_ROUND; k++) n += sim.simulate('0', k, 1).length;
     return n;
   };
+  if (sessions !== undefined) {
+    let n = 0;
+    for (let k = 0; k < sessions; k++) n += sim.simulate('0', k, 1).length;
+    process.stdout.write(JSON.stringify({ events: n }));
+    return;
+  }
   run(0);
   run(PER_ROUND);
   let best = 0;
@@ -54,6 +63,25 @@ async function child(which: string, dir: string): Promise<void> {
 function measure(which: 'old' | 'new', dir: string): number {
   const out = execFileSync(process.execPath, ['--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), CHILD, which, dir], { encoding: 'utf8' });
   return (JSON.parse(out) as { eventsPerSecond: number }).eventsPerSecond;
+}
+
+/**
+ * Instructions per event at steady state, counted by callgrind (deterministic, whatever the
+ * load): the same process run for 20,000 and for 60,000 sessions, the difference divided by the
+ * events between. The first sessions pay for TurboFan compiling the code, more of it for the
+ * domain's simulator; the difference leaves that out.
+ */
+function instructionsPerEvent(which: 'old' | 'new', dir: string): number {
+  const count = (sessions: number): { instructions: number; events: number } => {
+    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx',
+      fileURLToPath(import.meta.url), CHILD, which, dir, String(sessions)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const collected = /Collected : (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || collected === null) throw new Error(`valgrind: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+    return { instructions: Number(collected[1]), events: (JSON.parse(r.stdout) as { events: number }).events };
+  };
+  const a = count(20_000);
+  const b = count(60_000);
+  return (b.instructions - a.instructions) / (b.events - a.events);
 }
 
 async function table(): Promise<void> {
@@ -89,6 +117,17 @@ async function table(): Promise<void> {
     console.log(`hand-written SessionSimulator (${HAND_WRITTEN_COMMIT}, baseline)     ${(bestOld / 1e6).toFixed(2).padStart(10)}    1.00`);
     console.log(`the shop as a compiled domain (DomainSimulator)        ${(bestNew / 1e6).toFixed(2).padStart(10)}    ${median.toFixed(2)} (${ratios[0]!.toFixed(2)}-${ratios[PAIRS - 1]!.toFixed(2)})`);
     console.log('(the domain\'s sessions are its own since 0.3.0, not the old bytes; goal >= 0.95x)');
+    if (process.env.MOCKJUTSU_BENCH_CALLGRIND === '1') {
+      if (spawnSync('valgrind', ['--version']).status !== 0) {
+        console.log('instructions: skipped (valgrind not found)');
+      } else {
+        const o = instructionsPerEvent('old', dir);
+        const c = instructionsPerEvent('new', dir);
+        console.log(`instructions per event at steady state (callgrind, sessions 20,000-60,000): hand-written ${o.toFixed(0)}, compiled domain ${c.toFixed(0)}: ${(o / c).toFixed(3)}x`);
+      }
+    } else {
+      console.log('(MOCKJUTSU_BENCH_CALLGRIND=1 adds instructions per event counted by callgrind, ~3 minutes)');
+    }
   } finally {
     try {
       execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
@@ -102,4 +141,4 @@ async function table(): Promise<void> {
 export default table;
 
 const at = process.argv.indexOf(CHILD);
-if (at !== -1) await child(process.argv[at + 1]!, process.argv[at + 2]!);
+if (at !== -1) await child(process.argv[at + 1]!, process.argv[at + 2]!, process.argv[at + 3] === undefined ? undefined : Number(process.argv[at + 3]));
