@@ -1,7 +1,6 @@
 // The sidecar serves any domain by name: the same bytes as the library for the seed, on every
 // generating route; each domain's event schema in /openapi.json, derived from the domain.
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -11,7 +10,7 @@ import { compileDomain } from '../../src/core/domain/compileDomain.js';
 import { LEDGER_FILE, ledgerDomain } from '../fixtures/domains/ledger.js';
 import { startReplaySidecar, type RunningReplaySidecar } from '../../src/replay/index.js';
 import { startSidecar } from '../../src/sidecar/index.js';
-import { call, errorOf } from './sidecarTestKit.js';
+import { call, errorOf, readThenLeave, waitFor } from './sidecarTestKit.js';
 
 
 const lines = (events: readonly unknown[]): string => events.map((e) => JSON.stringify(e) + '\n').join('');
@@ -274,29 +273,14 @@ describe('sidecar: NDJSON bulks made by worker threads (limits.bulkWorkers)', ()
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
     assert.equal(s.workerBulks().started, before, 'HEAD starts no worker');
-    const got = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, { agent: false }, (res) => {
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          if (bytes > 2_000_000) {
-            req.destroy();
-            resolve(bytes);
-          }
-        });
-      });
-      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || e.message.includes('aborted') ? undefined : reject(e)));
-      req.end();
-    });
+    const got = await readThenLeave(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, 2_000_000);
     assert.ok(got > 2_000_000);
-    const deadline = Date.now() + 3000;
-    while (s.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => s.inFlight() === 0);
     assert.equal(s.inFlight(), 0, 'the stream should end soon after the client left');
     // the worker slot is free again once the worker is terminated (soon after the response
     // closed): the next bulk is a worker's, and right
     assert.equal(s.workerBulks().started, before + 1);
-    const freed = Date.now() + 3000;
-    while (s.workerBulks().active > 0 && Date.now() < freed) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => s.workerBulks().active === 0);
     assert.equal(s.workerBulks().active, 0, 'the worker slot is given back');
     assert.equal((await call(s.url, '/bulk/bank?count=31&seed=3&format=ndjson')).body, lines(firstSessions({ seed: 3, domain: 'bank' }, 31)));
     assert.deepEqual(s.workerBulks(), { active: 0, started: before + 2 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { eventStream, jutsu, normalizeSeed, typeNames, type Session } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
 import { startSidecar, type RunningSidecar } from '../../src/sidecar/index.js';
-import { call } from './sidecarTestKit.js';
+import { call, readThenLeave, waitFor } from './sidecarTestKit.js';
 
 // The library is the reference: the sidecar must answer the same bytes for the same seed.
 const envelope = (type: string, item: unknown, seed: string | number): string =>
@@ -100,23 +99,9 @@ describe('sidecar endpoints (in-process server)', () => {
     });
 
     it('format=ndjson stops generating when the client disconnects (10,000,000 sessions asked)', async () => {
-      const received = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, { agent: false }, (res) => {
-          let bytes = 0;
-          res.on('data', (c: Buffer) => {
-            bytes += c.length;
-            if (bytes > 2_000_000) {
-              req.destroy();
-              resolve(bytes);
-            }
-          });
-        });
-        req.on('error', (e) => (e.message.includes('aborted') || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
-        req.end();
-      });
+      const received = await readThenLeave(`${s.url}/bulk/event_stream?count=10000000&seed=1&format=ndjson`, 2_000_000);
       assert.ok(received > 2_000_000);
-      const deadline = Date.now() + 3000;
-      while (s.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => s.inFlight() === 0);
       assert.equal(s.inFlight(), 0, 'the stream should end soon after the client left');
       assert.equal((await call(s.url, '/health')).status, 200);
     });

@@ -42,6 +42,33 @@ export function call(base: string, path: string, options: RequestOptions = {}): 
   });
 }
 
+/**
+ * GET `url` and read its body until more than `bytes` arrived, then drop the connection (a
+ * client that goes away mid-stream). Resolves with the bytes read.
+ */
+export function readThenLeave(url: string, bytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { agent: false }, (res) => {
+      let got = 0;
+      res.on('data', (c: Buffer) => {
+        got += c.length;
+        if (got > bytes) {
+          req.destroy();
+          resolve(got);
+        }
+      });
+    });
+    req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || e.message.includes('aborted') ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+/** Polls `holds` every 20 ms until it is true or `timeoutMs` passed (the caller asserts after). */
+export async function waitFor(holds: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!holds() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** The parsed JSON error body of a 4xx/5xx answer. */
 export function errorOf(a: Answer): { code: string; message: string } {
   const parsed = JSON.parse(a.body) as { status: string; error: { code: string; message: string } };
