@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'acorn';
 import { compileDomain } from '../../../src/core/domain/compileDomain.js';
 import { DomainSimulator } from '../../../src/core/domain/domainSimulator.js';
+import { assertSameSessions, sessionsText } from './sessionTexts.js';
 import type { DomainDefinition } from '../../../src/core/domain/domainDefinition.js';
 import { resolveGeneratorConfig } from '../../../src/core/generatorOptions.js';
 import { BUILT_IN_DOMAINS } from '../../../src/core/domains/index.js';
@@ -10,27 +11,13 @@ import { builtInDomain } from '../../../src/core/domains/index.js';
 // The program's session walk (walkSource.ts: the chain walk with the domain's constants in
 // place) must give the generic loop's bytes: the same draws in the same order.
 
-function sessionsText(sim: DomainSimulator, sessions: number): string {
-  let out = '';
-  for (const p of ['0', '7']) for (let k = 0; k < sessions; k++) out += JSON.stringify(sim.simulate(p, k, 1 + k)) + '\n';
-  return out;
-}
-
-function assertSameSessions(actual: string, expected: string): void {
-  const a = actual.split('\n');
-  const e = expected.split('\n');
-  const i = a.findIndex((line, j) => line !== e[j]);
-  assert.equal(a.length, e.length, 'session count');
-  assert.equal(i, -1, `session line ${i} differs:\n${a[i]?.slice(0, 600)}\n${e[i]?.slice(0, 600)}`);
-}
-
 /** The walk's sessions and the generic loop's, of one domain and seed. */
 function bothWays(domain: unknown, seed: string, sessions: number): { walk: string; generic: string } {
   const config = resolveGeneratorConfig({ seed, domain: domain as never });
   const walking = new DomainSimulator(config);
   const generic = new DomainSimulator(config);
   generic.useWalk = false;
-  return { walk: sessionsText(walking, sessions), generic: sessionsText(generic, sessions) };
+  return { walk: sessionsText(walking, sessions, (k) => 1 + k), generic: sessionsText(generic, sessions, (k) => 1 + k) };
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'acorn';
 import { compileDomain } from '../../../src/core/domain/compileDomain.js';
 import { DomainSimulator } from '../../../src/core/domain/domainSimulator.js';
+import { assertSameSessions, sessionsText } from './sessionTexts.js';
 import type { DomainDefinition } from '../../../src/core/domain/domainDefinition.js';
 import { EXPRESSION_BUILTINS } from '../../../src/core/domain/expression/builtins.js';
 import { BUILTIN_SIGNATURES, DRAWING_BUILTINS } from '../../../src/core/domain/expression/builtinSignatures.js';
@@ -10,22 +11,6 @@ import { shopDomain } from '../../../src/core/domains/shopDomain.js';
 
 // The simulator's fast paths (next state by plan, shared guards, hoisted literal lists, fields
 // drawn alone, payloads as one literal) must give the bytes of the general paths they replace.
-
-/** Every session's JSON text of `sessions` sessions of partitions 0 and 7. */
-function sessionsText(sim: DomainSimulator, sessions: number): string {
-  let out = '';
-  for (const p of ['0', '7']) for (let k = 0; k < sessions; k++) out += JSON.stringify(sim.simulate(p, k, 1)) + '\n';
-  return out;
-}
-
-/** Equal texts, or the first session that differs (not megabytes of diff). */
-function assertSameSessions(actual: string, expected: string): void {
-  const a = actual.split('\n');
-  const e = expected.split('\n');
-  const i = a.findIndex((line, j) => line !== e[j]);
-  assert.equal(a.length, e.length, 'session count');
-  assert.equal(i, -1, `session line ${i} differs:\n${a[i]?.slice(0, 600)}\n${e[i]?.slice(0, 600)}`);
-}
 
 /** The same simulator with every next state drawn by the general path (no plans). */
 function withoutPlans(sim: DomainSimulator): DomainSimulator {
