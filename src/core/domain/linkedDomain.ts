@@ -1,7 +1,7 @@
 import { MockjutsuError, describeValue } from '../mockjutsuError.js';
 import type { Chain, ChainState } from './domainChain.js';
 import { DOMAIN_MODULE_FORMAT, type DomainModule } from './domainModule.js';
-import type { CompiledAggregate, CompiledDomain, CompiledEventType, EnvelopeColumn } from './linkDomain.js';
+import type { CompiledDomain, CompiledEventType } from './linkDomain.js';
 
 // A linked domain as data: what linkDomain/compileDomain compute from a definition (chain,
 // aggregates, event types with their payload draw schemas, envelope, params), emitted by the
@@ -22,16 +22,10 @@ export interface LinkedChainData {
  * definition and program, and of each event type's payload only the draw schema (`schema` and
  * `properties` of a restored domain's payloads are undefined).
  */
-export interface LinkedDomainData {
-  readonly name: string;
+export type LinkedDomainData = Omit<CompiledDomain, 'definition' | 'programSource' | 'program' | 'description' | 'chain'> & {
   readonly description?: string;
-  readonly schemaVersion: number;
-  readonly envelope: readonly EnvelopeColumn[];
-  readonly aggregates: readonly CompiledAggregate[];
   readonly chain: LinkedChainData;
-  readonly events: readonly CompiledEventType[];
-  readonly params: Readonly<Record<string, unknown>>;
-}
+};
 
 /** Copies a value keeping only defined object members (the data a module literal carries). */
 function definedOnly(v: unknown): unknown {
