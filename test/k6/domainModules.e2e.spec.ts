@@ -14,7 +14,7 @@ import { assertNoExecInInit, results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
 // @ts-ignore: a build script in plain JS
 import { renderExampleModules } from '../../scripts/builtInPrograms.mjs';
-import { ensureGojaRunner, startGojaRunner, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
+import { startGojaRunnerFor, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
 
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const RUNTIME = fileURLToPath(new URL('../../dist/k6/mockjutsu.js', import.meta.url));
@@ -37,12 +37,7 @@ describe('k6: domains compiled ahead, in goja', function () {
     writeFileSync(modules.ledger, compileDomainModule(compileDomain(ledgerDomain), { target: 'k6' }));
     writeFileSync(modules.shopFromSource, compileDomainModule(compileDomain(shopDomain), { target: 'k6' }));
     writeFileSync(modules.shopBuiltIn, compileDomainModule(builtInDomain('shop'), { target: 'k6' }));
-    const built = ensureGojaRunner();
-    if (built.skip !== undefined) {
-      console.log(`      ${built.skip}`);
-      this.skip();
-    }
-    runner = startGojaRunner(built.binary);
+    runner = startGojaRunnerFor(this);
   });
   after(() => runner?.close());
 

@@ -10,7 +10,7 @@ import { assertSessionContract } from '../core/contractInvariants.js';
 import { segmentVuIds, type K6RunReport } from './k6Harness.js';
 import { assertNoExecInInit, rawResults, results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
-import { ensureGojaRunner, startGojaRunner, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
+import { startGojaRunnerFor, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
 
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const NAMES = 'sessionStream, generate, bulk, types, serializeEvent, serializeSession, MockjutsuError';
@@ -25,12 +25,7 @@ describe('k6 bundle in goja (sobek, the engine k6 runs)', function () {
 
   before(async function () {
     await ensureK6Bundle();
-    const built = ensureGojaRunner();
-    if (built.skip !== undefined) {
-      console.log(`      ${built.skip}`);
-      this.skip();
-    }
-    runner = startGojaRunner(built.binary);
+    runner = startGojaRunnerFor(this);
   });
   after(() => runner?.close());
 

@@ -96,6 +96,19 @@ export interface GojaRunnerProcess {
   close(): Promise<void>;
 }
 
+/**
+ * The runner for a mocha test or hook: built and started, or the test skipped (saying why) when
+ * it cannot be built; with CI=true ensureGojaRunner throws instead.
+ */
+export function startGojaRunnerFor(ctx: Mocha.Context): GojaRunnerProcess {
+  const built = ensureGojaRunner();
+  if (built.skip !== undefined) {
+    console.log(`      ${built.skip}`);
+    return ctx.skip();
+  }
+  return startGojaRunner(built.binary);
+}
+
 /** Starts the runner; it answers requests one at a time, in order. */
 export function startGojaRunner(binary: string): GojaRunnerProcess {
   const child: ChildProcess = spawn(binary, ['-standins', STAND_INS_PATH], { stdio: ['pipe', 'pipe', 'inherit'] });

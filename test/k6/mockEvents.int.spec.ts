@@ -7,7 +7,7 @@ import { jutsu, mockEvents, wrapSessionEvent, createSessionStream } from '../../
 import { startK6Harness } from './k6Harness.js';
 import { results } from './k6Results.js';
 import { ensureK6Bundle } from './k6Bundle.js';
-import { ensureGojaRunner, startGojaRunner } from './gojaRunner.js';
+import { startGojaRunnerFor } from './gojaRunner.js';
 
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const SCHEMA = JSON.parse(readFileSync(new URL('../fixtures/schemas/iatk-my-event.json', import.meta.url), 'utf8')) as object;
@@ -47,12 +47,7 @@ describe('k6 bundle: mock events from a schema, cdc_event and envelopes equal th
 
   for (const format of ['esm', 'cjs'] as const) {
     it(`in goja (sobek), ${format === 'esm' ? 'mockjutsu.js through import' : 'mockjutsu.cjs.js through require'}`, async function () {
-      const built = ensureGojaRunner();
-      if (built.skip !== undefined) {
-        console.log(`      ${built.skip}`);
-        this.skip();
-      }
-      const runner = startGojaRunner(built.binary);
+      const runner = startGojaRunnerFor(this);
       try {
         const load = format === 'esm' ? `import { ${NAMES} } from '../../dist/k6/mockjutsu.js';\n` : `const { ${NAMES} } = require('../../dist/k6/mockjutsu.cjs.js');\n`;
         const report = await runner.run({ script: SCRIPT, source: load + BODY, vus: [1], iterations: 1 });
