@@ -37,36 +37,36 @@ export const K6_BUNDLE_BUDGET_BYTES = 150 * 1024;
 /**
  * Core files that have a variant for engines without a JIT (k6's goja): same results, cheaper
  * there, slower in V8. The k6 bundle takes the variant; the Node library keeps the original.
+ * The domain's event serializer is JSON.stringify there (native in goja, ~5x faster than the
+ * generated serializer; same text).
  */
-export const NO_JIT_VARIANTS = { 'aleaState.js': 'aleaStateNoJit.ts', 'uuid.js': 'uuidNoJit.ts', 'isoTime.js': 'isoTimeNoJit.ts' };
+export const NO_JIT_VARIANTS = {
+  'src/core/aleaState.js': 'src/core/aleaStateNoJit.ts',
+  'src/core/uuid.js': 'src/core/uuidNoJit.ts',
+  'src/core/isoTime.js': 'src/core/isoTimeNoJit.ts',
+  'src/core/domain/eventSerializer.js': 'src/core/domain/eventSerializerNoJit.ts',
+};
 
 /**
- * The same for files below src/core (by path): the domain's event serializer is JSON.stringify
- * (native in goja, ~5x faster there than the generated serializer; same text).
+ * An esbuild plugin that bundles `swaps[path]` wherever a relative import lands on `path`
+ * (both relative to the repository).
  */
-export const NO_JIT_PATH_VARIANTS = { 'src/core/domain/eventSerializer.js': 'src/core/domain/eventSerializerNoJit.ts' };
+function pathSwaps(name, swaps) {
+  return {
+    name,
+    setup(b) {
+      const names = [...new Set(Object.keys(swaps).map((p) => basename(p).replace(/\./g, '\\.')))];
+      b.onResolve({ filter: new RegExp(`(^|/)(${names.join('|')})$`) }, (args) => {
+        if (!args.path.startsWith('.')) return undefined;
+        const target = relative(root, resolvePath(dirname(args.importer), args.path)).split(sep).join('/');
+        const swap = swaps[target];
+        return swap === undefined ? undefined : { path: join(root, swap) };
+      });
+    },
+  };
+}
 
-const noJitVariants = {
-  name: 'mockjutsu-no-jit-variants',
-  setup(b) {
-    const names = Object.keys(NO_JIT_VARIANTS).map((n) => n.replace(/\./g, '\\.'));
-    // Any relative import that lands on src/core/<name>.js (from src/core or a folder below it).
-    b.onResolve({ filter: new RegExp(`(^|/)(${names.join('|')})$`) }, (args) => {
-      if (!args.path.startsWith('.')) return undefined;
-      const target = resolvePath(dirname(args.importer), args.path);
-      const core = join(root, 'src', 'core');
-      if (dirname(target) !== core) return undefined;
-      return { path: join(core, NO_JIT_VARIANTS[basename(target)]) };
-    });
-    const pathNames = [...new Set(Object.keys(NO_JIT_PATH_VARIANTS).map((p) => basename(p).replace(/\./g, '\\.')))];
-    b.onResolve({ filter: new RegExp(`(^|/)(${pathNames.join('|')})$`) }, (args) => {
-      if (!args.path.startsWith('.')) return undefined;
-      const target = relative(root, resolvePath(dirname(args.importer), args.path)).split(sep).join('/');
-      const variant = NO_JIT_PATH_VARIANTS[target];
-      return variant === undefined ? undefined : { path: join(root, variant) };
-    });
-  },
-};
+const noJitVariants = pathSwaps('mockjutsu-no-jit-variants', NO_JIT_VARIANTS);
 
 /**
  * In the runtime bundle these core files become stubs (src/k6/*Stub.ts): the expression compiler
@@ -82,18 +82,7 @@ export const COMPILER_STUBS = {
   'src/core/domain/modelDomain.js': 'src/k6/modelDomainStub.ts',
 };
 
-const compilerStubs = {
-  name: 'mockjutsu-compiler-stubs',
-  setup(b) {
-    const names = [...new Set(Object.keys(COMPILER_STUBS).map((p) => basename(p).replace(/\./g, '\\.')))];
-    b.onResolve({ filter: new RegExp(`(^|/)(${names.join('|')})$`) }, (args) => {
-      if (!args.path.startsWith('.')) return undefined;
-      const target = relative(root, resolvePath(dirname(args.importer), args.path)).split(sep).join('/');
-      const stub = COMPILER_STUBS[target];
-      return stub === undefined ? undefined : { path: join(root, stub) };
-    });
-  },
-};
+const compilerStubs = pathSwaps('mockjutsu-compiler-stubs', COMPILER_STUBS);
 
 /**
  * The user agents of the faker slice (src/core/data/fakerSlice.generated.ts, ~6 KB of long,
