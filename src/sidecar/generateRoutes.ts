@@ -222,14 +222,14 @@ function* bulkSessionNdjson(g: SessionGenerator, domain: CompiledDomain, partiti
   if (text !== '') yield text;
 }
 
-/** Bulks being made by a worker thread, per sidecar (see SidecarLimits.bulkWorkers). */
-const bulkWorkers = new WeakMap<SidecarContext, number>();
-/** Bulks a worker thread was started for, per sidecar, since it started. */
-const bulkWorkersStarted = new WeakMap<SidecarContext, number>();
+/** NDJSON bulks made by worker threads, per sidecar (see SidecarLimits.bulkWorkers): being made now, and started so far. */
+const workerBulkCounts = new WeakMap<SidecarContext, { active: number; started: number }>();
 
 /** NDJSON bulks made by worker threads: being made now, and started since the sidecar started. */
 export function workerBulks(sidecar: SidecarContext): { active: number; started: number } {
-  return { active: bulkWorkers.get(sidecar) ?? 0, started: bulkWorkersStarted.get(sidecar) ?? 0 };
+  let counts = workerBulkCounts.get(sidecar);
+  if (counts === undefined) workerBulkCounts.set(sidecar, (counts = { active: 0, started: 0 }));
+  return counts;
 }
 
 /**
@@ -240,11 +240,12 @@ export function workerBulks(sidecar: SidecarContext): { active: number; started:
  */
 async function streamBulkByWorker(sidecar: SidecarContext, reply: FastifyReply, g: SessionGenerator, domain: CompiledDomain, partition: string, count: number, headers: Record<string, string>): Promise<void> {
   const options = { seed: g.seed, users: g.config.userRecords ?? g.config.users, start: g.config.startMs, domain };
-  bulkWorkers.set(sidecar, (bulkWorkers.get(sidecar) ?? 0) + 1);
+  const counts = workerBulks(sidecar);
+  counts.active++;
   try {
     const source = (output: OutputWritten): AsyncGenerator<Uint8Array> => {
       // Counted here: a HEAD request is answered before its source is asked for, and starts no worker.
-      bulkWorkersStarted.set(sidecar, (bulkWorkersStarted.get(sidecar) ?? 0) + 1);
+      counts.started++;
       return parallelSessionExport(
         { options: options as GeneratorOptions, partitions: [partition], count, format: { format: 'ndjson' } },
         { threads: 1, stageHere: false, output },
@@ -252,7 +253,7 @@ async function streamBulkByWorker(sidecar: SidecarContext, reply: FastifyReply, 
     };
     await streamBytes(reply, source, NDJSON_TYPE, headers);
   } finally {
-    bulkWorkers.set(sidecar, bulkWorkers.get(sidecar)! - 1);
+    counts.active--;
   }
 }
 
@@ -274,7 +275,7 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
   if (format === 'ndjson') {
     const envelope = q.envelope ?? 'none';
     const { bulkWorkers: maxWorkers, bulkWorkerSessions } = sidecar.limits;
-    if (envelope === 'none' && served.domain !== undefined && served.eventJson !== undefined && count >= bulkWorkerSessions && (bulkWorkers.get(sidecar) ?? 0) < maxWorkers) {
+    if (envelope === 'none' && served.domain !== undefined && served.eventJson !== undefined && count >= bulkWorkerSessions && workerBulks(sidecar).active < maxWorkers) {
       await streamBulkByWorker(sidecar, reply, g, served.domain, partition, count, headers);
       return;
     }

@@ -445,7 +445,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Runnin
     app,
     context,
     inFlight: () => inFlight,
-    workerBulks: () => workerBulks(context),
+    workerBulks: () => ({ ...workerBulks(context) }),
     close(graceMs = timeouts.shutdownGraceMs) {
       closed ??= (async () => {
         closing = true;
