@@ -180,7 +180,8 @@ export async function* parallelSessionExport(plan: SessionExportJob, how: Parall
         }
       }
       if (failure) throw failure;
-      const run = runs.get(nextYield)!;
+      // Undefined when no worker took it yet (this thread stages it below).
+      const run: Run = runs.get(nextYield) ?? {};
       if (nextYield % runsPerPartition === 0) nextPosition = 1;
       let out: Uint8Array;
       let events: number;

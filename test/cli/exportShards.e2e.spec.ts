@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSessionStream } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
+import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_SESSIONS } from '../../src/cli/exportThreads.js';
 import { runCli } from './cliHarness.js';
+
+const PING = fileURLToPath(new URL('../fixtures/domains/ping.domain.json', import.meta.url));
 
 // Splitting an export across machines: --partitions ranges give disjoint shards whose union is
 // the whole range, --workers never changes a byte, and verify takes the shards together.
@@ -46,6 +51,22 @@ describe('export --partitions shards and --workers (e2e, dist/cli.js)', function
       assert.equal(three, one);
     });
   }
+
+  it('without --workers: 50,000 sessions or more run on the cores, fewer on one thread, the same bytes', async () => {
+    // NODE_DEBUG=worker: Node logs each worker thread it starts on stderr.
+    const env = { ...process.env, NODE_DEBUG: 'worker' };
+    const run = async (count: number, ...args: string[]) => {
+      const r = await runCli(['export', 'event_stream', '--domain', PING, '--seed', 'auto', '--count', String(count), ...args], { env });
+      assert.equal(r.code, 0, r.stderr);
+      return { sha: createHash('sha256').update(r.stdout).digest('hex'), workers: r.stderr.split('instantiating Worker').length - 1, bytes: r.stdout.length };
+    };
+    const [auto, one, below] = await Promise.all([run(AUTO_THREADS_MIN_SESSIONS), run(AUTO_THREADS_MIN_SESSIONS, '--workers', '1'), run(AUTO_THREADS_MIN_SESSIONS - 1)]);
+    assert.ok(one.bytes > 20_000_000, `${one.bytes} bytes`);
+    assert.equal(auto.sha, one.sha);
+    assert.equal(one.workers, 0);
+    assert.equal(below.workers, 0);
+    assert.equal(auto.workers, Math.min(availableParallelism(), AUTO_THREADS_MAX) - 1);
+  });
 
   it('verify takes the shards together (exit 0) and reports the missing shard as lost (exit 1)', async () => {
     const both = await runCli(['verify', '--seed', 'shard', '--partitions', '1-6', '--sessions', '30', '--against', join(dir, 'a.ndjson'), '--against', join(dir, 'b.ndjson')]);

@@ -42,6 +42,14 @@ describe('export --workers: parallel runs give the single-thread bytes (int, wor
     }
   });
 
+  it('one thread (no worker: this thread stages every run) gives the same bytes too', async () => {
+    // It read a run before this thread had staged it, and threw, when no worker was started.
+    for (const format of ['ndjson', 'sql'] as const) {
+      const plan: ExportPlan = { ...base, format, partitions: ['1', '2'] };
+      assert.equal(await collect(parallelSessionExport(plan, 1, 7)), sequential(plan));
+    }
+  });
+
   it('sql in the mysql dialect into schema.table, and json --pretty: still the same bytes', async () => {
     const sql: ExportPlan = { ...base, format: 'sql', dialect: 'mysql', table: 'shop.events' };
     assert.equal(await collect(parallelSessionExport(sql, 2, 5)), sequential(sql));

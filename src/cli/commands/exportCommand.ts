@@ -7,6 +7,7 @@ import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type 
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { EXPORT_FORMATS, exportChunks, type ExportFormat, type ExportPlan } from '../exportChunks.js';
 import { parallelExport, type OutputWritten } from '../parallelExport.js';
+import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_SESSIONS, exportThreads } from '../exportThreads.js';
 import { parsePartitions } from '../../core/index.js';
 import { progressBarFor } from '../progressBar.js';
 import { writeOutput } from '../writeOutput.js';
@@ -97,9 +98,7 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
     ? progressBarFor(io.stderr, count, type === 'event_stream' ? 'sessions' : 'items')
     : undefined;
   const partitions = values.partitions === undefined ? undefined : partitionsFlag(values.partitions, values);
-  // Default 1: on this project's shared 2-core machine N threads did not reach 1.8x of one
-  // (npm run bench: RSS under 150 MB now, the speed-up lost to other jobs' load); see src/export/parallelSessionExport.ts.
-  const workers = values.workers === undefined ? 1 : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
+  const workers = values.workers === undefined ? undefined : parseIntegerFlag(values.workers, '--workers', 1, MAX_WORKERS);
   const plan: ExportPlan = {
     type, format, count, options: resolved.options, partitions, pretty: values.pretty, dialect, table: values.table, counter: progress?.counter,
     envelope: values.envelope === undefined ? undefined : parseChoiceFlag(values.envelope, '--envelope', ENVELOPE_KINDS),
@@ -108,8 +107,7 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const sequential = await withFlagNames(async () => exportChunks(plan));
   const enveloped = plan.envelope !== undefined && plan.envelope !== 'none';
   const output: OutputWritten = {};
-  // More threads than cores only add isolates (~25-30 MB of RSS each, measured): at most the cores.
-  const threads = Math.min(workers, availableParallelism());
+  const threads = exportThreads(workers, count * (partitions?.length ?? 1), availableParallelism());
   const chunks = type === 'event_stream' && threads > 1 && !enveloped ? parallelExport(plan, threads, undefined, output) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, output, onOpen: () => reportSeed(resolved, io) });
   return 0;
@@ -150,10 +148,12 @@ Options:
       --envelope E     none (default), cloudevents (CloudEvents 1.0, the event in data) or
                        eventbridge (the event in detail): every event of every type, json and
                        ndjson only
-      --workers N      threads that generate and serialise in parallel, 1..${MAX_WORKERS}: this
-                       one and N-1 worker threads, at most the number of cores (default 1:
-                       none; opt-in until N threads reach 1.8x of one). The output is
-                       byte-identical whatever N
+      --workers N      threads that generate and serialise event_stream sessions in
+                       parallel, 1..${MAX_WORKERS}: this one and N-1 worker threads, at most the
+                       number of cores; 1 turns them off. Default: the cores, up to ${AUTO_THREADS_MAX}
+                       threads (each adds ~25 MB of RSS), once the export has ${AUTO_THREADS_MIN_SESSIONS.toLocaleString('en-US')}
+                       sessions or more (below that a worker's start costs more than it
+                       gives), else 1. The output is byte-identical whatever N
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).
