@@ -9,7 +9,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const SESSIONS = Number(process.env['MOCKJUTSU_BENCH_SESSIONS'] ?? 20_000);
+// Two sizes: start-up and JIT warm-up weigh on the first (and decide whether a worker pays,
+// see src/cli/exportThreads.ts); the second shows the throughput. The baseline holds all its
+// events (100,000 sessions: ~1M events, ~540 MB).
+const SIZES = (process.env['MOCKJUTSU_BENCH_SESSIONS'] ?? '20000,100000').split(',').map(Number);
 const SEED = 'bench';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./support/exportBaseline.ts', import.meta.url));
@@ -27,15 +30,15 @@ function sh(command: string, pipe: boolean): { stderr: string } {
 
 const quote = (args: string[]) => args.map((a) => `'${a}'`).join(' ');
 
-function cli(format: Format, workers: number, pipe: boolean): Timed {
-  const args = ['export', 'event_stream', '--count', String(SESSIONS), '--seed', SEED, '--format', format, '--workers', String(workers)];
+function cli(sessions: number, format: Format, workers: number, pipe: boolean): Timed {
+  const args = ['export', 'event_stream', '--count', String(sessions), '--seed', SEED, '--format', format, '--workers', String(workers)];
   const { stderr } = sh(quote([TIME, '-f', '%e %U %S %M', process.execPath, CLI, ...args]), pipe);
   const [wall, user, sys, rssKb] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };
 }
 
-function baseline(format: Format, pipe: boolean): { seconds: number; cpu: number; events: number } {
-  const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(SESSIONS), SEED]), pipe);
+function baseline(sessions: number, format: Format, pipe: boolean): { seconds: number; cpu: number; events: number } {
+  const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(sessions), SEED]), pipe);
   return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; cpu: number; events: number };
 }
 
@@ -45,21 +48,21 @@ export default async function exportBench(): Promise<void> {
     return;
   }
   const cores = availableParallelism();
-  console.log(`export event_stream --count ${SESSIONS}, end to end (start-up included), to /dev/null and | cat;`);
+  console.log(`export event_stream --count ${SIZES.join(' and ')}, end to end (start-up included), to /dev/null and | cat;`);
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
   console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
-  console.log(`format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
+  console.log(`sessions  format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
-  for (const format of FORMATS) {
+  for (const sessions of SIZES) for (const format of FORMATS) {
     for (const pipe of [false, true]) {
-      const base = baseline(format === 'json' ? 'ndjson' : format, pipe);
-      const one = cli(format, 1, pipe);
-      const many = cli(format, cores, pipe);
+      const base = baseline(sessions, format === 'json' ? 'ndjson' : format, pipe);
+      const one = cli(sessions, format, 1, pipe);
+      const many = cli(sessions, format, cores, pipe);
       const rate = (t: Timed) => base.events / t.wall;
       const b = base.events / base.seconds;
       console.log(
-        `${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
+        `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
         `     ${k(rate(many))} (${(rate(many) / b).toFixed(2)}x, ${(rate(many) / rate(one)).toFixed(2)}x)` +
         `     ${base.cpu.toFixed(2)} / ${one.cpu.toFixed(2)} / ${many.cpu.toFixed(2)} (${(base.cpu / one.cpu).toFixed(2)}x)` +
         `     ${one.rssMb.toFixed(0)} / ${many.rssMb.toFixed(0)} MB`,

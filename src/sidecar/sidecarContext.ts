@@ -1,3 +1,4 @@
+import type { SettingRanges } from './sidecarSettings.js';
 import type { LRUCache } from 'lru-cache';
 import type { GeneratorCache } from './generatorCache.js';
 import type { SessionRegistry } from './sessionRegistry.js';
@@ -38,6 +39,18 @@ export const DEFAULT_LIMITS: Readonly<SidecarLimits> = Object.freeze({
   maxKeyLength: 512,
   bulkWorkers: 0,
   bulkWorkerSessions: 2000,
+});
+
+/** What each limit may be (startSidecar refuses anything else); the counts as the CLI's. */
+export const LIMIT_RANGES: SettingRanges<SidecarLimits> = Object.freeze({
+  bodyBytes: [1, 2 ** 31 - 1],
+  bodyDepth: [1, 10_000],
+  maxJsonCount: [1, 10_000_000],
+  maxNdjsonCount: [1, 1_000_000_000_000],
+  maxBatch: [1, 10_000_000],
+  maxKeyLength: [1, 1_000_000],
+  bulkWorkers: [0, 256],
+  bulkWorkerSessions: [1, 10_000_000],
 });
 
 /** A complete answer kept for identical deterministic requests. */

@@ -18,7 +18,8 @@ import { registerServiceRoutes } from './serviceRoutes.js';
 import { SessionRegistry, type SessionRegistryOptions } from './sessionRegistry.js';
 import { registerSessionRoutes } from './sessionRoutes.js';
 import { registerMockEventRoutes, type RegisteredSchema } from './mockEventRoutes.js';
-import { DEFAULT_LIMITS, type CachedResponse, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
+import { DEFAULT_LIMITS, LIMIT_RANGES, type CachedResponse, type SidecarContext, type SidecarLimits } from './sidecarContext.js';
+import { checkedSettings, type SettingRanges } from './sidecarSettings.js';
 import { ERROR_RESPONSES, SIDECAR_SCHEMAS } from './sidecarSchemas.js';
 import { domainSchemas } from './domainSchemas.js';
 
@@ -43,6 +44,14 @@ export const DEFAULT_TIMEOUTS: Readonly<SidecarTimeouts> = Object.freeze({
   idleSocketMs: 120_000,
   shutdownGraceMs: 10_000,
 });
+
+/** Longest timer Node keeps (setTimeout's 2^31 - 1 ms, ~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const TIMEOUT_RANGES: SettingRanges<SidecarTimeouts> = {
+  headersMs: [1, MAX_TIMER_MS], requestMs: [1, MAX_TIMER_MS], keepAliveMs: [1, MAX_TIMER_MS], idleSocketMs: [1, MAX_TIMER_MS],
+  // 0: cut the in-flight requests at once (serve --shutdown-timeout 0)
+  shutdownGraceMs: [0, MAX_TIMER_MS],
+};
 
 /** A fastify plugin that adds routes to the sidecar (e.g. the replay target's); it sees `app.sidecar`. */
 export type SidecarPlugin = FastifyPluginAsync | FastifyPluginCallback;
@@ -179,8 +188,11 @@ function bearerCheck(token: string | undefined): (header: string | undefined) =>
  * body validation and `/openapi.json`. Resolves once it listens.
  */
 export async function startSidecar(options: SidecarOptions = {}): Promise<RunningSidecar> {
-  const timeouts: SidecarTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const limits: SidecarLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const timeouts = checkedSettings('timeouts', options.timeouts, DEFAULT_TIMEOUTS, TIMEOUT_RANGES);
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new RangeError(`timeouts.headersMs is ${timeouts.headersMs}; allowed: at most timeouts.requestMs (${timeouts.requestMs}), the time of the whole request`);
+  }
+  const limits = checkedSettings('limits', options.limits, DEFAULT_LIMITS, LIMIT_RANGES);
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   const defaultSeed = resolveSeed(options.seed);
   const types = new ServedTypes(options.domains);
