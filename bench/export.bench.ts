@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 // see src/cli/exportThreads.ts); the second shows the throughput. The baseline holds all its
 // events (100,000 sessions: ~1M events, ~540 MB).
 const SIZES = (process.env['MOCKJUTSU_BENCH_SESSIONS'] ?? '20000,100000').split(',').map(Number);
+const ROUNDS = Number(process.env['MOCKJUTSU_BENCH_ROUNDS'] ?? 3);
 const SEED = 'bench';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./support/exportBaseline.ts', import.meta.url));
@@ -52,20 +53,32 @@ export default async function exportBench(): Promise<void> {
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
   console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
+  console.log(`medians of ${ROUNDS} paired rounds (MOCKJUTSU_BENCH_ROUNDS; sizes: MOCKJUTSU_BENCH_SESSIONS=20000,100000); peak RSS: the most of any round`);
   console.log(`sessions  format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const sessions of SIZES) for (const format of FORMATS) {
     for (const pipe of [false, true]) {
-      const base = baseline(sessions, format === 'json' ? 'ndjson' : format, pipe);
-      const one = cli(sessions, format, 1, pipe);
-      const many = cli(sessions, format, cores, pipe);
-      const rate = (t: Timed) => base.events / t.wall;
-      const b = base.events / base.seconds;
+      // Paired rounds, each side in its own process, the order turned each round; medians of
+      // the rates and of each round's ratios (one process runs up to 30% off the next here).
+      const rounds = Array.from({ length: ROUNDS }, (_, r) => {
+        const run = () => ({ base: baseline(sessions, format === 'json' ? 'ndjson' : format, pipe), one: cli(sessions, format, 1, pipe), many: cli(sessions, format, cores, pipe) });
+        if (r % 2 === 0) return run();
+        const many = cli(sessions, format, cores, pipe);
+        const one = cli(sessions, format, 1, pipe);
+        return { base: baseline(sessions, format === 'json' ? 'ndjson' : format, pipe), one, many };
+      });
+      const events = rounds[0]!.base.events;
+      const b = median(rounds.map((x) => events / x.base.seconds));
+      const one = median(rounds.map((x) => events / x.one.wall));
+      const many = median(rounds.map((x) => events / x.many.wall));
+      const ratio = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f)).toFixed(2);
+      const cpu = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f)).toFixed(2);
       console.log(
-        `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(rate(one))} (${(rate(one) / b).toFixed(2)}x)` +
-        `     ${k(rate(many))} (${(rate(many) / b).toFixed(2)}x, ${(rate(many) / rate(one)).toFixed(2)}x)` +
-        `     ${base.cpu.toFixed(2)} / ${one.cpu.toFixed(2)} / ${many.cpu.toFixed(2)} (${(base.cpu / one.cpu).toFixed(2)}x)` +
-        `     ${one.rssMb.toFixed(0)} / ${many.rssMb.toFixed(0)} MB`,
+        `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(one)} (${ratio((x) => x.base.seconds / x.one.wall)}x)` +
+        `     ${k(many)} (${ratio((x) => x.base.seconds / x.many.wall)}x, ${ratio((x) => x.one.wall / x.many.wall)}x)` +
+        `     ${cpu((x) => x.base.cpu)} / ${cpu((x) => x.one.cpu)} / ${cpu((x) => x.many.cpu)} (${ratio((x) => x.base.cpu / x.one.cpu)}x)` +
+        `     ${Math.max(...rounds.map((x) => x.one.rssMb)).toFixed(0)} / ${Math.max(...rounds.map((x) => x.many.rssMb)).toFixed(0)} MB`,
       );
     }
   }
