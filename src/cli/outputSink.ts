@@ -54,7 +54,10 @@ function waitDrain(stream: Writable): Promise<void> {
   });
 }
 
-/** Writes to a stream (stdout), awaiting 'drain' when it is full. */
+/** Bytes a {@link StreamSink} lets wait in its stream before it waits for 'drain'. */
+export const STREAM_AHEAD_BYTES = 1024 * 1024;
+
+/** Writes to a stream (stdout), awaiting 'drain' once more than {@link STREAM_AHEAD_BYTES} wait. */
 export class StreamSink implements OutputSink {
   readonly name = 'stdout';
   readonly atomic = false;
@@ -76,9 +79,12 @@ export class StreamSink implements OutputSink {
       // An error also releases the bytes; it reaches us through 'error' (waitDrain) or the next write.
       accepted = this.stream.write(chunk, () => done());
     }
-    if (!accepted) await waitDrain(this.stream);
-    // Pipes and files are written synchronously on Linux, so 'drain' may never be needed:
-    // still let the event loop run, or EPIPE and signals would wait for the end of the run.
+    // Up to STREAM_AHEAD_BYTES wait in the stream while this thread makes the next chunks: a
+    // pipe (`| gzip`) is non-blocking, and a 'drain' after each chunk stopped the export until
+    // the reader had taken it (a pipe holds 64 KB), so one thread worked while the other waited.
+    if (!accepted && this.stream.writableLength > STREAM_AHEAD_BYTES) await waitDrain(this.stream);
+    // Files are written synchronously, so 'drain' may never be needed: still let the event
+    // loop run, or EPIPE and signals would wait for the end of the run.
     else await nextMacrotask();
   }
 
