@@ -68,6 +68,14 @@ describe('export --partitions shards and --workers (e2e, dist/cli.js)', function
     assert.equal(auto.workers, Math.min(availableParallelism(), AUTO_THREADS_MAX) - 1);
   });
 
+  it('bulk takes --workers too: the bytes of export --format json', async () => {
+    const bulk = await runCli(['bulk', 'event_stream', '--seed', 'shard', '--count', '300', '--workers', '2']);
+    assert.equal(bulk.code, 0, bulk.stderr);
+    const json = await exportTo('bulk.json', '--count', '300', '--workers', '1');
+    assert.ok(json.length > 100_000);
+    assert.equal(bulk.stdout.toString('utf8'), json);
+  });
+
   it('verify takes the shards together (exit 0) and reports the missing shard as lost (exit 1)', async () => {
     const both = await runCli(['verify', '--seed', 'shard', '--partitions', '1-6', '--sessions', '30', '--against', join(dir, 'a.ndjson'), '--against', join(dir, 'b.ndjson')]);
     assert.equal(both.code, 0, both.stdout.toString() + both.stderr);

@@ -113,6 +113,13 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   return 0;
 }
 
+const WORKERS_HELP = `      --workers N      threads that generate and serialise event_stream sessions in
+                       parallel, 1..${MAX_WORKERS}: this one and N-1 worker threads, at most the
+                       number of cores; 1 turns them off. Default: the cores, up to ${AUTO_THREADS_MAX}
+                       threads (each adds ~25 MB of RSS), once the export has ${AUTO_THREADS_MIN_SESSIONS.toLocaleString('en-US')}
+                       sessions or more (below that a worker's start costs more than it
+                       gives), else 1. The output is byte-identical whatever N`;
+
 /** `mockjutsu export`: N items of a type as json, ndjson, csv or sql, streamed. */
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -148,12 +155,7 @@ Options:
       --envelope E     none (default), cloudevents (CloudEvents 1.0, the event in data) or
                        eventbridge (the event in detail): every event of every type, json and
                        ndjson only
-      --workers N      threads that generate and serialise event_stream sessions in
-                       parallel, 1..${MAX_WORKERS}: this one and N-1 worker threads, at most the
-                       number of cores; 1 turns them off. Default: the cores, up to ${AUTO_THREADS_MAX}
-                       threads (each adds ~25 MB of RSS), once the export has ${AUTO_THREADS_MIN_SESSIONS.toLocaleString('en-US')}
-                       sessions or more (below that a worker's start costs more than it
-                       gives), else 1. The output is byte-identical whatever N
+${WORKERS_HELP}
 
 The user type also exports to csv and sql: a flat table of profiles (primary key user_id;
 profiles repeat once N exceeds --users, and the SQL skips the repeats).
@@ -176,12 +178,13 @@ const BULK_FLAGS = {
   out: { type: 'string', short: 'o' },
   pretty: { type: 'boolean' },
   envelope: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 /** `mockjutsu bulk`: N items as one JSON array (streamed). */
 export const bulkCommand: CliCommand = {
   name: 'bulk',
-  help: `Usage: mockjutsu bulk <type> --count N [--pretty] [--out FILE] [options]
+  help: `Usage: mockjutsu bulk <type> --count N [--pretty] [--out FILE] [--workers N] [options]
 
 Prints items 0..N-1 of <type> (for event_stream: N sessions) as one JSON array: the same
 bytes as JSON.stringify(jutsu.bulk(type, { count: N, ... })), streamed in constant memory.
@@ -191,6 +194,7 @@ Options:
   -n, --count N        items to print, 1..${MAX_EXPORT_COUNT} (required)
       --pretty         indent the JSON (2 spaces)
   -o, --out FILE       write FILE atomically instead of stdout
+${WORKERS_HELP}
 
 ${GENERATOR_FLAGS_HELP}
 
