@@ -41,7 +41,7 @@ export const DEFAULT_LIMITS: Readonly<SidecarLimits> = Object.freeze({
   bulkWorkerSessions: 2000,
 });
 
-/** What each limit may be (startSidecar refuses anything else); the counts as the CLI's. */
+/** What each limit may be (startSidecar refuses anything else): maxNdjsonCount up to the CLI export cap, bulkWorkers as serve --bulk-workers. */
 export const LIMIT_RANGES: SettingRanges<SidecarLimits> = Object.freeze({
   bodyBytes: [1, 2 ** 31 - 1],
   bodyDepth: [1, 10_000],
