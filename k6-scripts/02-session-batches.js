@@ -10,6 +10,12 @@
 // seed gives all VUs one user pool and catalog, and makes the run replayable. Running the same
 // SEED twice against the same store is safe: the sidecar's store knows each event_id and answers
 // an already stored event with 200 and "duplicate": true (idempotent retry), counted as appended.
+//
+// Every VU sends the same number of sessions (the per-vu-iterations executor: VUS VUs, default 5,
+// SESSIONS sessions each, default 20), so `mockjutsu verify` can regenerate what was sent:
+//   k6 run -e SEED=42 -e VUS=10 -e SESSIONS=4 k6-scripts/02-session-batches.js
+//   mockjutsu verify --seed 42 --partitions 1-10 --sessions 4 --against events.jsonl
+// (k6's --vus N --iterations M is the shared-iterations executor: VUs get uneven shares.)
 import http from 'k6/http';
 import { check } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
@@ -18,8 +24,9 @@ import { Counter, Trend } from 'k6/metrics';
 import { sessionStream, serializeSession } from '../dist/k6/mockjutsu.js';
 
 export const options = {
-  vus: 5,
-  iterations: 100,
+  scenarios: {
+    sessions: { executor: 'per-vu-iterations', vus: Number(__ENV.VUS || 5), iterations: Number(__ENV.SESSIONS || 20) },
+  },
   thresholds: { checks: ['rate>0.99'] },
 };
 

@@ -72,7 +72,9 @@ describe('k6-scripts: the examples run in the k6 harness', function () {
 
   it('02: each iteration posts a whole session as one array body, appended at version 0', async () => {
     const vus = [4, 5];
-    const report = await harness.run({ script: script('02-session-batches.js'), env: { SEED: '42', TARGET_URL, USERS: '50' }, vus, iterations: 12 });
+    const report = await harness.run({ script: script('02-session-batches.js'), env: { SEED: '42', TARGET_URL, USERS: '50', VUS: '2', SESSIONS: '12' }, vus, iterations: 12 });
+    // per-vu-iterations: every VU sends SESSIONS sessions, what `verify --sessions` expects.
+    assert.deepEqual(JSON.parse(report.options!).scenarios, { sessions: { executor: 'per-vu-iterations', vus: 2, iterations: 12 } });
     assertClean(report).forEach((vu, i) => {
       const lib = createSessionStream({ seed: 42, partition: vus[i]!, users: 50 });
       const seen = new Set<string>();

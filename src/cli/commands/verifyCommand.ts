@@ -46,7 +46,7 @@ Exit status: 0 no difference, 1 differences, 2 bad usage, ${EXIT_STORE_UNREADABL
 
 Example:
   mockjutsu serve --store events.jsonl --seed 42 &
-  k6 run -e SEED=42 --vus 10 --iterations 40 k6-scripts/02-session-batches.js
+  k6 run -e SEED=42 -e VUS=10 -e SESSIONS=4 k6-scripts/02-session-batches.js
   mockjutsu verify --seed 42 --partitions 1-10 --sessions 4 --against events.jsonl --report report.json
 `;
 
