@@ -109,8 +109,10 @@ export async function* parallelSessionExport(plan: SessionExportJob, how: Parall
   };
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
+  // "now" is read here, once: a thread that read its own clock started its runs' sessions later.
+  const start = plan.options.start === 'now' ? Date.now() : plan.options.start;
   // A compiled domain holds functions, which do not cross to a worker: it goes as its name or definition.
-  const data: ExportWorkerData = { options: { ...plan.options, domain: plan.options.domain === undefined ? undefined : portableDomain(domain) }, format };
+  const data: ExportWorkerData = { options: { ...plan.options, start, domain: plan.options.domain === undefined ? undefined : portableDomain(domain) }, format };
   const threadCount = Math.max(1, Math.min(threads, total));
   const pool = Array.from({ length: stageHere ? threadCount - 1 : threadCount }, () => startWorker(data));
   const queued = new Map<Worker, number>(pool.map((w) => [w, 0]));
