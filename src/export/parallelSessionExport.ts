@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { serialize } from 'node:v8';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { resolveDomain, type CompiledDomain, type DomainInput, type GeneratorOptions } from '../core/index.js';
 import { createSessionExportWriter, initialExportState, type SessionExportOptions } from '../formats/index.js';
 import { assembleSqlRun, fillPositions, positionChars, type SqlAssembly } from './positionHoles.js';
@@ -31,21 +32,36 @@ interface Run {
   requested?: boolean;
 }
 
-function startWorker(data: ExportWorkerData): Worker {
+function startWorker(data: ExportWorkerData, limits: ResourceLimits): Worker {
   const js = new URL('./exportWorker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data, resourceLimits: WORKER_LIMITS });
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: data, resourceLimits: limits });
   // Under tsx (tests of the source) the worker is the .ts file next to this one.
   // A worker does not inherit the tsx loader: load the .ts entry through tsx's API.
   const ts = new URL('./exportWorker.ts', import.meta.url).href;
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const code = `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
-  return new Worker(code, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
+  return new Worker(code, { eval: true, workerData: data, resourceLimits: limits });
 }
 
 // A cap on each worker's heap: a bug that held runs would fail the export, not the machine.
 // A small young generation: a worker's sessions die young (RSS 113 vs 130-135 MB with 16-32 MB
 // at --workers 2, the same CPU).
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
+
+/**
+ * A worker's limits: {@link WORKER_LIMITS}, plus room for its copy of the user records
+ * (`--users FILE`), about their serialised size twice (the records, and what the generator
+ * keeps of them). 200,000 users (~68 MB) did not fit in 96 MB: the worker died.
+ */
+function workerLimits(data: ExportWorkerData): ResourceLimits {
+  const users = data.options.users;
+  if (typeof users !== 'object' || users === null || users.length === 0) return WORKER_LIMITS;
+  // Measured on up to 1,000 records spread over them: serialising 200,000 took 0.25 s.
+  const step = Math.max(1, Math.floor(users.length / 1000));
+  const sample = Array.from({ length: Math.ceil(users.length / step) }, (_, i) => users[i * step]);
+  const mb = (serialize(sample).byteLength * (users.length / sample.length)) / 2 ** 20;
+  return { ...WORKER_LIMITS, maxOldGenerationSizeMb: WORKER_LIMITS.maxOldGenerationSizeMb + Math.ceil(2 * mb) };
+}
 
 /** What {@link parallelSessionExport} writes: sessions 0..count-1 of each partition in turn. */
 export interface SessionExportJob {
@@ -109,10 +125,14 @@ export async function* parallelSessionExport(plan: SessionExportJob, how: Parall
   };
   const runsPerPartition = Math.ceil(plan.count / runSessions);
   const total = partitions.length * runsPerPartition;
+  // "now" is read here, once: a thread that read its own clock started its runs' sessions later.
+  const start = plan.options.start === 'now' ? Date.now() : plan.options.start;
   // A compiled domain holds functions, which do not cross to a worker: it goes as its name or definition.
-  const data: ExportWorkerData = { options: { ...plan.options, domain: plan.options.domain === undefined ? undefined : portableDomain(domain) }, format };
+  const data: ExportWorkerData = { options: { ...plan.options, start, domain: plan.options.domain === undefined ? undefined : portableDomain(domain) }, format };
   const threadCount = Math.max(1, Math.min(threads, total));
-  const pool = Array.from({ length: stageHere ? threadCount - 1 : threadCount }, () => startWorker(data));
+  const workers = stageHere ? threadCount - 1 : threadCount;
+  const limits = workers > 0 ? workerLimits(data) : WORKER_LIMITS;
+  const pool = Array.from({ length: workers }, () => startWorker(data, limits));
   const queued = new Map<Worker, number>(pool.map((w) => [w, 0]));
   let local: RunStager | undefined;
   const runs = new Map<number, Run>();

@@ -190,7 +190,12 @@ function bearerCheck(token: string | undefined): (header: string | undefined) =>
 export async function startSidecar(options: SidecarOptions = {}): Promise<RunningSidecar> {
   const timeouts = checkedSettings('timeouts', options.timeouts, DEFAULT_TIMEOUTS, TIMEOUT_RANGES);
   if (timeouts.headersMs > timeouts.requestMs) {
-    throw new RangeError(`timeouts.headersMs is ${timeouts.headersMs}; allowed: at most timeouts.requestMs (${timeouts.requestMs}), the time of the whole request`);
+    // Name the one that was given: requestMs alone under the headers' default (10 s) is the usual case.
+    if (options.timeouts?.headersMs === undefined) {
+      throw new RangeError(`timeouts.requestMs is ${timeouts.requestMs}; allowed: at least timeouts.headersMs (${timeouts.headersMs}, its default; give a smaller headersMs too), the time to receive the headers`);
+    }
+    const byDefault = options.timeouts?.requestMs === undefined ? ', its default; give a larger requestMs too' : '';
+    throw new RangeError(`timeouts.headersMs is ${timeouts.headersMs}; allowed: at most timeouts.requestMs (${timeouts.requestMs}${byDefault}), the time of the whole request`);
   }
   const limits = checkedSettings('limits', options.limits, DEFAULT_LIMITS, LIMIT_RANGES);
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));

@@ -25,7 +25,9 @@ export function checkedSettings<T extends { [K in keyof T]: number }>(what: stri
     if (value === undefined) continue;
     const [min, max] = ranges[name as keyof T];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(`${what}.${name} is ${describeValue(value)}; allowed: an integer from ${min} to ${max}`);
+      // A bigint prints as its digits: "is 5; allowed: an integer" would contradict itself.
+      const shown = typeof value === 'bigint' ? `${value}n (a bigint)` : describeValue(value);
+      throw new RangeError(`${what}.${name} is ${shown}; allowed: an integer from ${min} to ${max}`);
     }
     settings[name as keyof T] = value as T[keyof T];
   }

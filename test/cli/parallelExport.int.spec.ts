@@ -50,6 +50,41 @@ describe('export --workers: parallel runs give the single-thread bytes (int, wor
     }
   });
 
+  it('--start now: one instant for every thread (a worker read its own clock: its runs started later)', async () => {
+    // Session k starts at start + its offset within the export: against --start 0 every session
+    // is off by the same "now". A worker that resolved "now" when it started was 50-150 ms late.
+    const starts = async (start: string | number) => {
+      const plan: ExportPlan = { ...base, count: 80, format: 'ndjson', partitions: ['1', '2'], options: { ...base.options, start } };
+      const first = new Map<string, number>();
+      for (const line of (await collect(parallelSessionExport(plan, 2, 4))).trimEnd().split('\n')) {
+        const e = JSON.parse(line) as SessionEvent;
+        const key = `${e.session_id}`;
+        if (!first.has(key)) first.set(key, Date.parse(e.timestamp));
+      }
+      return [...first.values()];
+    };
+    const before = Date.now();
+    const [now, zero] = [await starts('now'), await starts(0)];
+    assert.equal(now.length, 160);
+    const offsets = new Set(now.map((t, i) => t - zero[i]!));
+    assert.equal(offsets.size, 1, `sessions started at ${offsets.size} different "now"s: ${[...offsets].join(', ')}`);
+    assert.ok([...offsets][0]! >= before && [...offsets][0]! <= Date.now());
+  });
+
+  it('user records of more than a worker heap cap (--users FILE of 200,000 users, ~68 MB) go to the workers with room for them', async () => {
+    // Each worker gets a copy of the records: with a fixed 96 MB heap it died ("reaching memory
+    // limit"), and since the default threads exports of 50,000+ sessions, so did a plain export.
+    const users = Array.from({ length: 200_000 }, (_, i) => ({
+      user_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, first_name: `First${i}`, last_name: `Last${i}`, email: `user.${i}@example.com`,
+      city: `City ${i % 977}`, country: `Country ${i % 193}`, preferred_payment: 'card',
+      user_agent: `Mozilla/5.0 (Linux; Android 12; SM-T${i % 999}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${i % 120}.0.${i}.1 Mobile Safari/537.36`,
+    }));
+    const plan: ExportPlan = { ...base, count: 20, format: 'ndjson', options: { seed: 'big-users', users } };
+    const one = sequential(plan);
+    assert.ok(one.includes('"user_id":"00000000-0000-4000-8000-'));
+    assert.equal(await collect(parallelSessionExport(plan, 2, 5)), one);
+  });
+
   it('sql in the mysql dialect into schema.table, and json --pretty: still the same bytes', async () => {
     const sql: ExportPlan = { ...base, format: 'sql', dialect: 'mysql', table: 'shop.events' };
     assert.equal(await collect(parallelSessionExport(sql, 2, 5)), sequential(sql));

@@ -17,9 +17,13 @@ describe('startSidecar: limits and timeouts are checked (int, 127.0.0.1)', funct
     [{ timeouts: { requestMs: 0 } }, /^timeouts\.requestMs is 0; allowed: an integer from 1 to 2147483647$/],
     [{ timeouts: { idleSocketMs: Infinity } }, /^timeouts\.idleSocketMs is Infinity; allowed: an integer from 1 to 2147483647$/],
     [{ timeouts: { headersMs: 5000, requestMs: 1000 } }, /^timeouts\.headersMs is 5000; allowed: at most timeouts\.requestMs \(1000\)/],
+    // Only requestMs given, under the headers' default: the message names the one given.
+    [{ timeouts: { requestMs: 5000 } }, /^timeouts\.requestMs is 5000; allowed: at least timeouts\.headersMs \(10000, its default; give a smaller headersMs too\)/],
+    [{ timeouts: { headersMs: 40000 } }, /^timeouts\.headersMs is 40000; allowed: at most timeouts\.requestMs \(30000, its default; give a larger requestMs too\)/],
+    [{ limits: { bodyBytes: 5n as unknown as number } }, /^limits\.bodyBytes is 5n \(a bigint\); allowed: an integer from 1 to 2147483647$/],
   ];
   for (const [options, message] of refused) {
-    it(`refuses ${JSON.stringify(options, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, async () => {
+    it(`refuses ${JSON.stringify(options, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, async () => {
       let started: RunningSidecar | undefined;
       await assert.rejects(async () => {
         started = await startSidecar({ port: 0, seed: 1, log: () => undefined, ...options });
