@@ -18,12 +18,35 @@ export const AUTO_THREADS_MIN_SESSIONS = 50_000;
 export const AUTO_THREADS_MAX = 2;
 
 /**
- * Threads for an event_stream export of `sessions` sessions on `cores` cores: `--workers N`
- * (`workers`), at most the cores (more threads than cores only add isolates); without it every
- * core up to {@link AUTO_THREADS_MAX} once the export reaches {@link AUTO_THREADS_MIN_SESSIONS},
- * else one.
+ * Fewest sessions per partition for the default to use more than one thread. Threads take runs
+ * of at most 64 sessions of one partition, so with one session a partition every run is one
+ * session and costs a message, a Buffer and a mark search: 50,000 partitions of one session
+ * took 1.2x-1.3x the time of one thread (2.5x on a tiny domain); from ~4-32 a partition it was
+ * even or faster.
  */
-export function exportThreads(workers: number | undefined, sessions: number, cores: number): number {
+export const AUTO_THREADS_MIN_PER_PARTITION = 32;
+
+/** What the default decides by. */
+export interface ExportShape {
+  /** Sessions of the export, over all partitions. */
+  sessions: number;
+  /** Sessions of each partition (`--count`). */
+  perPartition: number;
+  /**
+   * Users from a file (`--users FILE`): every worker gets a copy of the records, which cost more
+   * than a second thread gives (100,000 users: 1.3x the time of one thread; 400,000: 1.7x).
+   */
+  userRecords: boolean;
+}
+
+/**
+ * Threads for an event_stream export on `cores` cores: `--workers N` (`workers`), at most the
+ * cores (more threads than cores only add isolates); without it every core up to
+ * {@link AUTO_THREADS_MAX} once the export reaches {@link AUTO_THREADS_MIN_SESSIONS} sessions of
+ * at least {@link AUTO_THREADS_MIN_PER_PARTITION} a partition, without user records; else one.
+ */
+export function exportThreads(workers: number | undefined, shape: ExportShape, cores: number): number {
   if (workers !== undefined) return Math.max(1, Math.min(workers, cores));
-  return sessions >= AUTO_THREADS_MIN_SESSIONS ? Math.max(1, Math.min(cores, AUTO_THREADS_MAX)) : 1;
+  const pays = shape.sessions >= AUTO_THREADS_MIN_SESSIONS && shape.perPartition >= AUTO_THREADS_MIN_PER_PARTITION && !shape.userRecords;
+  return pays ? Math.max(1, Math.min(cores, AUTO_THREADS_MAX)) : 1;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSessionStream } from '../../src/core/index.js';
 import { ndjsonChunks } from '../../src/formats/index.js';
-import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_SESSIONS } from '../../src/cli/exportThreads.js';
+import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_PER_PARTITION, AUTO_THREADS_MIN_SESSIONS } from '../../src/cli/exportThreads.js';
 import { runCli } from './cliHarness.js';
 
 const PING = fileURLToPath(new URL('../fixtures/domains/ping.domain.json', import.meta.url));
@@ -52,7 +52,7 @@ describe('export --partitions shards and --workers (e2e, dist/cli.js)', function
     });
   }
 
-  it('without --workers: 50,000 sessions or more run on the cores, fewer on one thread, the same bytes', async () => {
+  it('without --workers: 50,000 sessions or more run on the cores, fewer (or few a partition, or user records) on one thread, the same bytes', async () => {
     // NODE_DEBUG=worker: Node logs each worker thread it starts on stderr.
     const env = { ...process.env, NODE_DEBUG: 'worker' };
     const run = async (count: number, ...args: string[]) => {
@@ -66,6 +66,15 @@ describe('export --partitions shards and --workers (e2e, dist/cli.js)', function
     assert.equal(one.workers, 0);
     assert.equal(below.workers, 0);
     assert.equal(auto.workers, Math.min(availableParallelism(), AUTO_THREADS_MAX) - 1);
+    // Many partitions of few sessions, or user records copied to every worker: one thread.
+    writeFileSync(join(dir, 'users.ndjson'), ['u-1', 'u-2', 'u-3'].map((id) => JSON.stringify({ user_id: id })).join('\n') + '\n');
+    const [small, users] = await Promise.all([
+      run(AUTO_THREADS_MIN_PER_PARTITION - 1, '--partitions', `1-${Math.ceil(AUTO_THREADS_MIN_SESSIONS / (AUTO_THREADS_MIN_PER_PARTITION - 1))}`),
+      run(AUTO_THREADS_MIN_SESSIONS, '--users', join(dir, 'users.ndjson')),
+    ]);
+    assert.equal(small.workers, 0);
+    assert.equal(users.workers, 0);
+    assert.ok(users.bytes > 20_000_000);
   });
 
   it('bulk takes --workers too: the bytes of export --format json', async () => {

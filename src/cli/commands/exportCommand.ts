@@ -7,7 +7,7 @@ import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, rejectFlags, type 
 import { GENERATOR_FLAGS, GENERATOR_FLAGS_HELP, reportSeed, resolveGeneratorFlags, withFlagNames } from '../generatorFlags.js';
 import { EXPORT_FORMATS, exportChunks, type ExportFormat, type ExportPlan } from '../exportChunks.js';
 import { parallelExport, type OutputWritten } from '../parallelExport.js';
-import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_SESSIONS, exportThreads } from '../exportThreads.js';
+import { AUTO_THREADS_MAX, AUTO_THREADS_MIN_PER_PARTITION, AUTO_THREADS_MIN_SESSIONS, exportThreads } from '../exportThreads.js';
 import { parsePartitions } from '../../core/index.js';
 import { progressBarFor } from '../progressBar.js';
 import { writeOutput } from '../writeOutput.js';
@@ -107,7 +107,8 @@ async function runExport(type: string, format: ExportFormat, values: FlagValues<
   const sequential = await withFlagNames(async () => exportChunks(plan));
   const enveloped = plan.envelope !== undefined && plan.envelope !== 'none';
   const output: OutputWritten = {};
-  const threads = exportThreads(workers, count * (partitions?.length ?? 1), availableParallelism());
+  const shape = { sessions: count * (partitions?.length ?? 1), perPartition: count, userRecords: typeof resolved.options.users === 'object' };
+  const threads = exportThreads(workers, shape, availableParallelism());
   const chunks = type === 'event_stream' && threads > 1 && !enveloped ? parallelExport(plan, threads, undefined, output) : sequential;
   await writeOutput(chunks, { out: values.out, io, progress, output, onOpen: () => reportSeed(resolved, io) });
   return 0;
@@ -117,8 +118,9 @@ const WORKERS_HELP = `      --workers N      threads that generate and serialise
                        parallel, 1..${MAX_WORKERS}: this one and N-1 worker threads, at most the
                        number of cores; 1 turns them off. Default: the cores, up to ${AUTO_THREADS_MAX}
                        threads (each adds ~25 MB of RSS), once the export has ${AUTO_THREADS_MIN_SESSIONS.toLocaleString('en-US')}
-                       sessions or more (below that a worker's start costs more than it
-                       gives), else 1. The output is byte-identical whatever N`;
+                       sessions or more, at least ${AUTO_THREADS_MIN_PER_PARTITION} a partition, and no --users FILE
+                       (else a worker's start costs more than it gives), else 1. The
+                       output is byte-identical whatever N`;
 
 /** `mockjutsu export`: N items of a type as json, ndjson, csv or sql, streamed. */
 export const exportCommand: CliCommand = {
