@@ -27,11 +27,11 @@ import { domainSchemas } from './domainSchemas.js';
 export interface SidecarTimeouts {
   /** Time to receive a request's headers (408 past it). Default 10 s. */
   headersMs: number;
-  /** Time to receive a whole request, body included (408 past it). Default 30 s. */
+  /** Time to receive a whole request, body included (408 past it). Default 30 s; 0: no limit (Node's meaning). */
   requestMs: number;
-  /** Idle keep-alive connections are closed after this. Default 5 s. */
+  /** Idle keep-alive connections are closed after this. Default 5 s; 0: no limit (Node's meaning). */
   keepAliveMs: number;
-  /** A socket with no traffic either way is closed after this (a stalled stream reader). Default 120 s. */
+  /** A socket with no traffic either way is closed after this (a stalled stream reader). Default 120 s; 0: no limit (Node's meaning). */
   idleSocketMs: number;
   /** `close()` waits this long for in-flight requests (long NDJSON streams included), then cuts them. Default 10 s. */
   shutdownGraceMs: number;
@@ -48,7 +48,9 @@ export const DEFAULT_TIMEOUTS: Readonly<SidecarTimeouts> = Object.freeze({
 /** Longest timer Node keeps (setTimeout's 2^31 - 1 ms, ~24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const TIMEOUT_RANGES: SettingRanges<SidecarTimeouts> = {
-  headersMs: [1, MAX_TIMER_MS], requestMs: [1, MAX_TIMER_MS], keepAliveMs: [1, MAX_TIMER_MS], idleSocketMs: [1, MAX_TIMER_MS],
+  headersMs: [1, MAX_TIMER_MS],
+  // 0: no limit, as Node's server takes it
+  requestMs: [0, MAX_TIMER_MS], keepAliveMs: [0, MAX_TIMER_MS], idleSocketMs: [0, MAX_TIMER_MS],
   // 0: cut the in-flight requests at once (serve --shutdown-timeout 0)
   shutdownGraceMs: [0, MAX_TIMER_MS],
 };
@@ -132,7 +134,7 @@ function packageVersion(): string {
 function clientErrorReply(err: NodeJS.ErrnoException, timeouts: SidecarTimeouts): string {
   const [status, reason, code, message] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'request headers are too large; allowed: at most 16 KiB in total']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', `the request was not received in time; send the headers within ${timeouts.headersMs / 1000} s and the whole request within ${timeouts.requestMs / 1000} s`]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', `the request was not received in time; send the headers within ${timeouts.headersMs / 1000} s${timeouts.requestMs > 0 ? ` and the whole request within ${timeouts.requestMs / 1000} s` : ''}`]
         : [400, 'Bad Request', 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}: ${String(err.message).slice(0, 120)}); send HTTP/1.1`];
   return rawResponse(status, reason, errorBody(code, message));
 }
@@ -189,7 +191,7 @@ function bearerCheck(token: string | undefined): (header: string | undefined) =>
  */
 export async function startSidecar(options: SidecarOptions = {}): Promise<RunningSidecar> {
   const timeouts = checkedSettings('timeouts', options.timeouts, DEFAULT_TIMEOUTS, TIMEOUT_RANGES);
-  if (timeouts.headersMs > timeouts.requestMs) {
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) {
     // Name the one that was given: requestMs alone under the headers' default (10 s) is the usual case.
     if (options.timeouts?.headersMs === undefined) {
       throw new RangeError(`timeouts.requestMs is ${timeouts.requestMs}; allowed: at least timeouts.headersMs (${timeouts.headersMs}, its default; give a smaller headersMs too), the time to receive the headers`);

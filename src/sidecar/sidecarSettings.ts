@@ -11,10 +11,11 @@ export type SettingRanges<T> = { readonly [K in keyof T]: readonly [min: number,
  * TypeError for a name that is not a setting and a RangeError for a value that is not an
  * integer within its range, naming `what.name`, the value and what is allowed.
  */
-export function checkedSettings<T extends { [K in keyof T]: number }>(what: string, given: Partial<T> | undefined, defaults: Readonly<T>, ranges: SettingRanges<T>): T {
+export function checkedSettings<T extends { [K in keyof T]: number }>(what: string, given: Partial<T> | null | undefined, defaults: Readonly<T>, ranges: SettingRanges<T>): T {
   const settings = { ...defaults } as T;
-  if (given === undefined) return settings;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+  // null: none given, as the spread `{ ...defaults, ...null }` took it before the check
+  if (given === undefined || given === null) return settings;
+  if (typeof given !== 'object' || Array.isArray(given)) {
     throw new TypeError(`${what} is ${describeValue(given)}; allowed: an object of settings (${Object.keys(defaults).join(', ')})`);
   }
   const names = Object.keys(defaults);

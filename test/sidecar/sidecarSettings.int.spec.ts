@@ -14,8 +14,9 @@ describe('startSidecar: limits and timeouts are checked (int, 127.0.0.1)', funct
     [{ limits: { maxbatch: 5 } as never }, /^limits has no setting "maxbatch"; did you mean "maxBatch"\? its settings: bodyBytes, bodyDepth, /],
     [{ limits: { speed: 5 } as never }, /^limits has no setting "speed"; its settings: bodyBytes, /],
     [{ limits: 5 as never }, /^limits is 5; allowed: an object of settings \(bodyBytes, /],
-    [{ timeouts: { requestMs: 0 } }, /^timeouts\.requestMs is 0; allowed: an integer from 1 to 2147483647$/],
-    [{ timeouts: { idleSocketMs: Infinity } }, /^timeouts\.idleSocketMs is Infinity; allowed: an integer from 1 to 2147483647$/],
+    [{ timeouts: { headersMs: 0 } }, /^timeouts\.headersMs is 0; allowed: an integer from 1 to 2147483647$/],
+    [{ timeouts: { requestMs: -1 } }, /^timeouts\.requestMs is -1; allowed: an integer from 0 to 2147483647$/],
+    [{ timeouts: { idleSocketMs: Infinity } }, /^timeouts\.idleSocketMs is Infinity; allowed: an integer from 0 to 2147483647$/],
     [{ timeouts: { headersMs: 5000, requestMs: 1000 } }, /^timeouts\.headersMs is 5000; allowed: at most timeouts\.requestMs \(1000\)/],
     // Only requestMs given, under the headers' default: the message names the one given.
     [{ timeouts: { requestMs: 5000 } }, /^timeouts\.requestMs is 5000; allowed: at least timeouts\.headersMs \(10000, its default; give a smaller headersMs too\)/],
@@ -34,6 +35,20 @@ describe('startSidecar: limits and timeouts are checked (int, 127.0.0.1)', funct
       await started?.close();
     });
   }
+
+  it('takes 0 for the request, keep-alive and idle timeouts (no limit, as Node takes it), and null for none given', async () => {
+    const s = await startSidecar({ port: 0, seed: 1, log: () => undefined, limits: null as never, timeouts: { requestMs: 0, keepAliveMs: 0, idleSocketMs: 0, headersMs: 40_000 } });
+    try {
+      assert.equal(s.server.requestTimeout, 0);
+      assert.equal(s.server.keepAliveTimeout, 0);
+      assert.equal(s.server.timeout, 0);
+      assert.equal(s.server.headersTimeout, 40_000);
+      assert.deepEqual(s.context.limits, DEFAULT_LIMITS);
+      assert.equal((await fetch(`${s.url}/health`)).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
 
   it('takes good ones (0 where allowed, undefined keeps the default) and serves with them', async () => {
     const s = await startSidecar({ port: 0, seed: 1, log: () => undefined, limits: { maxBatch: 3, bulkWorkers: 0, bodyDepth: undefined }, timeouts: { shutdownGraceMs: 0 } });
