@@ -132,6 +132,28 @@ describe('mockjutsu output safety (e2e)', function () {
       assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
     });
 
+    it('SIGTERM while the FIFO\'s reader stalls ends the run at once (it waited for the reader before)', async () => {
+      const fifo = join(dir, 'stalled');
+      execFileSync('mkfifo', [fifo]);
+      // A reader that opens the FIFO and never reads: the writer blocks once the pipe is full.
+      const reader = spawn('sh', ['-c', `exec 3<"${fifo}"; sleep 60`], { stdio: 'ignore' });
+      try {
+        const child = startCli(['export', 'event_stream', '--count', '100000', '--seed', 'dev', '--out', fifo]);
+        const done = finished(child);
+        await sleep(1500);
+        assert.equal(child.exitCode, null, 'still writing into the full FIFO');
+        const killedAt = Date.now();
+        child.kill('SIGTERM');
+        const r = await Promise.race([done, sleep(10_000).then(() => undefined)]);
+        assert.ok(r !== undefined, 'the run did not end within 10 s of SIGTERM');
+        assert.equal(r.signal, 'SIGTERM');
+        assert.ok(Date.now() - killedAt < 5_000);
+        assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
+      } finally {
+        reader.kill('SIGKILL');
+      }
+    });
+
     it('a symlink to /proc/self/fd/1 writes to the process stdout and stays a symlink', async () => {
       const link = join(dir, 'l');
       symlinkSync('/proc/self/fd/1', link);
