@@ -17,6 +17,7 @@ const ROUNDS = Number(process.env['MOCKJUTSU_BENCH_ROUNDS'] ?? 3);
 const SEED = 'bench';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./support/exportBaseline.ts', import.meta.url));
+const CEILING = fileURLToPath(new URL('./support/outputCeiling.ts', import.meta.url));
 const TIME = '/usr/bin/time';
 const FORMATS = ['ndjson', 'csv', 'sql', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -38,9 +39,19 @@ function cli(sessions: number, format: Format, workers: number, pipe: boolean): 
   return { wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024 };
 }
 
-function baseline(sessions: number, format: Format, pipe: boolean): { seconds: number; cpu: number; events: number } {
+function baseline(sessions: number, format: Format, pipe: boolean): { seconds: number; cpu: number; events: number; bytes: number } {
   const { stderr } = sh(quote([process.execPath, '--import', 'tsx', BASELINE, format, String(sessions), SEED]), pipe);
-  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; cpu: number; events: number };
+  return JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; cpu: number; events: number; bytes: number };
+}
+
+/** MB/s the pipe (`| cat`) takes at most: prebuilt text written with nothing made (median of 3). */
+function pipeCeiling(): number {
+  const rates = [0, 1, 2].map(() => {
+    const { stderr } = sh(quote([process.execPath, '--import', 'tsx', CEILING, '1024']), true);
+    const r = JSON.parse(stderr.trim().split('\n').at(-1)!) as { seconds: number; bytes: number };
+    return r.bytes / 2 ** 20 / r.seconds;
+  });
+  return rates.sort((a, b) => a - b)[1]!;
 }
 
 export default async function exportBench(): Promise<void> {
@@ -53,8 +64,11 @@ export default async function exportBench(): Promise<void> {
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
   console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
-  console.log(`medians of ${ROUNDS} paired rounds (MOCKJUTSU_BENCH_ROUNDS; sizes: MOCKJUTSU_BENCH_SESSIONS=20000,100000); peak RSS: the most of any round`);
-  console.log(`sessions  format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}`);
+  console.log(`medians of ${ROUNDS} paired rounds (MOCKJUTSU_BENCH_ROUNDS; sizes ${SIZES.join(', ')}: MOCKJUTSU_BENCH_SESSIONS); peak RSS: the most of any round`);
+  console.log(`sessions  format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}   w${cores} MB/s`);
+  // Where more threads stop paying: the output's own ceiling, against what the export writes.
+  const ceiling = pipeCeiling();
+  console.log(`output ceiling: the pipe (| cat) takes ${ceiling.toFixed(0)} MB/s of prebuilt text (256 KB writes, nothing made, median of 3); /dev/null takes any rate`);
   const k = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const sessions of SIZES) for (const format of FORMATS) {
@@ -78,7 +92,9 @@ export default async function exportBench(): Promise<void> {
         `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(one)} (${ratio((x) => x.base.seconds / x.one.wall)}x)` +
         `     ${k(many)} (${ratio((x) => x.base.seconds / x.many.wall)}x, ${ratio((x) => x.one.wall / x.many.wall)}x)` +
         `     ${cpu((x) => x.base.cpu)} / ${cpu((x) => x.one.cpu)} / ${cpu((x) => x.many.cpu)} (${ratio((x) => x.base.cpu / x.one.cpu)}x)` +
-        `     ${Math.max(...rounds.map((x) => x.one.rssMb)).toFixed(0)} / ${Math.max(...rounds.map((x) => x.many.rssMb)).toFixed(0)} MB`,
+        `     ${Math.max(...rounds.map((x) => x.one.rssMb)).toFixed(0)} / ${Math.max(...rounds.map((x) => x.many.rssMb)).toFixed(0)} MB` +
+        // ndjson and json: the baseline writes the CLI's bytes; csv and sql: about as many
+        `     ~${((rounds[0]!.base.bytes / 2 ** 20) * (many / events)).toFixed(0)} MB/s`,
       );
     }
   }

@@ -1,7 +1,7 @@
 // The export bench's baseline, run as a child with its stdout on the same file or pipe as the
 // CLI's: events built first (not timed), then the naive way to write them, timed: NDJSON by
 // JSON.stringify, CSV by a field map and join, SQL by multi-row INSERTs from joined tuples.
-// Prints { seconds, cpu, events } as JSON on stderr (cpu: user + system seconds of the timed part).
+// Prints { seconds, cpu, events, bytes } as JSON on stderr (cpu: user + system seconds of the timed part).
 import { eventStream, type SessionEvent } from '../../src/core/index.js';
 
 const [format = 'ndjson', sessionsArg = '20000', seed = 'bench'] = process.argv.slice(2);
@@ -26,7 +26,9 @@ const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
 let chunk = format === 'csv' ? COLUMNS.join(',') + '\r\n' : format === 'sql' ? 'BEGIN;\n' : '';
 // Through process.stdout with backpressure, as the CLI writes to stdout.
+let bytes = 0;
 const write = (s: string): Promise<void> | void => {
+  bytes += Buffer.byteLength(s, 'utf8');
   if (!process.stdout.write(s)) return new Promise((resolve) => process.stdout.once('drain', resolve));
 };
 for (let i = 0; i < events.length; i++) {
@@ -41,4 +43,4 @@ await write(chunk + (format === 'sql' ? ';\nCOMMIT;\n' : ''));
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const c = process.cpuUsage(c0);
-process.stderr.write(JSON.stringify({ seconds, cpu: (c.user + c.system) / 1e6, events: events.length }) + '\n');
+process.stderr.write(JSON.stringify({ seconds, cpu: (c.user + c.system) / 1e6, events: events.length, bytes }) + '\n');
