@@ -1,4 +1,5 @@
 import { segmentedRow } from './envelopeSegments.js';
+import { payloadTextSource } from '../core/domain/eventSerializerSource.js';
 import { resolveDomain, textChunks, type CompiledDomain, type DomainInput, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** RFC 4180 line end. */
@@ -32,10 +33,13 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return NEEDS_QUOTES.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
 }
 
-// JSON text of an object always holds quotes: quote it without testing first.
-function jsonField(json: string | undefined): string {
-  if (json === undefined) return '';
-  return json.includes('"') ? '"' + json.replace(/"/g, '""') + '"' : csvField(json);
+/**
+ * The CSV field of a JSON text whose quotes are doubled already (payloadTextSource): quoted
+ * when it holds any (as csvField would quote the JSON text), else as csvField writes it.
+ */
+function doubledJsonField(text: string | undefined): string {
+  if (text === undefined) return '';
+  return text.includes('"') ? '"' + text + '"' : csvField(text);
 }
 
 /** One CSV record, CRLF-terminated. */
@@ -76,14 +80,17 @@ export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object)
   const d = resolveDomain(domain);
   let w = rowWriters.get(d);
   if (w === undefined) {
+    const type = d.envelope.find((c) => c.field === 'event_type');
     const row = segmentedRow(d.envelope, ',', (name, field) => {
       const v = `e[${JSON.stringify(name)}]`;
-      if (field === 'payload') return `P(J(${v}))`;
+      // The payload's JSON text made with its quotes doubled (one pass, from the domain's schemas).
+      if (field === 'payload') return `P(W(${type === undefined ? 'undefined' : `e[${JSON.stringify(type.name)}]`},${v}))`;
       // A number column of a generated event is a finite number: written as is, like String(v).
       return NUMBER_COLUMNS.has(field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
     }, (x) => `F(${x})`);
     const source = `${row.state}return function(e){${row.refresh}return ${row.parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`;
-    w = new Function('F', 'P', 'J', source)(csvField, jsonField, JSON.stringify) as (e: object) => string;
+    const payloadText = new Function(payloadTextSource(d, '"'))() as (type: unknown, payload: unknown) => string | undefined;
+    w = new Function('F', 'P', 'W', source)(csvField, doubledJsonField, payloadText) as (e: object) => string;
     rowWriters.set(d, w);
   }
   return w;
