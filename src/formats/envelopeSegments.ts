@@ -1,14 +1,5 @@
 import type { EnvelopeColumn } from '../core/index.js';
-
-/**
- * Envelope fields whose values stay the same through a stream (of an aggregate) or a session,
- * as the core's event serializer groups them: adjacent columns of one group are written as one
- * segment, kept while their values repeat.
- */
-const CACHE_GROUP: Readonly<Record<string, 'stream' | 'session'>> = {
-  stream_id: 'stream', aggregate_type: 'stream', aggregate_id: 'stream',
-  correlation_id: 'session', session_id: 'session', user_id: 'session',
-};
+import { ENVELOPE_CACHE_GROUP } from '../core/domain/envelopeGroups.js';
 
 /** Source pieces of a generated row writer: see {@link segmentedRow}. */
 export interface SegmentedRow {
@@ -35,7 +26,7 @@ export function segmentedRow(
   const groups: Array<{ kind: string; names: string[] }> = [];
   let open: { kind: string; names: string[] } | undefined;
   for (const c of envelope) {
-    const kind = CACHE_GROUP[c.field];
+    const kind = ENVELOPE_CACHE_GROUP[c.field];
     if (kind === undefined) {
       open = undefined;
       parts.push(field(c.name, c.field));

@@ -3,6 +3,7 @@
 import { readSchemaDocument, locateSchema } from '../schema/schemaDocument.js';
 import type { CompiledDomain } from './compileDomain.js';
 import type { EnvelopeField } from './domainDefinition.js';
+import { ENVELOPE_CACHE_GROUP } from './envelopeGroups.js';
 import { isRecord } from './domainChecks.js';
 import type { EventSerializer } from './eventSerializer.js';
 
@@ -148,11 +149,6 @@ class Writers {
   }
 }
 
-/** Where an envelope field's value comes from: same for the session, the stream, or each event. */
-const CACHE_GROUP: Partial<Record<EnvelopeField, 'stream' | 'session'>> = {
-  stream_id: 'stream', aggregate_type: 'stream', aggregate_id: 'stream',
-  correlation_id: 'session', session_id: 'session', user_id: 'session',
-};
 const NUMBER_FIELDS = new Set<EnvelopeField>(['stream_version', 'global_position', 'schema_version']);
 
 type Piece = { c: string } | { expr: string } | { group: number; fields: string[]; text: Piece[] };
@@ -163,10 +159,7 @@ type Piece = { c: string } | { expr: string } | { group: number; fields: string[
  */
 export function eventSerializerSource(domain: CompiledDomain): string {
   const w = new Writers();
-  const payloadWriters = domain.events.map((et) => {
-    const kind = kindOf(payloadSchema(et.payload), 0);
-    return kind.k === 'object' ? w.object(kind) : 'J';
-  });
+  const payloadWriters = payloadWriterNames(domain, w);
   const typeColumn = domain.envelope.find((c) => c.field === 'event_type')!;
   const checks: string[] = [];
   const pieces: Piece[] = [];
@@ -180,7 +173,7 @@ export function eventSerializerSource(domain: CompiledDomain): string {
     const key = JSON.stringify(col.name);
     const v = `e${i}`;
     const sep = i === 0 ? '{' : ',';
-    const g = CACHE_GROUP[col.field];
+    const g = ENVELOPE_CACHE_GROUP[col.field];
     if (col.field === 'payload') {
       checks.push(`var ${v}=e[${key}];if(typeof ${v}!=="object"||${v}===null)return J(e);`);
       pieces.push({ c: sep + key + ':' }, { expr: `PW[t](${v})` });
@@ -248,7 +241,7 @@ export function eventSerializerSource(domain: CompiledDomain): string {
 
   return '"use strict";' + helpersSource() +
     'var NONE={};' +
-    // Whether s needs no escape: no control character, quote, backslash or surrogate.
+    // A string's JSON text without its quotes.
     'function E(s){return S(s)?s:J(s).slice(1,-1);}' +
     // Flattens a cached segment once, so the events that reuse it do not flatten it again.
     'function F(s){s.charCodeAt(0);return s;}' +
@@ -263,6 +256,14 @@ export function eventSerializerSource(domain: CompiledDomain): string {
     (causation !== undefined ? `var CT=${causation}===null?"null":'"'+(${causation}===LI?LT:E(${causation}))+'"';` : '') +
     (eventId !== undefined && causation !== undefined ? `LI=${eventId};LT=IT;` : '') +
     `return ${join(merged)};};`;
+}
+
+/** The writer of each event type's payload, by type index: its schema's object writer, else J. */
+function payloadWriterNames(domain: CompiledDomain, w: Writers): string[] {
+  return domain.events.map((et) => {
+    const kind = kindOf(payloadSchema(et.payload), 0);
+    return kind.k === 'object' ? w.object(kind) : 'J';
+  });
 }
 
 /** `[name, index]` of every event type, for `new Map`. */
@@ -298,10 +299,7 @@ function helpersSource(doubled?: '"'): string {
  */
 export function payloadTextSource(domain: CompiledDomain, doubled: '"'): string {
   const w = new Writers(doubled);
-  const payloadWriters = domain.events.map((et) => {
-    const kind = kindOf(payloadSchema(et.payload), 0);
-    return kind.k === 'object' ? w.object(kind) : 'J';
-  });
+  const payloadWriters = payloadWriterNames(domain, w);
   return '"use strict";' + helpersSource(doubled) + w.functions.join('\n') + '\n' +
     `var T=new Map([${typeIndex(domain)}]);var PW=[${payloadWriters.join(',')}];` +
     'return function(type,p){var t=T.get(type);return t===undefined||typeof p!=="object"||p===null?J(p):PW[t](p);};';

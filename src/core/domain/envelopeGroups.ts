@@ -1,0 +1,12 @@
+import type { EnvelopeField } from './domainDefinition.js';
+
+/**
+ * Envelope fields whose values stay the same through a stream (of an aggregate) or a session.
+ * Writers keep the text of adjacent fields of one group as one segment, written again only when
+ * one of its values changes: the event serializer (eventSerializerSource.ts) and the CSV and SQL
+ * row writers (formats/envelopeSegments.ts).
+ */
+export const ENVELOPE_CACHE_GROUP: Readonly<Partial<Record<EnvelopeField, 'stream' | 'session'>>> = {
+  stream_id: 'stream', aggregate_type: 'stream', aggregate_id: 'stream',
+  correlation_id: 'session', session_id: 'session', user_id: 'session',
+};
