@@ -75,23 +75,23 @@ export default async function exportBench(): Promise<void> {
     for (const pipe of [false, true]) {
       // Paired rounds, each side in its own process, the order turned each round; medians of
       // the rates and of each round's ratios (one process runs up to 30% off the next here).
+      const baseFormat = format === 'json' ? 'ndjson' : format;
       const rounds = Array.from({ length: ROUNDS }, (_, r) => {
-        const run = () => ({ base: baseline(sessions, format === 'json' ? 'ndjson' : format, pipe), one: cli(sessions, format, 1, pipe), many: cli(sessions, format, cores, pipe) });
-        if (r % 2 === 0) return run();
+        if (r % 2 === 0) return { base: baseline(sessions, baseFormat, pipe), one: cli(sessions, format, 1, pipe), many: cli(sessions, format, cores, pipe) };
         const many = cli(sessions, format, cores, pipe);
         const one = cli(sessions, format, 1, pipe);
-        return { base: baseline(sessions, format === 'json' ? 'ndjson' : format, pipe), one, many };
+        return { base: baseline(sessions, baseFormat, pipe), one, many };
       });
       const events = rounds[0]!.base.events;
       const b = median(rounds.map((x) => events / x.base.seconds));
       const one = median(rounds.map((x) => events / x.one.wall));
       const many = median(rounds.map((x) => events / x.many.wall));
-      const ratio = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f)).toFixed(2);
-      const cpu = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f)).toFixed(2);
+      // The median over the rounds of a figure (a ratio or CPU seconds), two decimals.
+      const med = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f)).toFixed(2);
       console.log(
-        `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(one)} (${ratio((x) => x.base.seconds / x.one.wall)}x)` +
-        `     ${k(many)} (${ratio((x) => x.base.seconds / x.many.wall)}x, ${ratio((x) => x.one.wall / x.many.wall)}x)` +
-        `     ${cpu((x) => x.base.cpu)} / ${cpu((x) => x.one.cpu)} / ${cpu((x) => x.many.cpu)} (${ratio((x) => x.base.cpu / x.one.cpu)}x)` +
+        `${String(sessions).padStart(8)}  ${format.padEnd(6)}  ${(pipe ? 'pipe' : 'file').padEnd(5)} ${k(b)}     ${k(one)} (${med((x) => x.base.seconds / x.one.wall)}x)` +
+        `     ${k(many)} (${med((x) => x.base.seconds / x.many.wall)}x, ${med((x) => x.one.wall / x.many.wall)}x)` +
+        `     ${med((x) => x.base.cpu)} / ${med((x) => x.one.cpu)} / ${med((x) => x.many.cpu)} (${med((x) => x.base.cpu / x.one.cpu)}x)` +
         `     ${Math.max(...rounds.map((x) => x.one.rssMb)).toFixed(0)} / ${Math.max(...rounds.map((x) => x.many.rssMb)).toFixed(0)} MB` +
         // ndjson and json: the baseline writes the CLI's bytes; csv and sql: about as many
         `     ~${((rounds[0]!.base.bytes / 2 ** 20) * (many / events)).toFixed(0)} MB/s`,
