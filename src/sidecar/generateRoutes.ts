@@ -284,7 +284,7 @@ async function handleBulk(sidecar: SidecarContext, req: FastifyRequest, reply: F
       await streamBytes(reply, (output) => encodedChunks(bulkSessionNdjson(g, domain, partition, count), output), NDJSON_TYPE, headers);
       return;
     }
-    await streamChunks(reply, chunked(bulkNdjson(served, g, partition, count, q.envelope ?? 'none')), NDJSON_TYPE, headers);
+    await streamChunks(reply, chunked(bulkNdjson(served, g, partition, count, envelope)), NDJSON_TYPE, headers);
   } else {
     await streamChunks(reply, chunked(bulkEnvelope(served, g, partition, count, raw, q.envelope ?? 'none')), JSON_TYPE, headers);
   }
