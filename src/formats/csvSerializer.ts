@@ -1,5 +1,6 @@
 import { segmentedRow } from './envelopeSegments.js';
 import { payloadTextSource } from '../core/domain/eventSerializerSource.js';
+import { ENVELOPE_NUMBER_FIELDS } from '../core/domain/envelopeGroups.js';
 import { resolveDomain, textChunks, type CompiledDomain, type DomainInput, type SessionEvent, type UserProfile } from '../core/index.js';
 
 /** RFC 4180 line end. */
@@ -68,7 +69,6 @@ export function eventCsvColumns(domain: DomainInput = 'shop'): string[] {
   return resolveDomain(domain).envelope.map((c) => c.name);
 }
 
-const NUMBER_COLUMNS = new Set(['stream_version', 'global_position', 'schema_version']);
 const rowWriters = new WeakMap<CompiledDomain, (e: object) => string>();
 
 /**
@@ -86,7 +86,7 @@ export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object)
       // The payload's JSON text made with its quotes doubled (one pass, from the domain's schemas).
       if (field === 'payload') return `P(W(${type === undefined ? 'undefined' : `e[${JSON.stringify(type.name)}]`},${v}))`;
       // A number column of a generated event is a finite number: written as is, like String(v).
-      return NUMBER_COLUMNS.has(field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
+      return ENVELOPE_NUMBER_FIELDS.has(field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
     }, (x) => `F(${x})`);
     const source = `${row.state}return function(e){${row.refresh}return ${row.parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`;
     const payloadText = new Function(payloadTextSource(d, '"'))() as (type: unknown, payload: unknown) => string | undefined;

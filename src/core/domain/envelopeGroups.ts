@@ -10,3 +10,6 @@ export const ENVELOPE_CACHE_GROUP: Readonly<Partial<Record<EnvelopeField, 'strea
   stream_id: 'stream', aggregate_type: 'stream', aggregate_id: 'stream',
   correlation_id: 'session', session_id: 'session', user_id: 'session',
 };
+
+/** Envelope fields whose values are numbers (the rest are strings, causation_id also null, and the payload). */
+export const ENVELOPE_NUMBER_FIELDS: ReadonlySet<string> = new Set<EnvelopeField>(['stream_version', 'global_position', 'schema_version']);

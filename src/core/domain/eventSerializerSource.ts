@@ -2,8 +2,7 @@
 // a stub: there every domain comes with its serializer generated ahead, see domainModule.ts).
 import { readSchemaDocument, locateSchema } from '../schema/schemaDocument.js';
 import type { CompiledDomain } from './compileDomain.js';
-import type { EnvelopeField } from './domainDefinition.js';
-import { ENVELOPE_CACHE_GROUP } from './envelopeGroups.js';
+import { ENVELOPE_CACHE_GROUP, ENVELOPE_NUMBER_FIELDS } from './envelopeGroups.js';
 import { isRecord } from './domainChecks.js';
 import type { EventSerializer } from './eventSerializer.js';
 
@@ -149,7 +148,6 @@ class Writers {
   }
 }
 
-const NUMBER_FIELDS = new Set<EnvelopeField>(['stream_version', 'global_position', 'schema_version']);
 
 type Piece = { c: string } | { expr: string } | { group: number; fields: string[]; text: Piece[] };
 
@@ -185,7 +183,7 @@ export function eventSerializerSource(domain: CompiledDomain): string {
       open = undefined;
       return;
     }
-    if (NUMBER_FIELDS.has(col.field)) checks.push(`var ${v}=e[${key}];if(typeof ${v}!=="number"||${v}-${v}!==0)return J(e);`);
+    if (ENVELOPE_NUMBER_FIELDS.has(col.field)) checks.push(`var ${v}=e[${key}];if(typeof ${v}!=="number"||${v}-${v}!==0)return J(e);`);
     else if (col.field === 'causation_id') checks.push(`var ${v}=e[${key}];if(${v}!==null&&typeof ${v}!=="string")return J(e);`);
     else checks.push(`var ${v}=e[${key}];if(typeof ${v}!=="string")return J(e);`);
     if (g !== undefined) {
@@ -199,7 +197,7 @@ export function eventSerializerSource(domain: CompiledDomain): string {
       return;
     }
     open = undefined;
-    if (NUMBER_FIELDS.has(col.field)) pieces.push({ c: sep + key + ':' }, { expr: v });
+    if (ENVELOPE_NUMBER_FIELDS.has(col.field)) pieces.push({ c: sep + key + ':' }, { expr: v });
     else if (col.field === 'causation_id') causation = v;
     else if (col.field === 'event_id') {
       eventId = v;
