@@ -19,8 +19,13 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./support/exportBaseline.ts', import.meta.url));
 const CEILING = fileURLToPath(new URL('./support/outputCeiling.ts', import.meta.url));
 const TIME = '/usr/bin/time';
-const FORMATS = ['ndjson', 'csv', 'sql', 'json'] as const;
-type Format = (typeof FORMATS)[number];
+const ALL_FORMATS = ['ndjson', 'csv', 'sql', 'json'] as const;
+type Format = (typeof ALL_FORMATS)[number];
+// MOCKJUTSU_BENCH_FORMATS=sql,csv: only those (each format's rows stand alone).
+const FORMATS = (process.env['MOCKJUTSU_BENCH_FORMATS']?.split(',') ?? ALL_FORMATS).map((f) => {
+  if (!(ALL_FORMATS as readonly string[]).includes(f)) throw new Error(`MOCKJUTSU_BENCH_FORMATS: ${JSON.stringify(f)} is not one of ${ALL_FORMATS.join(', ')}`);
+  return f as Format;
+});
 
 interface Timed { wall: number; cpu: number; rssMb: number }
 
@@ -64,7 +69,7 @@ export default async function exportBench(): Promise<void> {
   console.log(`baseline: prebuilt events written naively through the same file or pipe (JSON.stringify for ndjson/json)`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other jobs take cores: compare within a row;`);
   console.log(`CPU seconds move less with the load than wall seconds; the CLI's include its start-up, the baseline's only the timed writing)`);
-  console.log(`medians of ${ROUNDS} paired rounds (MOCKJUTSU_BENCH_ROUNDS; sizes ${SIZES.join(', ')}: MOCKJUTSU_BENCH_SESSIONS); peak RSS: the most of any round`);
+  console.log(`medians of ${ROUNDS} paired rounds (MOCKJUTSU_BENCH_ROUNDS; sizes ${SIZES.join(', ')}: MOCKJUTSU_BENCH_SESSIONS; formats ${FORMATS.join(', ')}: MOCKJUTSU_BENCH_FORMATS); peak RSS: the most of any round`);
   console.log(`sessions  format  out    baseline ev/s   workers=1 ev/s (x base)   workers=${cores} ev/s (x base, x w1)   CPU s base / w1 / w${cores} (w1 x base by CPU)   peak RSS w1 / w${cores}   w${cores} MB/s`);
   // Where more threads stop paying: the output's own ceiling, against what the export writes.
   const ceiling = pipeCeiling();
