@@ -81,16 +81,18 @@ export function eventCsvRowWriter(domain: DomainInput = 'shop'): (event: object)
   let w = rowWriters.get(d);
   if (w === undefined) {
     const type = d.envelope.find((c) => c.field === 'event_type');
-    const row = segmentedRow(d.envelope, ',', (name, field) => {
-      const v = `e[${JSON.stringify(name)}]`;
+    const row = segmentedRow(d.envelope, ',', (x) => `C(${x})`);
+    const parts = row.slots.map((s) => {
+      if ('segment' in s) return s.segment;
+      const v = `e[${JSON.stringify(s.column.name)}]`;
       // The payload's JSON text made with its quotes doubled (one pass, from the domain's schemas).
-      if (field === 'payload') return `P(W(${type === undefined ? 'undefined' : `e[${JSON.stringify(type.name)}]`},${v}))`;
+      if (s.column.field === 'payload') return `P(W(${type === undefined ? 'undefined' : `e[${JSON.stringify(type.name)}]`},${v}))`;
       // A number column of a generated event is a finite number: written as is, like String(v).
-      return ENVELOPE_NUMBER_FIELDS.has(field) ? `(typeof ${v}==="number"?""+${v}:F(${v}))` : `F(${v})`;
-    }, (x) => `F(${x})`);
-    const source = `${row.state}return function(e){${row.refresh}return ${row.parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`;
+      return ENVELOPE_NUMBER_FIELDS.has(s.column.field) ? `(typeof ${v}==="number"?""+${v}:C(${v}))` : `C(${v})`;
+    });
+    const source = `${row.state}return function(e){${row.refresh}return ${parts.join('+","+')}+${JSON.stringify(CSV_EOL)};};`;
     const payloadText = new Function(payloadTextSource(d, '"'))() as (type: unknown, payload: unknown) => string | undefined;
-    w = new Function('F', 'P', 'W', source)(csvField, doubledJsonField, payloadText) as (e: object) => string;
+    w = new Function('C', 'P', 'W', source)(csvField, doubledJsonField, payloadText) as (e: object) => string;
     rowWriters.set(d, w);
   }
   return w;
