@@ -1,7 +1,6 @@
 // mockjutsu domain: --print, --check (with its probe), --stats, --draw (in process).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -9,9 +8,10 @@ import { BUILT_IN_DOMAINS } from '../../src/core/domains/index.js';
 import { DOMAIN_LIMITS } from '../../src/core/domain/domainChecks.js';
 import { cliInProcess } from './inProcessCli.js';
 import { bigDomain } from '../core/domain/bigDomains.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const LIBRARY = fileURLToPath(new URL('../fixtures/domains/library.domain.yaml', import.meta.url));
-const tmp = () => mkdtempSync(join(tmpdir(), 'dcli-domaincmd-'));
+const tmp = () => tempDir('dcli-domaincmd-');
 
 describe('mockjutsu domain (int, in process)', () => {
   it('--print shop writes the built-in definition (JSON, YAML); the printed file generates the same bytes', async () => {

@@ -1,11 +1,11 @@
 // --domain NAME|FILE and --param NAME=VALUE on every generating command (in process).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator, loadDomainFile } from '../../src/index.js';
 import { cliInProcess } from './inProcessCli.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const LIBRARY = fileURLToPath(new URL('../fixtures/domains/library.domain.yaml', import.meta.url));
 
@@ -53,7 +53,7 @@ describe('--domain and --param (int, in process)', () => {
   });
 
   it('verify --domain regenerates the domain\'s run: its own export checks out, an altered event does not', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dcli-verify-'));
+    const dir = tempDir('dcli-verify-');
     const file = join(dir, 'events.ndjson');
     const exp = await cliInProcess('export', 'event_stream', '--domain', LIBRARY, '--seed', '9', '--count', '20', '--out', file);
     assert.equal(exp.code, 0, exp.err);

@@ -2,8 +2,7 @@
 // imported beside the runtime bundle gives the library's bytes; the runtime bundle refuses a
 // definition with the compile-ahead message; the bundle with the compiler compiles it in init.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileDomain, compileDomainModule, createSessionStream } from '../../src/index.js';
@@ -15,6 +14,7 @@ import { ensureK6Bundle } from './k6Bundle.js';
 // @ts-ignore: a build script in plain JS
 import { renderExampleModules } from '../../scripts/builtInPrograms.mjs';
 import { startGojaRunnerFor, type GojaJob, type GojaRunnerProcess, type GojaRunReport } from './gojaRunner.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const SCRIPT = fileURLToPath(new URL('./inline-script.js', import.meta.url));
 const RUNTIME = fileURLToPath(new URL('../../dist/k6/mockjutsu.js', import.meta.url));
@@ -25,7 +25,7 @@ const SHOP_MODULE = fileURLToPath(new URL('../../dist/k6/domains/shop.k6.js', im
 describe('k6: domains compiled ahead, in goja', function () {
   this.timeout(300_000);
   let runner: GojaRunnerProcess;
-  const dir = mkdtempSync(join(tmpdir(), 'mockjutsu-k6-domains-'));
+  const dir = tempDir('mockjutsu-k6-domains-');
   const modules = {
     ledger: join(dir, 'ledger.k6.js'),
     shopFromSource: join(dir, 'shop-source.k6.js'),

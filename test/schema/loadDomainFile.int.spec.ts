@@ -1,11 +1,11 @@
 // The Node domain loader: a JSON or YAML domain file whose payloads `$ref` OpenAPI and JSON
 // Schema files next to it; errors name the file, the JSON path and what is allowed.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDomainFile, readDomainFile, createGenerator, MockjutsuError } from '../../src/index.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/domains/', import.meta.url));
 const LIBRARY = join(DIR, 'library.domain.yaml');
@@ -21,7 +21,7 @@ function rejectsWith(p: Promise<unknown>, ...patterns: RegExp[]): Promise<void> 
 
 /** A temp dir holding the library fixtures and `domain.yaml` = the library file edited by `edit`. */
 function variant(edit: (text: string) => string, name = 'domain.yaml'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dcli-domain-'));
+  const dir = tempDir('dcli-domain-');
   for (const f of ['library.openapi.yaml', 'library.schemas.json']) copyFileSync(join(DIR, f), join(dir, f));
   const text = edit(readFileSync(LIBRARY, 'utf8'));
   writeFileSync(join(dir, name), text);
@@ -85,7 +85,7 @@ describe('loadDomainFile (Node)', () => {
 
   it('reads a JSON domain file too', async () => {
     const def = await readDomainFile(LIBRARY);
-    const dir = mkdtempSync(join(tmpdir(), 'dcli-domain-'));
+    const dir = tempDir('dcli-domain-');
     const { events, ...rest } = def;
     const plain = { ...rest, events: { ...events, joined: { payload: { $ref: 'library.openapi.yaml#MemberJoined', fields: { branch: 'params.branch' } } } } };
     for (const f of ['library.openapi.yaml', 'library.schemas.json']) copyFileSync(join(DIR, f), join(dir, f));
@@ -99,7 +99,7 @@ describe('loadDomainFile (Node)', () => {
     await rejectsWith(loadDomainFile(DIR), /is a directory, not a domain file/);
     const yaml = variant((t) => t.replace('  start: joined', '  start: [joined'));
     await rejectsWith(loadDomainFile(yaml), /domain file ".*domain\.yaml": is not valid YAML \(line \d+, column \d+\)/);
-    const dir = mkdtempSync(join(tmpdir(), 'dcli-domain-'));
+    const dir = tempDir('dcli-domain-');
     writeFileSync(join(dir, 'd.json'), '{"domain": "x",}');
     await rejectsWith(loadDomainFile(join(dir, 'd.json')), /d\.json": is not valid JSON: /);
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');

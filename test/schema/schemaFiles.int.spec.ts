@@ -1,10 +1,10 @@
 // The Node loader: JSON or YAML files, $refs across files bundled into one document.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSchemaFile, compileSchemaFile, createEventMockerFromFile, parseSchemaText, MockjutsuError } from '../../src/index.js';
 import { SCHEMA_DIR } from './schemaCorpus.js';
+import { tempDir } from '../support/tempDirs.js';
 
 describe('schema files (Node)', () => {
   it('bundles the order event and its common.yaml into one document with local refs only', async () => {
@@ -24,7 +24,7 @@ describe('schema files (Node)', () => {
 
   it('a missing file or an unresolvable cross-file $ref is INVALID_SCHEMA', async () => {
     await assert.rejects(loadSchemaFile(SCHEMA_DIR + 'nope.json'), (e: unknown) => e instanceof MockjutsuError && e.code === 'INVALID_SCHEMA' && /cannot read schema file/.test(e.message));
-    const dir = mkdtempSync(join(tmpdir(), 'mockjutsu-schema-'));
+    const dir = tempDir('mockjutsu-schema-');
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ type: 'object', properties: { b: { $ref: './missing.json#/B' } } }));
     await assert.rejects(loadSchemaFile(join(dir, 'a.json')), (e: unknown) => e instanceof MockjutsuError && /cannot resolve the \$refs of/.test(e.message));
   });
