@@ -49,8 +49,10 @@ export function segmentedRow(envelope: readonly EnvelopeColumn[], sep: string, l
     const vars = g.names.map((_, j) => `V${gi}_${j}`);
     state += `var G${gi}="";` + vars.map((v) => `var K${v}=NONE;`).join('');
     refresh += g.names.map((n, j) => `var ${vars[j]}=e[${JSON.stringify(n)}];`).join('');
-    refresh += `if(${vars.map((v) => `${v}!==K${v}`).join('||')}){${vars.map((v) => `K${v}=${v};`).join('')}` +
-      `G${gi}=F(${g.names.map((_, j) => literal(vars[j]!)).join(`+${JSON.stringify(sep)}+`)});}`;
+    // The keys are set once the segment is made: a literal that throws (a BigInt) leaves them
+    // as they were, so the next row makes the segment again instead of reusing a stale one.
+    refresh += `if(${vars.map((v) => `${v}!==K${v}`).join('||')}){` +
+      `G${gi}=F(${g.names.map((_, j) => literal(vars[j]!)).join(`+${JSON.stringify(sep)}+`)});${vars.map((v) => `K${v}=${v};`).join('')}}`;
   });
   return { state, refresh, slots };
 }
