@@ -1,6 +1,7 @@
 // Temp directories of tests, removed when the test process exits, so a run leaves nothing in
-// /tmp even when a test fails halfway. (An exit handler, not a mocha root hook: mocha may load
-// this module twice, as CommonJS for the root hooks and as ESM for the specs.)
+// /tmp even when a test fails halfway. (An exit handler, not a mocha root hook: a root hook
+// tried first saw none of the specs' directories, most likely because mocha loaded this module
+// twice, once for the root hooks and once for the specs.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
