@@ -1,5 +1,5 @@
 import type { EnvelopeColumn } from '../core/index.js';
-import { ENVELOPE_CACHE_GROUP } from '../core/domain/envelopeGroups.js';
+import { ENVELOPE_CACHE_GROUP, FLATTEN_SOURCE } from '../core/domain/envelopeGroups.js';
 
 /** A place in a row: a segment's variable (`G<i>`, one or more cached columns) or an uncached column. */
 export type RowSlot = { segment: string } | { column: EnvelopeColumn };
@@ -42,8 +42,7 @@ export function segmentedRow(envelope: readonly EnvelopeColumn[], sep: string, l
     }
     open.names.push(c.name);
   }
-  // charCodeAt flattens a rope in place (V8), so later concatenations hold one flat piece.
-  let state = 'var NONE={};function F(s){s.charCodeAt(0);return s;}';
+  let state = 'var NONE={};' + FLATTEN_SOURCE;
   let refresh = '';
   groups.forEach((g, gi) => {
     const vars = g.names.map((_, j) => `V${gi}_${j}`);

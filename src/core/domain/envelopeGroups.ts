@@ -13,3 +13,10 @@ export const ENVELOPE_CACHE_GROUP: Readonly<Partial<Record<EnvelopeField, 'strea
 
 /** Envelope fields whose values are numbers (the rest are strings, causation_id also null, and the payload). */
 export const ENVELOPE_NUMBER_FIELDS: ReadonlySet<string> = new Set<EnvelopeField>(['stream_version', 'global_position', 'schema_version']);
+
+/**
+ * Source of `F(s)`, which the generated writers call on a cached segment when they make it:
+ * charCodeAt flattens a rope in place (V8), so every event or row that holds the segment holds
+ * one flat piece, not pieces the output's flattening would walk again.
+ */
+export const FLATTEN_SOURCE = 'function F(s){s.charCodeAt(0);return s;}';

@@ -2,7 +2,7 @@
 // a stub: there every domain comes with its serializer generated ahead, see domainModule.ts).
 import { readSchemaDocument, locateSchema } from '../schema/schemaDocument.js';
 import type { CompiledDomain } from './compileDomain.js';
-import { ENVELOPE_CACHE_GROUP, ENVELOPE_NUMBER_FIELDS } from './envelopeGroups.js';
+import { ENVELOPE_CACHE_GROUP, ENVELOPE_NUMBER_FIELDS, FLATTEN_SOURCE } from './envelopeGroups.js';
 import { isRecord } from './domainChecks.js';
 import type { EventSerializer } from './eventSerializer.js';
 
@@ -246,8 +246,7 @@ export function eventSerializerSource(domain: CompiledDomain): string {
     'var NONE={};' +
     // A string's JSON text without its quotes.
     'function E(s){return S(s)?s:J(s).slice(1,-1);}' +
-    // Flattens a cached segment once, so the events that reuse it do not flatten it again.
-    'function F(s){s.charCodeAt(0);return s;}' +
+    FLATTEN_SOURCE +
     w.functions.join('\n') + '\n' +
     `var T=new Map([${typeIndex(domain)}]);` +
     `var TN=[${domain.events.map((et) => JSON.stringify(JSON.stringify(et.name))).join(',')}];` +
